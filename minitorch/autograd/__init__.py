@@ -1,0 +1,13 @@
+"""Reverse-mode automatic differentiation: Function, the engine, grad mode, checks."""
+from . import functional
+from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .engine import backward, grad
+from .function import Function
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import gradcheck, gradgradcheck
+
+__all__ = [
+    "Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+    "is_grad_enabled", "gradcheck", "gradgradcheck", "functional", "detect_anomaly",
+    "set_detect_anomaly", "is_anomaly_enabled",
+]

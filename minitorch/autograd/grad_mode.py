@@ -1,0 +1,79 @@
+"""Grad mode: whether ops record the graph (``no_grad``, ``enable_grad``, ``set_grad_enabled``)."""
+from __future__ import annotations
+
+import functools
+
+
+class _GradState:
+    """One global flag read by every op; a class attribute lookup is the cheapest check."""
+
+    enabled = True
+
+
+def is_grad_enabled() -> bool:
+    return _GradState.enabled
+
+
+class _GradModeContext:
+    """Base for the grad-mode switches: a context manager that also works as a decorator."""
+
+    _target: bool
+
+    def __enter__(self):
+        self._prev = _GradState.enabled
+        _GradState.enabled = self._target
+        return self
+
+    def __exit__(self, *exc):
+        _GradState.enabled = self._prev
+        return False
+
+    def _fresh(self):
+        return type(self)()
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self._fresh():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradModeContext):
+    """Ops inside record no graph: results have ``requires_grad=False``."""
+
+    _target = False
+
+
+class enable_grad(_GradModeContext):
+    """Re-enable graph recording inside a ``no_grad`` block."""
+
+    _target = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """``set_grad_enabled(False)`` works as a call, a context manager or a decorator."""
+
+    def __init__(self, mode: bool):
+        self._target = bool(mode)
+        self._prev = _GradState.enabled
+        _GradState.enabled = self._target  # like torch: takes effect when called
+
+    def __enter__(self):
+        return self
+
+    def _fresh(self):
+        return _SetGradFor(self._target)
+
+
+class _SetGradFor(_GradModeContext):
+    def __init__(self, mode: bool):
+        self._target = mode
+
+
+class inference_mode(no_grad):
+    """Alias of ``no_grad`` (minitorch has no separate inference tensors)."""
+
+    def __init__(self, mode: bool = True):
+        self._target = not mode

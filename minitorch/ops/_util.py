@@ -1,0 +1,92 @@
+"""Helpers shared by the op families: undoing broadcasting, operand unwrapping, error messages."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor, _wrap_dim
+
+_FLOAT64 = np.dtype(np.float64)
+
+
+def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
+    """Sum ``grad`` over the dims that broadcasting added or stretched, so it has ``shape``.
+
+    The single place where broadcasting is undone: every binary op's backward calls it.
+    """
+    gshape = grad.data.shape
+    if gshape == shape:
+        return grad
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1
+    )
+    if axes:
+        grad = grad.sum(dim=axes, keepdim=False)
+    if grad.data.shape != shape:
+        grad = grad.reshape(shape)
+    return grad
+
+
+def array_of(x):
+    """The raw array of a Tensor, or the value itself for a Python scalar."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def shape_of(x) -> tuple:
+    return x.data.shape if isinstance(x, Tensor) else ()
+
+
+def describe(x) -> str:
+    """How an operand is named in error messages: shape, dtype and device."""
+    if isinstance(x, Tensor):
+        return f"Tensor{tuple(x.data.shape)} {x.dtype} on {x.device}"
+    return f"{type(x).__name__} {x!r}"
+
+
+def binary_error(op: str, a, b, err: Exception) -> Exception:
+    """Turn NumPy/CuPy's complaint about two operands into PyTorch's exception and wording."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.device != b.device:
+        return RuntimeError(
+            f"{op}: Expected all tensors to be on the same device, but found at least two devices, "
+            f"{a.device} and {b.device}! ({describe(a)}, {describe(b)})"
+        )
+    sa, sb = shape_of(a), shape_of(b)
+    if isinstance(err, ValueError) and "broadcast" in str(err):
+        n = max(len(sa), len(sb))
+        pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+        for d in range(n - 1, -1, -1):
+            if pa[d] != pb[d] and pa[d] != 1 and pb[d] != 1:
+                return RuntimeError(
+                    f"{op}: The size of tensor a ({pa[d]}) must match the size of tensor b ({pb[d]}) "
+                    f"at non-singleton dimension {d} (shapes {list(sa)} and {list(sb)})"
+                )
+    return RuntimeError(f"{op}: cannot combine {describe(a)} and {describe(b)}: {err}")
+
+
+def torch_float_result(r, x, y):
+    """NumPy promotes int with float32 (or int / int) to float64; PyTorch gives float32."""
+    if r.dtype == _FLOAT64 and getattr(x, "dtype", None) != _FLOAT64 and getattr(y, "dtype", None) != _FLOAT64:
+        return r.astype(np.float32)
+    return r
+
+
+def normalize_dims(dim, ndim: int, op: str) -> tuple | None:
+    """``dim`` (None, int, or sequence) as a sorted tuple of non-negative axes (None = all)."""
+    if dim is None:
+        return None
+    if isinstance(dim, (int, np.integer)):
+        return (_wrap_dim(int(dim), ndim, op),)
+    dims = tuple(_wrap_dim(int(d), ndim, op) for d in dim)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"{op}: dim {list(dim)} appears multiple times in the list of dims")
+    return tuple(sorted(dims))
+
+
+def keepdim_shape(shape: tuple, axes: tuple | None) -> tuple:
+    """The shape a reduction over ``axes`` has with keepdim=True."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+wrap_dim = _wrap_dim

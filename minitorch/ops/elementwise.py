@@ -1,0 +1,590 @@
+"""Elementwise ops: arithmetic, unary math, activations, clamp, where. Forward and backward side by side."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import BuiltinOp
+from ..backend import xp_of
+from ..tensor import Tensor
+from ._util import array_of, binary_error, torch_float_result, unbroadcast
+
+
+def _shape(x):
+    return x.data.shape if isinstance(x, Tensor) else ()
+
+
+# ---------------------------------------------------------------- arithmetic ---------------------
+class Add(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (_shape(a), _shape(b))
+        x, y = array_of(a), array_of(b)
+        try:
+            return torch_float_result(x + y, x, y)
+        except (ValueError, TypeError) as e:
+            raise binary_error("add", a, b, e) from None
+
+    @staticmethod
+    def backward(ctx, g):
+        """d(a+b) = g, g (each summed back over broadcast dims)."""
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g, sa) if na else None, unbroadcast(g, sb) if nb else None)
+
+
+class Sub(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (_shape(a), _shape(b))
+        x, y = array_of(a), array_of(b)
+        try:
+            return torch_float_result(x - y, x, y)
+        except (ValueError, TypeError) as e:
+            raise binary_error("sub", a, b, e) from None
+
+    @staticmethod
+    def backward(ctx, g):
+        """d(a-b) = g, -g."""
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g, sa) if na else None, unbroadcast(-g, sb) if nb else None)
+
+
+class Mul(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = array_of(a), array_of(b)
+        try:
+            r = torch_float_result(x * y, x, y)
+        except (ValueError, TypeError) as e:
+            raise binary_error("mul", a, b, e) from None
+        ctx.save_for_backward(a, b)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        """d(a*b) = g*b, g*a."""
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (
+            unbroadcast(g * b, a.data.shape) if na else None,
+            unbroadcast(g * a, b.data.shape) if nb else None,
+        )
+
+
+class Div(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = array_of(a), array_of(b)
+        try:
+            r = x / y
+        except (ValueError, TypeError) as e:
+            raise binary_error("div", a, b, e) from None
+        ctx.save_for_backward(a, b)
+        return torch_float_result(r, x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d(a/b) = g/b, -g*a/b^2."""
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = unbroadcast(g / b, a.data.shape) if na else None
+        gb = unbroadcast(-g * a / (b * b), b.data.shape) if nb else None
+        return ga, gb
+
+
+class Neg(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a):
+        return -a.data
+
+    @staticmethod
+    def backward(ctx, g):
+        """d(-a) = -g."""
+        return -g
+
+
+class Pow(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = array_of(a), array_of(b)
+        try:
+            r = torch_float_result(x**y, x, y)
+        except (ValueError, TypeError) as e:
+            raise binary_error("pow", a, b, e) from None
+        ctx.save_for_backward(a, b)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        """d(a^b) = g*b*a^(b-1), g*a^b*log(a) (0 where a == 0)."""
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = gb = None
+        if na:
+            if isinstance(b, Tensor):
+                ga = unbroadcast(g * b * a ** (b - 1), a.data.shape)
+            elif b == 0:
+                ga = g * 0
+            else:
+                ga = g * b * a ** (b - 1)
+        if nb:
+            out = a ** b
+            if isinstance(a, Tensor):
+                safe_log = where(a.detach() > 0, a, 1).log()
+                gb = unbroadcast(g * out * where(a.detach() == 0, 0.0, safe_log), b.data.shape)
+            else:
+                gb = g * out * float(np.log(a)) if a > 0 else g * 0
+        return ga, gb
+
+
+class Remainder(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = array_of(a), array_of(b)
+        ctx.save_for_backward(a, b)
+        try:
+            return xp_of(x if isinstance(a, Tensor) else y).remainder(x, y)
+        except (ValueError, TypeError) as e:
+            raise binary_error("remainder", a, b, e) from None
+
+    @staticmethod
+    def backward(ctx, g):
+        """d(a mod b) = g, -g*floor(a/b)."""
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = unbroadcast(g, a.data.shape) if na else None
+        gb = unbroadcast(-g * (a / b).floor(), b.data.shape) if nb else None
+        return ga, gb
+
+
+# ---------------------------------------------------------------- unary math ---------------------
+class Exp(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return xp_of(a.data).exp(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d exp(a) = g*exp(a)."""
+        return g * ctx.output
+
+
+class Log(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return xp_of(a.data).log(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d log(a) = g/a."""
+        (a,) = ctx.saved_tensors
+        return g / a
+
+
+class Log1p(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return xp_of(a.data).log1p(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d log(1+a) = g/(1+a)."""
+        (a,) = ctx.saved_tensors
+        return g / (a + 1)
+
+
+class Sqrt(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(invalid="ignore"):
+            return xp_of(a.data).sqrt(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d sqrt(a) = g/(2 sqrt(a))."""
+        return g / (ctx.output * 2)
+
+
+class Rsqrt(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 1 / xp_of(a.data).sqrt(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d a^(-1/2) = -g/2 * a^(-3/2)."""
+        y = ctx.output
+        return g * y * y * y * -0.5
+
+
+class Abs(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return xp_of(a.data).abs(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d|a| = g*sign(a)."""
+        (a,) = ctx.saved_tensors
+        return g * sign(a.detach())
+
+
+class Sin(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return xp_of(a.data).sin(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d sin(a) = g*cos(a)."""
+        (a,) = ctx.saved_tensors
+        return g * a.cos()
+
+
+class Cos(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return xp_of(a.data).cos(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d cos(a) = -g*sin(a)."""
+        (a,) = ctx.saved_tensors
+        return -g * a.sin()
+
+
+class Tanh(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return xp_of(a.data).tanh(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d tanh(a) = g*(1 - tanh(a)^2)."""
+        y = ctx.output
+        return g * (1 - y * y)
+
+
+class Sigmoid(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a.data
+        xp = xp_of(x)
+        # stable: exp of a non-positive number only
+        e = xp.exp(-xp.abs(x))
+        return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d sigmoid(a) = g*s*(1-s)."""
+        s = ctx.output
+        return g * s * (1 - s)
+
+
+class Relu(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a.data
+        return xp_of(x).maximum(x, 0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d relu(a) = g*[a > 0]."""
+        y = ctx.output
+        return g * (y.data > 0)
+
+
+class Clamp(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        x = a.data
+        xp = xp_of(x)
+        ctx.save_for_backward(a, lo, hi)
+        r = x
+        if lo is not None:
+            r = xp.maximum(r, array_of(lo))
+        if hi is not None:
+            r = xp.minimum(r, array_of(hi))
+        if r is x:
+            r = x.copy()
+        return r.astype(x.dtype, copy=False) if x.dtype.kind == "f" else r
+
+    @staticmethod
+    def backward(ctx, g):
+        """d clamp(a, lo, hi) = g where lo <= a <= hi; the bound's grad where it was chosen."""
+        a, lo, hi = ctx.saved_tensors
+        x = a.data
+        inside = xp_of(x).ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= array_of(lo)
+        if hi is not None:
+            inside &= x <= array_of(hi)
+        na, nlo, nhi = ctx.needs_input_grad
+        ga = g * inside if na else None
+        glo = unbroadcast(g * (x < lo.data), lo.data.shape) if nlo else None
+        ghi = unbroadcast(g * (x > hi.data), hi.data.shape) if nhi else None
+        if nlo and hi is not None:
+            glo = unbroadcast(g * ((x < lo.data) & (array_of(lo) <= array_of(hi))), lo.data.shape)
+        return ga, glo, ghi
+
+
+class Maximum(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = a.data, b.data
+        try:
+            return torch_float_result(xp_of(x).maximum(x, y), x, y)
+        except (ValueError, TypeError) as e:
+            raise binary_error("maximum", a, b, e) from None
+
+    @staticmethod
+    def backward(ctx, g):
+        """d max(a,b) = g to the larger (split half/half on ties)."""
+        a, b = ctx.saved_tensors
+        return _select_grads(ctx, g, a, b, a.data > b.data)
+
+
+class Minimum(BuiltinOp):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = a.data, b.data
+        try:
+            return torch_float_result(xp_of(x).minimum(x, y), x, y)
+        except (ValueError, TypeError) as e:
+            raise binary_error("minimum", a, b, e) from None
+
+    @staticmethod
+    def backward(ctx, g):
+        """d min(a,b) = g to the smaller (split half/half on ties)."""
+        a, b = ctx.saved_tensors
+        return _select_grads(ctx, g, a, b, a.data < b.data)
+
+
+def _select_grads(ctx, g, a, b, a_wins):
+    tie = a.data == b.data
+    wa = a_wins + 0.5 * tie
+    wb = (~a_wins & ~tie) + 0.5 * tie
+    na, nb = ctx.needs_input_grad
+    return (
+        unbroadcast(g * wa.astype(g.data.dtype), a.data.shape) if na else None,
+        unbroadcast(g * wb.astype(g.data.dtype), b.data.shape) if nb else None,
+    )
+
+
+class Where(BuiltinOp):
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        c = cond.data if isinstance(cond, Tensor) else cond
+        x, y = array_of(a), array_of(b)
+        xp = xp_of(c)
+        ctx.cond = c
+        ctx.shapes = (_shape(a), _shape(b))
+        try:
+            r = xp.where(c, x, y)
+        except (ValueError, TypeError) as e:
+            raise binary_error("where", a, b, e) from None
+        if isinstance(a, Tensor) and not isinstance(b, Tensor) or not isinstance(a, Tensor) and isinstance(b, Tensor):
+            t = a if isinstance(a, Tensor) else b
+            if t.data.dtype.kind == "f":
+                r = r.astype(t.data.dtype, copy=False)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        """d where(c, a, b) = g where c, g where not c."""
+        c = ctx.cond
+        na, nb = ctx.needs_input_grad[1:]
+        sa, sb = ctx.shapes
+        ga = unbroadcast(where(c, g, 0.0), sa) if na else None
+        gb = unbroadcast(where(c, 0.0, g), sb) if nb else None
+        return None, ga, gb
+
+
+# ---------------------------------------------------------------- functional API -----------------
+def _t(x):
+    return x if isinstance(x, Tensor) else Tensor._wrap(np.asarray(x, dtype=np.float32) if isinstance(x, float) else np.asarray(x))
+
+
+def add(a, b, *, alpha=1):
+    if alpha != 1:
+        b = Mul.apply(b, alpha)
+    return Add.apply(a, b)
+
+
+def sub(a, b, *, alpha=1):
+    if alpha != 1:
+        b = Mul.apply(b, alpha)
+    return Sub.apply(a, b)
+
+
+def mul(a, b):
+    return Mul.apply(a, b)
+
+
+def div(a, b, *, rounding_mode=None):
+    if rounding_mode is None:
+        return Div.apply(a, b)
+    from .comparison import floor_divide
+
+    if rounding_mode == "floor":
+        return floor_divide(a, b)
+    if rounding_mode == "trunc":
+        q = Div.apply(a, b)
+        return Tensor._wrap(xp_of(q.data).trunc(q.data).astype(_result_int_dtype(a, b, q.data), copy=False))
+    raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+
+
+def _result_int_dtype(a, b, q):
+    arrs = [x.data for x in (a, b) if isinstance(x, Tensor)]
+    if all(x.dtype.kind in "iu" for x in arrs) and not any(isinstance(x, float) for x in (a, b)):
+        return np.result_type(*arrs)
+    return q.dtype
+
+
+def neg(a):
+    return Neg.apply(a)
+
+
+def pow(a, b):
+    return Pow.apply(a, b)
+
+
+def remainder(a, b):
+    return Remainder.apply(a, b)
+
+
+def exp(a):
+    return Exp.apply(a)
+
+
+def log(a):
+    return Log.apply(a)
+
+
+def log1p(a):
+    return Log1p.apply(a)
+
+
+def log2(a):
+    return Log.apply(a) * (1 / np.log(2))
+
+
+def log10(a):
+    return Log.apply(a) * (1 / np.log(10))
+
+
+def sqrt(a):
+    return Sqrt.apply(a)
+
+
+def rsqrt(a):
+    return Rsqrt.apply(a)
+
+
+def abs(a):
+    return Abs.apply(a)
+
+
+def sign(a):
+    """Sign (no gradient: its derivative is zero almost everywhere)."""
+    x = a.data
+    return Tensor._wrap(xp_of(x).sign(x))
+
+
+def sin(a):
+    return Sin.apply(a)
+
+
+def cos(a):
+    return Cos.apply(a)
+
+
+def tanh(a):
+    return Tanh.apply(a)
+
+
+def sigmoid(a):
+    return Sigmoid.apply(a)
+
+
+def relu(a):
+    return Relu.apply(a)
+
+
+def square(a):
+    return Mul.apply(a, a)
+
+
+def reciprocal(a):
+    return Div.apply(1.0, a)
+
+
+def clamp(a, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
+    return Clamp.apply(a, min, max)
+
+
+clip = clamp
+
+
+def maximum(a, b):
+    return Maximum.apply(a, b)
+
+
+def minimum(a, b):
+    return Minimum.apply(a, b)
+
+
+def where(condition, a=None, b=None):
+    if a is None and b is None:
+        from .comparison import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    c = condition.data if isinstance(condition, Tensor) else condition
+    if getattr(c, "dtype", None) is not None and c.dtype.kind != "b":
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
+    return Where.apply(condition, a, b)
+
+
+def masked_fill(a, mask, value):
+    """``a`` with ``value`` where ``mask`` is True (broadcast); gradient flows to ``a`` elsewhere."""
+    m = mask.data if isinstance(mask, Tensor) else mask
+    if m.dtype.kind != "b":
+        raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if isinstance(value, Tensor) and value.data.ndim != 0:
+        raise RuntimeError(
+            f"masked_fill only supports a 0-dimensional value tensor, but got tensor with {value.data.ndim} dimension(s)."
+        )
+    if isinstance(value, Tensor):
+        value = value.to(a.dtype) if a.dtype != value.dtype else value
+        return Where.apply(mask, value, a) if value.requires_grad else Where.apply(mask, value.data.item(), a)
+    out = Where.apply(mask, value, a)
+    if out.data.shape != a.data.shape:
+        raise RuntimeError(
+            f"masked_fill: mask of shape {list(mask.shape)} cannot broadcast to the input's {list(a.shape)}"
+        )
+    return out

@@ -1,0 +1,258 @@
+"""Indexing ops: x[idx], index-put (x[idx] = v), gather, scatter_add, index_select."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import BuiltinOp
+from ..backend import xp_of
+from ..tensor import Tensor
+from ._util import describe, unbroadcast, wrap_dim
+
+
+def convert_index(idx, x_data):
+    """Turn a PyTorch-style index (ints, slices, None, Ellipsis, Tensors, lists) into a NumPy index.
+
+    Returns (index, advanced) where ``advanced`` says an integer/bool array is involved (so the
+    backward must accumulate repeated positions).
+    """
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    out, advanced = [], False
+    for i in idx:
+        if isinstance(i, Tensor):
+            arr = i.data
+            if arr.dtype.kind not in "iub":
+                raise IndexError(
+                    f"tensors used as indices must be long, int, byte or bool tensors (got {i.dtype})"
+                )
+            if type(arr) is not type(x_data) and arr.ndim > 0:
+                raise RuntimeError(
+                    f"indices should be either on cpu or on the same device as the indexed tensor "
+                    f"({i.device})"
+                )
+            if arr.ndim == 0 and arr.dtype.kind in "iu":
+                out.append(int(arr))
+                continue
+            advanced = True
+            out.append(arr)
+        elif isinstance(i, (list, np.ndarray)) or type(i).__module__.startswith("cupy"):
+            arr = xp_of(x_data).asarray(i)
+            if arr.dtype.kind not in "iub" and arr.size:
+                raise IndexError(f"indices must be integers or booleans, got an array of {arr.dtype}")
+            if arr.size == 0:
+                arr = arr.astype(np.int64)
+            advanced = True
+            out.append(arr)
+        elif isinstance(i, (bool, np.bool_)):
+            advanced = True
+            out.append(i)
+        elif i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)):
+            if isinstance(i, slice) and i.step is not None and i.step <= 0:
+                raise ValueError("step must be greater than zero")
+            out.append(i)
+        elif hasattr(i, "__index__"):
+            out.append(i.__index__())
+        else:
+            raise IndexError(
+                f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                f"valid indices (got {type(i).__name__})"
+            )
+    return tuple(out), advanced
+
+
+class GetItem(BuiltinOp):
+    @staticmethod
+    def forward(ctx, x, index, advanced):
+        ctx.in_shape, ctx.index, ctx.advanced = x.data.shape, index, advanced
+        try:
+            return x.data[index]
+        except IndexError as e:
+            raise IndexError(f"index {_show(index)} on tensor of shape {list(x.data.shape)}: {e}") from None
+
+    @staticmethod
+    def backward(ctx, g):
+        """Scatter g into zeros at the indexed positions (summing repeats)."""
+        return IndexAdd.apply(g, ctx.in_shape, ctx.index, ctx.advanced), None, None
+
+
+class IndexAdd(BuiltinOp):
+    """zeros(shape) with g added at ``index``; the adjoint of GetItem."""
+
+    @staticmethod
+    def forward(ctx, g, shape, index, advanced):
+        ctx.index, ctx.advanced = index, advanced
+        arr = g.data
+        xp = xp_of(arr)
+        out = xp.zeros(shape, dtype=arr.dtype)
+        if advanced:
+            (xp.add.at if xp is np else xp.add.at)(out, index, arr)
+        else:
+            out[index] = arr
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        """The adjoint of scattering is gathering: gg[index]."""
+        return GetItem.apply(gg, ctx.index, ctx.advanced), None, None, None
+
+
+class IndexPut(BuiltinOp):
+    """out = x with out[index] = v (what ``x[index] = v`` computes, out of place)."""
+
+    @staticmethod
+    def forward(ctx, x, index, v):
+        ctx.index = index
+        out = x.data.copy()
+        val = v.data if isinstance(v, Tensor) else v
+        try:
+            out[index] = val
+        except ValueError as e:
+            raise RuntimeError(
+                f"index_put / setitem: shape mismatch: value {describe(v)} cannot be broadcast to "
+                f"indexing result of shape {list(x.data[index].shape)} ({e})"
+            ) from None
+        ctx.v_shape = val.shape if isinstance(v, Tensor) else None
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        """d x = g with zeros at index; d v = g[index] summed back to v's shape."""
+        nx, _, nv = ctx.needs_input_grad
+        gx = gv = None
+        if nx:
+            mask = xp_of(g.data).ones(g.data.shape, dtype=g.data.dtype)
+            mask[ctx.index] = 0
+            gx = g * mask
+        if nv:
+            gv = unbroadcast(g[ctx.index], ctx.v_shape)
+        return gx, None, gv
+
+
+def _along_dim_index(index_arr, dim):
+    """The full NumPy index that picks index_arr[...] along ``dim`` and the grid elsewhere."""
+    xp = xp_of(index_arr)
+    grids = list(xp.indices(index_arr.shape, sparse=True))
+    grids[dim] = index_arr
+    return tuple(grids)
+
+
+class Gather(BuiltinOp):
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.in_shape, ctx.dim, ctx.index = x.data.shape, dim, index
+        try:
+            return x.data[_along_dim_index(index, dim)]
+        except IndexError as e:
+            raise RuntimeError(f"gather(): index out of bounds for input of shape {list(x.data.shape)}: {e}") from None
+
+    @staticmethod
+    def backward(ctx, g):
+        """Scatter-add g back to the gathered positions."""
+        xp = xp_of(g.data)
+        zeros = Tensor._wrap(xp.zeros(ctx.in_shape, dtype=g.data.dtype))
+        return ScatterAdd.apply(zeros, ctx.dim, ctx.index, g), None, None
+
+
+class ScatterAdd(BuiltinOp):
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = x.data.copy()
+        sub = src.data[tuple(slice(0, s) for s in index.shape)]
+        xp_of(out).add.at(out, _along_dim_index(index, dim), sub)
+        ctx.src_shape = src.data.shape
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        """d x = g; d src = gather(g, dim, index) (zero outside index's extent)."""
+        _, _, _, ns = ctx.needs_input_grad
+        gsrc = None
+        if ns:
+            gsrc = Gather.apply(g, ctx.dim, ctx.index)
+            if gsrc.data.shape != ctx.src_shape:
+                pad = Tensor._wrap(xp_of(g.data).zeros(ctx.src_shape, dtype=g.data.dtype))
+                gsrc = IndexPut.apply(pad, tuple(slice(0, s) for s in ctx.index.shape), gsrc)
+        return g, None, None, gsrc
+
+
+def _show(index) -> str:
+    return "(" + ", ".join(
+        f"array{list(i.shape)}" if hasattr(i, "shape") and getattr(i, "ndim", 0) else repr(i) for i in index
+    ) + ")"
+
+
+# ---------------------------------------------------------------- functional API -----------------
+def getitem(x, idx):
+    index, advanced = convert_index(idx, x.data)
+    return GetItem.apply(x, index, advanced)
+
+
+def _index_arg(index, op):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{op}(): index must be a Tensor, got {type(index).__name__}")
+    if index.data.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): Expected dtype int64 for index (got {index.dtype})")
+    return index.data
+
+
+def gather(x, dim, index, *, sparse_grad=False):
+    idx = _index_arg(index, "gather")
+    d = wrap_dim(dim, x.data.ndim, "gather")
+    if idx.ndim != x.data.ndim:
+        raise RuntimeError(
+            f"gather(): Index tensor must have the same number of dimensions as input tensor "
+            f"(index {list(idx.shape)}, input {list(x.data.shape)})"
+        )
+    return Gather.apply(x, d, idx)
+
+
+def scatter_add(x, dim, index, src):
+    idx = _index_arg(index, "scatter_add")
+    d = wrap_dim(dim, x.data.ndim, "scatter_add")
+    if idx.ndim != x.data.ndim or src.data.ndim != x.data.ndim:
+        raise RuntimeError(
+            f"scatter_add(): Index tensor must have the same number of dimensions as self and src "
+            f"(self {list(x.data.shape)}, index {list(idx.shape)}, src {list(src.data.shape)})"
+        )
+    return ScatterAdd.apply(x, d, idx, src)
+
+
+def scatter(x, dim, index, src=None, value=None):
+    """Out-of-place scatter (no accumulation); gradient flows to x outside the written positions."""
+    idx = _index_arg(index, "scatter")
+    d = wrap_dim(dim, x.data.ndim, "scatter")
+    src = src if src is not None else value
+    full = _along_dim_index(idx, d)
+    if isinstance(src, Tensor):
+        src = src[tuple(slice(0, s) for s in idx.shape)]
+    return IndexPut.apply(x, full, src)
+
+
+def index_select(x, dim, index):
+    idx = _index_arg(index, "index_select")
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    d = wrap_dim(dim, x.data.ndim, "index_select") if x.data.ndim else 0
+    n = x.data.shape[d] if x.data.ndim else 1
+    if idx.size and (int(idx.max()) >= n or int(idx.min()) < -n):
+        raise IndexError(f"index_select(): index out of range in self (dim {d} has size {n})")
+    return GetItem.apply(x, (slice(None),) * d + (idx.reshape(-1),), True)
+
+
+def index_put(x, indices, values, accumulate=False):
+    index, _ = convert_index(tuple(indices), x.data)
+    if accumulate:
+        return x + IndexAdd.apply(values if isinstance(values, Tensor) else Tensor._wrap(values), x.data.shape, index, True)
+    return IndexPut.apply(x, index, values)
+
+
+def masked_select(x, mask):
+    m = mask.data if isinstance(mask, Tensor) else mask
+    shape = np.broadcast_shapes(x.data.shape, m.shape)
+    xe = x.expand(shape) if x.data.shape != shape else x
+    return GetItem.apply(xe, (xp_of(m).broadcast_to(m, shape),), True)
+
+
+def take_along_dim(x, indices, dim):
+    return gather(x, dim, indices)

@@ -1,0 +1,432 @@
+"""Reductions: sum, mean, var/std, prod, max/min, logsumexp, softmax, cumsum, norm."""
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+
+import numpy as np
+
+from ..autograd.function import BuiltinOp
+from ..backend import xp_of
+from ..tensor import Tensor
+from ._util import keepdim_shape, normalize_dims, wrap_dim
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+
+
+def _expand_back(g: Tensor, in_shape: tuple, axes, keepdim: bool) -> Tensor:
+    """Broadcast a reduced gradient back to the input's shape (differentiably)."""
+    if not keepdim:
+        g = g.reshape(keepdim_shape(in_shape, axes))
+    return g.expand(in_shape)
+
+
+class Sum(BuiltinOp):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.in_shape, ctx.axes, ctx.keepdim = x.data.shape, axes, keepdim
+        arr = x.data
+        if arr.dtype.kind == "b":
+            arr = arr.astype(np.int64)
+        return arr.sum(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d sum(x) = g broadcast back over the summed dims."""
+        return _expand_back(g, ctx.in_shape, ctx.axes, ctx.keepdim), None, None
+
+
+class Mean(BuiltinOp):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.in_shape, ctx.axes, ctx.keepdim = x.data.shape, axes, keepdim
+        r = x.data.mean(axis=axes, keepdims=keepdim)
+        ctx.count = x.data.size // builtins.max(r.size, 1) if x.data.size else 0
+        return r.astype(x.data.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d mean(x) = g / N broadcast back."""
+        return _expand_back(g / ctx.count, ctx.in_shape, ctx.axes, ctx.keepdim), None, None
+
+
+class Var(BuiltinOp):
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+        arr = x.data
+        n = arr.size if axes is None else int(np.prod([arr.shape[a] for a in axes]))
+        ctx.n = n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return xp_of(arr).var(arr, axis=axes, ddof=correction, keepdims=keepdim).astype(arr.dtype, copy=False) if n - correction > 0 else (
+                xp_of(arr).full(_reduced_shape(arr.shape, axes, keepdim), np.nan, dtype=arr.dtype)
+            )
+
+    @staticmethod
+    def backward(ctx, g):
+        """d var(x) = g * 2 (x - mean) / (N - correction)."""
+        (x,) = ctx.saved_tensors
+        centered = x - x.mean(dim=ctx.axes, keepdim=True)
+        return _expand_back(g, x.data.shape, ctx.axes, ctx.keepdim) * centered * (
+            2.0 / (ctx.n - ctx.correction) if ctx.n > ctx.correction else float("nan")
+        ), None, None, None
+
+
+def _reduced_shape(shape, axes, keepdim):
+    if keepdim:
+        return keepdim_shape(shape, axes)
+    if axes is None:
+        return ()
+    return tuple(s for i, s in enumerate(shape) if i not in axes)
+
+
+class Prod(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim):
+        ctx.save_for_backward(x)
+        ctx.axis, ctx.keepdim = axis, keepdim
+        return x.data.prod(axis=axis, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d prod(x)/dx_i = g * prod_{j != i} x_j (computed without dividing when some x_j = 0)."""
+        (x,) = ctx.saved_tensors
+        axis = ctx.axis
+        axes = None if axis is None else (axis,)
+        gx = _expand_back(g, x.data.shape, axes, ctx.keepdim)
+        arr = x.data
+        xp = xp_of(arr)
+        if not bool((arr == 0).any()):
+            out = _expand_back(ctx.output, x.data.shape, axes, ctx.keepdim)
+            return gx * out / x, None, None
+        flat = arr.reshape(-1) if axis is None else xp.moveaxis(arr, axis, -1)
+        ones = xp.ones(flat.shape[:-1] + (1,), dtype=arr.dtype)
+        left = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+        right = xp.flip(xp.cumprod(xp.flip(xp.concatenate([flat[..., 1:], ones], axis=-1), -1), axis=-1), -1)
+        others = left * right
+        others = others.reshape(arr.shape) if axis is None else xp.moveaxis(others, -1, axis)
+        return gx * Tensor._wrap(others), None, None
+
+
+class MaxMinDim(BuiltinOp):
+    """max/min over one dim: values and (non-differentiable) indices of the first extremum."""
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, is_max):
+        arr = x.data
+        xp = xp_of(arr)
+        if arr.shape and arr.shape[dim] == 0:
+            raise IndexError(
+                f"{'max' if is_max else 'min'}(): Expected reduction dim {dim} to have non-zero size."
+            )
+        idx = (xp.argmax if is_max else xp.argmin)(arr, axis=dim, keepdims=True) if arr.ndim else xp.zeros((), dtype=np.int64)
+        if arr.dtype.kind == "f" and arr.ndim:  # NaN wins, like torch
+            nan_idx = xp.isnan(arr).argmax(axis=dim, keepdims=True)
+            has_nan = xp.isnan(arr).any(axis=dim, keepdims=True)
+            idx = xp.where(has_nan, nan_idx, idx)
+        values = xp.take_along_axis(arr, idx, axis=dim) if arr.ndim else arr.copy()
+        ctx.dim, ctx.keepdim, ctx.in_shape = dim, keepdim, arr.shape
+        ctx.idx = idx
+        if not keepdim and arr.ndim:
+            values, idx = values.squeeze(dim), idx.squeeze(dim)
+        return values, idx.astype(np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, g, _indices_grad=None):
+        """d max(x, dim) = g routed to the index of the maximum."""
+        if not ctx.in_shape:
+            return g, None, None, None
+        xp = xp_of(ctx.idx)
+        onehot = xp.arange(ctx.in_shape[ctx.dim]).reshape(
+            (-1,) + (1,) * (len(ctx.in_shape) - ctx.dim - 1)
+        ) == ctx.idx
+        gk = g if ctx.keepdim else g.unsqueeze(ctx.dim)
+        return gk * onehot, None, None, None
+
+
+class AmaxAmin(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, is_max):
+        arr = x.data
+        if arr.size == 0:
+            raise RuntimeError(f"{'amax' if is_max else 'amin'}(): Expected reduction over a non-empty tensor")
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return (arr.max if is_max else arr.min)(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d amax(x) = g split evenly among the elements equal to the maximum."""
+        (x,) = ctx.saved_tensors
+        out = ctx.output.data
+        if not ctx.keepdim:
+            out = out.reshape(keepdim_shape(x.data.shape, ctx.axes))
+        mask = (x.data == out)
+        count = mask.sum(axis=ctx.axes, keepdims=True)
+        weights = (mask / count).astype(x.data.dtype)
+        return _expand_back(g, x.data.shape, ctx.axes, ctx.keepdim) * weights, None, None, None
+
+
+class LogSumExp(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        arr = x.data
+        xp = xp_of(arr)
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        m = arr.max(axis=axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            r = xp.log(xp.exp(arr - m).sum(axis=axes, keepdims=True)) + m
+        return r if keepdim else r.reshape(_reduced_shape(arr.shape, axes, False))
+
+    @staticmethod
+    def backward(ctx, g):
+        """d logsumexp(x) = g * softmax(x)."""
+        (x,) = ctx.saved_tensors
+        out = ctx.output
+        if not ctx.keepdim:
+            out = out.reshape(keepdim_shape(x.data.shape, ctx.axes))
+        return _expand_back(g, x.data.shape, ctx.axes, ctx.keepdim) * (x - out).exp(), None, None
+
+
+class Softmax(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        arr = x.data
+        xp = xp_of(arr)
+        ctx.dim = dim
+        e = xp.exp(arr - arr.max(axis=dim, keepdims=True))
+        e /= e.sum(axis=dim, keepdims=True)
+        return e
+
+    @staticmethod
+    def backward(ctx, g):
+        """d softmax: y * (g - sum(g*y))."""
+        y = ctx.output
+        return y * (g - (g * y).sum(dim=ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        arr = x.data
+        xp = xp_of(arr)
+        ctx.dim = dim
+        shifted = arr - arr.max(axis=dim, keepdims=True)
+        return shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+
+    @staticmethod
+    def backward(ctx, g):
+        """d log_softmax: g - softmax * sum(g)."""
+        y = ctx.output
+        return g - y.exp() * g.sum(dim=ctx.dim, keepdim=True), None
+
+
+class Cumsum(BuiltinOp):
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        arr = x.data
+        out = arr.cumsum(axis=dim) if arr.ndim else arr.copy()
+        return out if arr.dtype.kind != "b" else out.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d cumsum: reversed cumulative sum of g."""
+        if g.ndim == 0:
+            return g, None
+        return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
+
+
+class Norm2(BuiltinOp):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        arr = x.data
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return xp_of(arr).sqrt((arr * arr).sum(axis=axes, keepdims=keepdim))
+
+    @staticmethod
+    def backward(ctx, g):
+        """d ||x||_2 = g * x / ||x|| (0 where the norm is 0)."""
+        (x,) = ctx.saved_tensors
+        n = _expand_back(ctx.output, x.data.shape, ctx.axes, ctx.keepdim)
+        gx = _expand_back(g, x.data.shape, ctx.axes, ctx.keepdim)
+        safe = where_nonzero(n)
+        return gx * x / safe * (n.data != 0), None, None
+
+
+def where_nonzero(n: Tensor) -> Tensor:
+    from .elementwise import where
+
+    return where(n.detach() == 0, 1.0, n)
+
+
+# ---------------------------------------------------------------- functional API -----------------
+def _dims(x, dim, op):
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return None
+    if x.data.ndim == 0:
+        for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+            wrap_dim(d, 0, op)
+        return None
+    return normalize_dims(dim, x.data.ndim, op)
+
+
+def sum(x, dim=None, keepdim: bool = False, *, dtype=None):
+    if dtype is not None:
+        x = x.to(dtype)
+    return Sum.apply(x, _dims(x, dim, "sum"), keepdim)
+
+
+def mean(x, dim=None, keepdim: bool = False, *, dtype=None):
+    if dtype is not None:
+        x = x.to(dtype)
+    if x.data.dtype.kind != "f":
+        raise RuntimeError(
+            f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {x.dtype}"
+        )
+    return Mean.apply(x, _dims(x, dim, "mean"), keepdim)
+
+
+def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    if isinstance(dim, bool):  # var(x, unbiased) positional form
+        unbiased, dim = dim, None
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return Var.apply(x, _dims(x, dim, "var"), correction, keepdim)
+
+
+def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    return var(x, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return var(x, dim, unbiased, keepdim, correction=correction), mean(x, dim, keepdim)
+
+
+def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return std(x, dim, unbiased, keepdim, correction=correction), mean(x, dim, keepdim)
+
+
+def prod(x, dim=None, keepdim: bool = False, *, dtype=None):
+    if dtype is not None:
+        x = x.to(dtype)
+    axis = None if dim is None or x.data.ndim == 0 else wrap_dim(dim, x.data.ndim, "prod")
+    return Prod.apply(x, axis, keepdim)
+
+
+def _max_min(x, dim, keepdim, is_max, other=None):
+    name = "max" if is_max else "min"
+    if isinstance(dim, Tensor):  # max(a, b) elementwise
+        from .elementwise import maximum, minimum
+
+        return (maximum if is_max else minimum)(x, dim)
+    if dim is None:
+        if x.data.size == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        return AmaxAmin.apply(x, None, False, is_max)
+    d = wrap_dim(dim, x.data.ndim, name) if x.data.ndim else 0
+    if x.data.ndim == 0:
+        return values_indices(x.clone(), Tensor._wrap(xp_of(x.data).zeros((), dtype=np.int64)))
+    return values_indices(*MaxMinDim.apply(x, d, keepdim, is_max))
+
+
+def max(x, dim=None, keepdim: bool = False):
+    return _max_min(x, dim, keepdim, True)
+
+
+def min(x, dim=None, keepdim: bool = False):
+    return _max_min(x, dim, keepdim, False)
+
+
+def amax(x, dim=(), keepdim: bool = False):
+    return AmaxAmin.apply(x, _dims(x, dim, "amax"), keepdim, True)
+
+
+def amin(x, dim=(), keepdim: bool = False):
+    return AmaxAmin.apply(x, _dims(x, dim, "amin"), keepdim, False)
+
+
+def argmax(x, dim=None, keepdim: bool = False):
+    arr = x.data
+    xp = xp_of(arr)
+    if dim is None:
+        r = xp.asarray(arr.argmax())
+        return Tensor._wrap(r.reshape((1,) * arr.ndim) if keepdim else r.astype(np.int64))
+    d = wrap_dim(dim, arr.ndim, "argmax")
+    return Tensor._wrap(xp.argmax(arr, axis=d, keepdims=keepdim).astype(np.int64, copy=False) if arr.ndim else xp.zeros((), np.int64))
+
+
+def argmin(x, dim=None, keepdim: bool = False):
+    arr = x.data
+    xp = xp_of(arr)
+    if dim is None:
+        r = xp.asarray(arr.argmin())
+        return Tensor._wrap(r.reshape((1,) * arr.ndim) if keepdim else r.astype(np.int64))
+    d = wrap_dim(dim, arr.ndim, "argmin")
+    return Tensor._wrap(xp.argmin(arr, axis=d, keepdims=keepdim).astype(np.int64, copy=False) if arr.ndim else xp.zeros((), np.int64))
+
+
+def logsumexp(x, dim, keepdim: bool = False):
+    return LogSumExp.apply(x, _dims(x, dim, "logsumexp"), keepdim)
+
+
+def _softmax_dim(x, dim, op):
+    if dim is None:
+        dim = 0 if x.data.ndim in (0, 1, 3) else 1  # torch's legacy implicit-dim choice
+    return wrap_dim(dim, x.data.ndim, op) if x.data.ndim else None
+
+
+def softmax(x, dim=None, dtype=None, **_):
+    if dtype is not None:
+        x = x.to(dtype)
+    return Softmax.apply(x, _softmax_dim(x, dim, "softmax"))
+
+
+def log_softmax(x, dim=None, dtype=None, **_):
+    if dtype is not None:
+        x = x.to(dtype)
+    return LogSoftmax.apply(x, _softmax_dim(x, dim, "log_softmax"))
+
+
+def cumsum(x, dim, *, dtype=None):
+    if dtype is not None:
+        x = x.to(dtype)
+    return Cumsum.apply(x, wrap_dim(dim, x.data.ndim, "cumsum") if x.data.ndim else 0)
+
+
+def norm(x, p="fro", dim=None, keepdim: bool = False, dtype=None):
+    """p-norm over ``dim`` (all elements when None); p in {2, 'fro', 1, inf, -inf, any float}."""
+    if dtype is not None:
+        x = x.to(dtype)
+    axes = _dims(x, dim, "norm")
+    if p in ("fro", 2, 2.0, None):
+        return Norm2.apply(x, axes, keepdim)
+    if p in (float("inf"), "inf"):
+        return amax(x.abs(), dim=axes if axes is not None else (), keepdim=keepdim)
+    if p in (float("-inf"), "-inf"):
+        return amin(x.abs(), dim=axes if axes is not None else (), keepdim=keepdim)
+    if p == 1:
+        return x.abs().sum(dim=axes, keepdim=keepdim)
+    if p == 0:
+        return (x != 0).to(x.dtype).sum(dim=axes, keepdim=keepdim)
+    return (x.abs() ** p).sum(dim=axes, keepdim=keepdim) ** (1.0 / p)

@@ -1,0 +1,397 @@
+"""The Tensor: an array (NumPy or CuPy) plus what autograd needs to differentiate through it.
+
+Only attributes, conversions and autograd entry points live here. The math methods
+(``x.exp()``, ``a @ b``, ``x.sum(dim)``...) are attached in ``tensor_methods.py`` from the
+op families in ``ops/``, so each op's forward and backward stay together in one place.
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from .backend import device_of, xp_of
+from .backend.device import parse_device
+from .backend.dtype import from_numpy_dtype, to_dtype
+
+
+class Tensor:
+    """An n-dimensional array that records the ops applied to it for reverse-mode autograd.
+
+    ``.data`` is the raw NumPy/CuPy array (see README: Differences from PyTorch).
+    """
+
+    __slots__ = (
+        "data", "_requires_grad", "grad", "_grad_fn", "_out_index", "_version",
+        "_hooks", "_post_hooks", "name", "__weakref__",
+    )
+    __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
+
+    def __init__(self, data=None, requires_grad: bool = False, *, dtype=None, device=None):
+        from .creation import as_array
+
+        if data is None:
+            data = []
+        self.data = as_array(data, dtype=dtype if dtype is not None else "float32", device=device)
+        self._requires_grad = False
+        self.grad = None
+        self._grad_fn = None
+        self._out_index = 0
+        self._version = 0
+        self._hooks = None
+        self._post_hooks = None
+        self.name = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, array) -> Tensor:
+        """Wrap an existing array without copying (the hot path: every op result comes here)."""
+        t = object.__new__(Tensor)
+        t.data = array
+        t._requires_grad = False
+        t.grad = None
+        t._grad_fn = None
+        t._out_index = 0
+        t._version = 0
+        t._hooks = None
+        t._post_hooks = None
+        t.name = None
+        return t
+
+    # ---- attributes ------------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return Size(self.data.shape)
+
+    @property
+    def dtype(self):
+        return from_numpy_dtype(self.data.dtype)
+
+    @property
+    def device(self):
+        return device_of(self.data)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def is_floating_point_(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self.data.shape)
+        return self.data.shape[_wrap_dim(dim, self.data.ndim, "size")]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.data.dtype.itemsize
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    # ---- conversions -------------------------------------------------------------------------------
+    def item(self):
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+            )
+        return self.data.reshape(()).item()
+
+    def tolist(self):
+        arr = self.data
+        if not isinstance(arr, np.ndarray):
+            arr = arr.get()
+        return arr.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self.device.type != "cpu":
+            if not force:
+                raise TypeError(
+                    f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
+                    "copy the tensor to host memory first."
+                )
+            return self.data.get()
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.numpy(force=True)
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous (shape {list(self.shape)})"
+            )
+        return bool(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __repr__(self) -> str:
+        arr = self.data if isinstance(self.data, np.ndarray) else self.data.get()
+        body = np.array2string(arr, separator=", ", precision=4, prefix="tensor(")
+        extras = []
+        if self.device.type != "cpu":
+            extras.append(f"device='{self.device}'")
+        if arr.dtype not in (np.float32, np.int64, np.bool_) or arr.size == 0:
+            extras.append(f"dtype={self.dtype}")
+        if self._grad_fn is not None:
+            extras.append(f"grad_fn=<{self._grad_fn.name()}>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    def __reduce_ex__(self, protocol):  # copy.deepcopy / pickle keep data and requires_grad
+        return (_rebuild_tensor, (self.data.copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        t = Tensor._wrap(self.data.copy())
+        t.__class__ = self.__class__
+        t._requires_grad = self._requires_grad
+        if self.grad is not None:
+            t.grad = Tensor._wrap(self.grad.data.copy())
+        memo[id(self)] = t
+        return t
+
+    # ---- dtype / device moves --------------------------------------------------------------------
+    def to(self, *args, **kwargs) -> Tensor:
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(other_tensor)``, like torch."""
+        from .ops.conversion import to_device_dtype
+
+        dev = kwargs.pop("device", None)
+        dt = kwargs.pop("dtype", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                dev, dt = a.device, a.dtype
+            elif a is None:
+                continue
+            elif isinstance(a, str) or type(a).__name__ == "device" or isinstance(a, int):
+                dev = a
+            else:
+                dt = a
+        return to_device_dtype(
+            self, parse_device(dev) if dev is not None else None,
+            to_dtype(dt) if dt is not None else None, copy,
+        )
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
+
+    def cuda(self, device=None) -> Tensor:
+        return self.to("cuda" if device is None else parse_device(device if not isinstance(device, int) else f"cuda:{device}"))
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return {"float32": "minitorch.FloatTensor", "float64": "minitorch.DoubleTensor",
+                    "int64": "minitorch.LongTensor", "int32": "minitorch.IntTensor",
+                    "bool": "minitorch.BoolTensor"}.get(self.dtype.name, f"minitorch.{self.dtype.name}")
+        return self.to(dtype)
+
+    def float(self) -> Tensor:
+        return self.to("float32")
+
+    def double(self) -> Tensor:
+        return self.to("float64")
+
+    def half(self) -> Tensor:
+        return self.to("float16")
+
+    def long(self) -> Tensor:
+        return self.to("int64")
+
+    def int(self) -> Tensor:
+        return self.to("int32")
+
+    def bool(self) -> Tensor:
+        return self.to("bool")
+
+    def byte(self) -> Tensor:
+        return self.to("uint8")
+
+    # ---- autograd ------------------------------------------------------------------------------------
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if not requires_grad and self._grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients (got {self.dtype})"
+            )
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data, cut from the graph."""
+        return Tensor._wrap(self.data)
+
+    def detach_(self) -> Tensor:
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (seeded with ``gradient``)."""
+        from .autograd.engine import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new grad."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            self._hooks.append(hook)
+            hooks, item = self._hooks, hook
+        else:
+            self._grad_fn.register_hook(self._out_index, hook)
+            hooks, item = self._grad_fn._hooks[self._out_index], hook
+        return _RemovableHandle(hooks, item)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+        return _RemovableHandle(self._post_hooks, hook)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None:
+            return
+        fn = self._grad_fn
+        if fn._retained is None:
+            fn._retained = {}
+        fn._retained[self._out_index] = weakref.ref(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        fn = self._grad_fn
+        return bool(fn is not None and fn._retained and self._out_index in fn._retained)
+
+    @property
+    def _base(self):
+        return None
+
+    def data_ptr(self) -> int:
+        if isinstance(self.data, np.ndarray):
+            return self.data.__array_interface__["data"][0]
+        return self.data.data.ptr
+
+    def get_device(self) -> int:
+        return -1 if self.device.type == "cpu" else (self.device.index or 0)
+
+
+class Size(tuple):
+    """``torch.Size``: a tuple of dimension sizes with ``numel()``."""
+
+    __slots__ = ()
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __repr__(self) -> str:
+        return f"minitorch.Size({list(self)})"
+
+
+class _RemovableHandle:
+    def __init__(self, container, item):
+        self._container, self._item = container, item
+
+    def remove(self) -> None:
+        try:
+            self._container.remove(self._item)
+        except ValueError:
+            pass
+
+
+def _rebuild_tensor(data, requires_grad):
+    t = Tensor._wrap(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _wrap_dim(dim: int, ndim: int, op: str) -> int:
+    """Normalise a possibly negative dim, raising torch's IndexError when out of range."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return dim % n
+
+
+def zeros_like_tensor(t: Tensor) -> Tensor:
+    return Tensor._wrap(xp_of(t.data).zeros_like(t.data))
+
+
+__all__ = ["Tensor", "Size", "to_dtype"]

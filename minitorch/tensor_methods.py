@@ -1,0 +1,288 @@
+"""Bind the op families onto Tensor as methods and operators (``x.exp()``, ``a @ b``, ``x[0] = 1``)."""
+from __future__ import annotations
+
+from . import creation
+from .autograd.grad_mode import _GradState
+from .backend import xp_of
+from .ops import comparison as cmp
+from .ops import elementwise as ew
+from .ops import indexing as ix
+from .ops import linalg as la
+from .ops import reduction as red
+from .ops import shape as sh
+from .ops.conversion import clone
+from .ops.elementwise import Add, Div, Mul, Neg, Pow, Sub
+from .tensor import Tensor
+
+
+def _r(fn):
+    """Reflected operator: ``2 - x`` calls ``x.__rsub__(2)``."""
+    return lambda self, other: fn(other, self)
+
+
+# operators (hot path: call the Function directly)
+Tensor.__add__ = lambda self, other: Add.apply(self, other)
+Tensor.__radd__ = lambda self, other: Add.apply(other, self)
+Tensor.__sub__ = lambda self, other: Sub.apply(self, other)
+Tensor.__rsub__ = lambda self, other: Sub.apply(other, self)
+Tensor.__mul__ = lambda self, other: Mul.apply(self, other)
+Tensor.__rmul__ = lambda self, other: Mul.apply(other, self)
+Tensor.__truediv__ = lambda self, other: Div.apply(self, other)
+Tensor.__rtruediv__ = lambda self, other: Div.apply(other, self)
+Tensor.__neg__ = lambda self: Neg.apply(self)
+Tensor.__pos__ = lambda self: self
+Tensor.__pow__ = lambda self, other: Pow.apply(self, other)
+Tensor.__rpow__ = lambda self, other: Pow.apply(other, self)
+Tensor.__matmul__ = lambda self, other: la.matmul(self, other)
+Tensor.__rmatmul__ = lambda self, other: la.matmul(other, self)
+Tensor.__mod__ = lambda self, other: ew.remainder(self, other)
+Tensor.__rmod__ = _r(ew.remainder)
+Tensor.__floordiv__ = lambda self, other: cmp.floor_divide(self, other)
+Tensor.__rfloordiv__ = _r(cmp.floor_divide)
+Tensor.__abs__ = lambda self: ew.abs(self)
+Tensor.__eq__ = cmp.eq
+Tensor.__ne__ = cmp.ne
+Tensor.__lt__ = cmp.lt
+Tensor.__le__ = cmp.le
+Tensor.__gt__ = cmp.gt
+Tensor.__ge__ = cmp.ge
+Tensor.__and__ = cmp.bitwise_and
+Tensor.__or__ = cmp.bitwise_or
+Tensor.__xor__ = cmp.bitwise_xor
+Tensor.__invert__ = cmp.bitwise_not
+Tensor.__rand__ = _r(cmp.bitwise_and)
+Tensor.__ror__ = _r(cmp.bitwise_or)
+Tensor.__getitem__ = ix.getitem
+Tensor.__hash__ = object.__hash__
+
+_METHODS = {
+    # elementwise
+    "add": ew.add, "sub": ew.sub, "subtract": ew.sub, "mul": ew.mul, "multiply": ew.mul, "div": ew.div,
+    "divide": ew.div, "true_divide": ew.div, "neg": ew.neg, "negative": ew.neg, "pow": ew.pow,
+    "remainder": ew.remainder, "fmod": ew.remainder,
+    "exp": ew.exp, "log": ew.log, "log1p": ew.log1p, "log2": ew.log2, "log10": ew.log10, "sqrt": ew.sqrt,
+    "rsqrt": ew.rsqrt, "abs": ew.abs, "absolute": ew.abs, "sign": ew.sign, "sin": ew.sin, "cos": ew.cos,
+    "tanh": ew.tanh, "sigmoid": ew.sigmoid, "relu": ew.relu, "clamp": ew.clamp, "clip": ew.clamp,
+    "maximum": ew.maximum, "minimum": ew.minimum, "masked_fill": ew.masked_fill, "square": ew.square,
+    "reciprocal": ew.reciprocal, "where": lambda self, cond, other: ew.where(cond, self, other),
+    # reductions
+    "sum": red.sum, "mean": red.mean, "var": red.var, "std": red.std, "prod": red.prod, "max": red.max,
+    "min": red.min, "amax": red.amax, "amin": red.amin, "argmax": red.argmax, "argmin": red.argmin,
+    "logsumexp": red.logsumexp, "softmax": red.softmax, "log_softmax": red.log_softmax,
+    "cumsum": red.cumsum, "norm": red.norm,
+    # shape
+    "reshape": sh.reshape, "view": sh.view, "flatten": sh.flatten, "unflatten": sh.unflatten,
+    "squeeze": sh.squeeze, "unsqueeze": sh.unsqueeze, "permute": sh.permute, "transpose": sh.transpose,
+    "swapaxes": sh.transpose, "t": sh.t, "expand": sh.expand, "expand_as": sh.expand_as,
+    "broadcast_to": sh.broadcast_to, "repeat": sh.repeat, "flip": sh.flip, "narrow": sh.narrow,
+    "split": sh.split, "chunk": sh.chunk, "unbind": sh.unbind, "movedim": sh.movedim,
+    "contiguous": sh.contiguous,
+    # indexing
+    "gather": ix.gather, "scatter_add": ix.scatter_add, "scatter": ix.scatter, "index_select": ix.index_select,
+    "masked_select": ix.masked_select, "index_put": ix.index_put, "take_along_dim": ix.take_along_dim,
+    # linalg
+    "matmul": la.matmul, "mm": la.mm, "bmm": la.bmm, "mv": la.mv, "dot": la.dot, "outer": la.outer,
+    # no-grad
+    "eq": cmp.eq, "ne": cmp.ne, "lt": cmp.lt, "le": cmp.le, "gt": cmp.gt, "ge": cmp.ge,
+    "logical_and": cmp.logical_and, "logical_or": cmp.logical_or, "logical_not": cmp.logical_not,
+    "logical_xor": cmp.logical_xor, "isnan": cmp.isnan, "isinf": cmp.isinf, "isfinite": cmp.isfinite,
+    "floor": cmp.floor, "ceil": cmp.ceil, "trunc": cmp.trunc, "round": cmp.round, "allclose": cmp.allclose,
+    "isclose": cmp.isclose, "equal": cmp.equal, "any": cmp.any, "all": cmp.all, "nonzero": cmp.nonzero,
+    "argsort": cmp.argsort, "sort": cmp.sort, "topk": cmp.topk, "unique": cmp.unique,
+    "count_nonzero": cmp.count_nonzero, "floor_divide": cmp.floor_divide,
+    "clone": clone,
+}
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)
+
+Tensor.T = property(lambda self: sh.permute(self, tuple(range(self.data.ndim - 1, -1, -1))))
+Tensor.mT = property(lambda self: sh.transpose(self, -2, -1))
+
+
+# ---------------------------------------------------------------- in-place ops -------------------
+def _check_inplace_leaf(t: Tensor, op: str) -> None:
+    if t._requires_grad and t._grad_fn is None and _GradState.enabled:
+        raise RuntimeError(
+            f"{op}: a leaf Variable that requires grad is being used in an in-place operation. "
+            "Wrap the update in `with minitorch.no_grad():` (as optimizers do)."
+        )
+
+
+def _write_back(t: Tensor, result: Tensor, op: str) -> Tensor:
+    """Store ``result`` into ``t``'s memory (views see it), bump the version, adopt the graph."""
+    arr = result.data
+    if arr.shape != t.data.shape:
+        raise RuntimeError(
+            f"{op}: output with shape {list(t.data.shape)} doesn't match the broadcast shape {list(arr.shape)}"
+        )
+    if arr.dtype != t.data.dtype:
+        if arr.dtype.kind == "f" and t.data.dtype.kind in "iub":
+            raise RuntimeError(
+                f"{op}: result type {result.dtype} can't be cast to the desired output type {t.dtype}"
+            )
+        arr = arr.astype(t.data.dtype)
+    if t.data.flags.writeable:
+        xp_of(t.data).copyto(t.data, arr)
+    else:
+        t.data = arr.copy()
+    t._version += 1
+    if result._grad_fn is not None:
+        t._grad_fn = result._grad_fn
+        t._out_index = result._out_index
+        t._requires_grad = True
+    return t
+
+
+def _inplace(name, fn):
+    def method(self, *args, **kwargs):
+        _check_inplace_leaf(self, name)
+        if not _GradState.enabled or not (self._requires_grad or any(
+            isinstance(a, Tensor) and a._requires_grad for a in args
+        )):
+            with _NoGraph():
+                result = fn(self, *args, **kwargs)
+            return _write_back(self, result, name)
+        return _write_back(self, fn(self, *args, **kwargs), name)
+
+    method.__name__ = name
+    method.__doc__ = f"In-place {name[:-1]}: computes out of place, writes into this tensor's memory."
+    return method
+
+
+class _NoGraph:
+    def __enter__(self):
+        self.prev = _GradState.enabled
+        _GradState.enabled = False
+
+    def __exit__(self, *exc):
+        _GradState.enabled = self.prev
+
+
+for _name, _fn in {
+    "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "clamp_": ew.clamp,
+    "clip_": ew.clamp, "exp_": ew.exp, "log_": ew.log, "sqrt_": ew.sqrt, "neg_": ew.neg, "abs_": ew.abs,
+    "relu_": ew.relu, "sigmoid_": ew.sigmoid, "tanh_": ew.tanh, "masked_fill_": ew.masked_fill,
+    "scatter_add_": ix.scatter_add, "scatter_": ix.scatter, "index_put_": ix.index_put,
+}.items():
+    setattr(Tensor, _name, _inplace(_name, _fn))
+
+Tensor.__iadd__ = Tensor.add_
+Tensor.__isub__ = Tensor.sub_
+Tensor.__imul__ = Tensor.mul_
+Tensor.__itruediv__ = Tensor.div_
+
+
+def _zero_(self: Tensor) -> Tensor:
+    _check_inplace_leaf(self, "zero_")
+    return _fill(self, 0)
+
+
+def _fill_(self: Tensor, value) -> Tensor:
+    _check_inplace_leaf(self, "fill_")
+    return _fill(self, value.item() if isinstance(value, Tensor) else value)
+
+
+def _fill(self: Tensor, value) -> Tensor:
+    if self.data.flags.writeable:
+        self.data.fill(value)
+    else:
+        self.data = xp_of(self.data).full(self.data.shape, value, dtype=self.data.dtype)
+    self._version += 1
+    if self._grad_fn is not None:  # the result no longer depends on the graph
+        self._grad_fn = None
+        self._requires_grad = False
+    return self
+
+
+def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast, converted to this dtype/device) into this tensor."""
+    _check_inplace_leaf(self, "copy_")
+    if not isinstance(src, Tensor):
+        from .creation import tensor
+
+        src = tensor(src)
+    moved = src.to(self.device, self.dtype) if (src.device != self.device or src.dtype != self.dtype) else src
+    if tuple(src.shape) != tuple(self.shape):
+        moved = sh.expand(moved, self.data.shape)
+    result = moved + 0 if moved._requires_grad and _GradState.enabled else Tensor._wrap(moved.data)
+    if result is moved:
+        result = Tensor._wrap(moved.data)
+    return _write_back(self, result, "copy_")
+
+
+def _setitem(self: Tensor, idx, value) -> None:
+    index, _ = ix.convert_index(idx, self.data)
+    needs_graph = _GradState.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
+    if not needs_graph:
+        val = value.data if isinstance(value, Tensor) else value
+        if isinstance(value, Tensor) and type(val) is not type(self.data):
+            raise RuntimeError(
+                f"setitem: value is on {value.device} but the tensor is on {self.device}"
+            )
+        try:
+            self.data[index] = val
+        except ValueError as e:
+            raise RuntimeError(
+                f"setitem: shape mismatch: value of shape {list(getattr(val, 'shape', ()))} cannot be "
+                f"broadcast to indexing result of shape {list(self.data[index].shape)} ({e})"
+            ) from None
+        self._version += 1
+        return
+    _check_inplace_leaf(self, "setitem")
+    if isinstance(value, Tensor) and value.dtype != self.dtype:
+        value = value.to(self.dtype)
+    _write_back(self, ix.IndexPut.apply(self, index, value), "setitem")
+
+
+Tensor.zero_ = _zero_
+Tensor.fill_ = _fill_
+Tensor.copy_ = _copy_
+Tensor.__setitem__ = _setitem
+
+
+def _uniform_(self, a=0.0, b=1.0, generator=None):
+    from .backend.random import rng_for
+
+    with _NoGraph():
+        arr = rng_for(self.device, generator).uniform(a, b, self.data.shape)
+        self.data[...] = arr.astype(self.data.dtype)
+    self._version += 1
+    return self
+
+
+def _normal_(self, mean=0.0, std=1.0, generator=None):
+    from .backend.random import rng_for
+
+    arr = rng_for(self.device, generator).normal(mean, std, self.data.shape)
+    self.data[...] = arr.astype(self.data.dtype)
+    self._version += 1
+    return self
+
+
+def _bernoulli_(self, p=0.5, generator=None):
+    from .backend.random import rng_for
+
+    self.data[...] = (rng_for(self.device, generator).random(self.data.shape) < p).astype(self.data.dtype)
+    self._version += 1
+    return self
+
+
+Tensor.uniform_ = _uniform_
+Tensor.normal_ = _normal_
+Tensor.bernoulli_ = _bernoulli_
+
+
+def _new_factory(factory):
+    def method(self, *args, dtype=None, device=None, requires_grad=False, **kwargs):
+        return factory(*args, dtype=dtype or self.dtype, device=device or self.device,
+                       requires_grad=requires_grad, **kwargs)
+
+    method.__name__ = "new_" + factory.__name__
+    return method
+
+
+Tensor.new_zeros = _new_factory(creation.zeros)
+Tensor.new_ones = _new_factory(creation.ones)
+Tensor.new_empty = _new_factory(creation.empty)
+Tensor.new_full = _new_factory(creation.full)
+Tensor.new_tensor = _new_factory(creation.tensor)
