@@ -1,0 +1,12 @@
+"""``minitorch.nn.functional`` (import as ``F``): the neural-network ops, PyTorch's names and signatures."""
+from .activation import *  # noqa: F403
+from .conv import *  # noqa: F403
+from .dropout import *  # noqa: F403
+from .linear import *  # noqa: F403
+from .loss import *  # noqa: F403
+from .normalization import *  # noqa: F403
+from .pooling import *  # noqa: F403
+from .sparse import *  # noqa: F403
+from .vision import *  # noqa: F403
+from ...ops.reduction import log_softmax, softmax  # noqa: F401
+from ...ops.elementwise import relu, sigmoid, tanh  # noqa: F401

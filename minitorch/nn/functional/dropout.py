@@ -1,0 +1,2 @@
+"""nn.functional: dropout ops (each a Function with forward and backward, or a composite of them)."""
+__all__: list = []

@@ -1,0 +1,2 @@
+"""nn.functional: sparse ops (each a Function with forward and backward, or a composite of them)."""
+__all__: list = []

@@ -1,0 +1,1 @@
+"""Array-level kernels (im2col/col2im, pooling windows) shared by the conv/pool Functions."""

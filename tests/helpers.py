@@ -1,0 +1,51 @@
+"""Shared test helpers: the one place tests import torch from, and conversions to/from it."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minitorch
+
+
+def require_torch():
+    """Import torch, or skip the calling test module with a clear reason."""
+    return pytest.importorskip("torch", reason="torch is not installed: comparisons against PyTorch skipped")
+
+
+def to_torch(x, requires_grad: bool | None = None):
+    """A torch tensor with the same values (float64 stays float64)."""
+    torch = require_torch()
+    arr = x.detach().cpu().numpy() if isinstance(x, minitorch.Tensor) else np.asarray(x)
+    t = torch.from_numpy(np.array(arr, copy=True))
+    if requires_grad if requires_grad is not None else getattr(x, "requires_grad", False):
+        t.requires_grad_(True)
+    return t
+
+
+def to_mt(t, requires_grad: bool | None = None):
+    """A minitorch tensor with the same values as a torch tensor."""
+    mt = minitorch.tensor(t.detach().cpu().numpy().copy())
+    if requires_grad if requires_grad is not None else t.requires_grad:
+        mt.requires_grad_(True)
+    return mt
+
+
+def assert_close(actual, expected, rtol: float = 1e-5, atol: float = 1e-6, msg: str = ""):
+    """Compare a minitorch/NumPy value with a torch/NumPy value elementwise (shapes must match)."""
+    a = actual.detach().cpu().numpy() if isinstance(actual, minitorch.Tensor) else np.asarray(actual)
+    e = expected.detach().cpu().numpy() if hasattr(expected, "detach") else np.asarray(expected)
+    assert a.shape == e.shape, f"{msg} shape {a.shape} != expected {e.shape}"
+    np.testing.assert_allclose(a, e, rtol=rtol, atol=atol, err_msg=msg, equal_nan=True)
+
+
+def devices():
+    """The devices to parametrise over: cpu always, cuda when a GPU is usable (skipped otherwise)."""
+    return [
+        "cpu",
+        pytest.param(
+            "cuda",
+            marks=pytest.mark.skipif(
+                not minitorch.cuda.is_available(), reason="no CUDA GPU / cupy here: cuda cases skipped"
+            ),
+        ),
+    ]
