@@ -25,11 +25,12 @@ class OpInfo:
     shapes: list = field(default_factory=lambda: [((3, 4),)])
     #: keyword-argument sets to try (each combined with each shape sample)
     kwargs: list = field(default_factory=lambda: [{}])
-    #: input value range (low, high); use e.g. (0.1, 3) for log/sqrt
+    #: input value range (low, high); use e.g. (0.1, 3) for log/sqrt; or one (low, high) per input
     domain: tuple = (-2.0, 2.0)
     #: which tensor inputs are differentiated (default: all floating inputs)
     grad_inputs: tuple | None = None
-    #: custom input maker: fn(rng, dtype) -> list of NumPy arrays (overrides shapes/domain)
+    #: custom input maker: fn(rng, dtype) -> list of NumPy arrays (overrides shapes/domain);
+    #: ``dtype`` is a NumPy float type (np.float32 or np.float64), ``rng`` a np.random.Generator
     make_inputs: Callable | None = None
     #: check gradients at all (False for non-differentiable ops)
     supports_grad: bool = True
@@ -44,6 +45,12 @@ class OpInfo:
     skip_cuda: str | None = None
     #: extra notes
     notes: Any = None
+    #: value generator used instead of uniform(domain): fn(rng, shape, np_dtype) -> ndarray; or a
+    #: list/tuple with one generator (or None = use domain) per tensor input
+    values: Any = None
+    #: run gradcheck (False where finite differences are meaningless, e.g. at ties; backward vs
+    #: torch is still checked)
+    supports_gradcheck: bool = True
 
 
 def collect() -> list:

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+from ..backend import xp_of
 from ..tensor import Tensor
 from .anomaly import _AnomalyState
 from .grad_mode import _GradState
@@ -74,6 +75,43 @@ def _store_leaf_grad(leaf: Tensor, grad: Tensor, create_graph: bool, passthrough
             hook(leaf)
 
 
+def _run_node_hooks(fn, grads, create_graph, capture_node, captured) -> None:
+    """Tensor hooks and retain_grad on a node's outputs, and autograd.grad captures."""
+    if fn._hooks:
+        for idx, hooks in fn._hooks.items():
+            for hook in hooks:
+                if grads[idx] is not None:
+                    new = hook(grads[idx])
+                    if new is not None:
+                        grads[idx] = new
+    if fn._retained:
+        for idx, ref in fn._retained.items():
+            t = ref()
+            if t is not None and grads[idx] is not None:
+                g = grads[idx]
+                t.grad = g if create_graph else Tensor._wrap(g.data.copy())
+    if capture_node:
+        for idx in range(len(grads)):
+            for i in capture_node.get((fn, idx), ()):
+                captured[i] = _accumulate(captured[i], grads[idx])
+
+
+def _fit_results(fn, results):
+    """Pad a user Function's gradients with None for non-tensor inputs, or raise like torch."""
+    n = len(fn.next_edges)
+    if len(results) > n and all(r is None for r in results[n:]):
+        return results[:n]
+    if len(results) < n and not fn._builtin:
+        raise RuntimeError(
+            f"function {fn.name()} returned an incorrect number of gradients (expected {n}, got {len(results)})"
+        )
+    if len(results) != n:
+        raise RuntimeError(
+            f"function {fn.name()} returned an incorrect number of gradients (expected {n}, got {len(results)})"
+        )
+    return results
+
+
 def _check_grad_shape(fn, edge, g, i) -> None:
     expected = edge[1].shape if edge[0] is None else edge[0]._out_shape(edge[1])
     if expected is not None and tuple(g.shape) != tuple(expected):
@@ -126,62 +164,47 @@ def run_backward(
         while ready:
             fn = ready.pop()
             grads = buffers.pop(fn)
-            if fn._hooks:
-                for idx, hooks in fn._hooks.items():
-                    for hook in hooks:
-                        if grads[idx] is not None:
-                            new = hook(grads[idx])
-                            if new is not None:
-                                grads[idx] = new
-            if fn._retained:
-                for idx, ref in fn._retained.items():
-                    t = ref()
-                    if t is not None and grads[idx] is not None:
-                        g = grads[idx]
-                        t.grad = g if create_graph else Tensor._wrap(g.data.copy())
-            if capture_node:
-                for idx in range(len(grads)):
-                    for i in capture_node.get((fn, idx), ()):
-                        captured[i] = _accumulate(captured[i], grads[idx])
-
-            missing = [g is None for g in grads]
-            if all(missing):
-                results = (None,) * len(fn.next_edges)
+            if fn._hooks or fn._retained or capture_node:
+                _run_node_hooks(fn, grads, create_graph, capture_node, captured)
+            if fn._n_outputs == 1:
+                has_grad = grads[0] is not None
             else:
-                if any(missing) and fn.materialize_grads:
+                missing = [g is None for g in grads]
+                has_grad = not all(missing)
+                if has_grad and any(missing) and fn.materialize_grads:
                     grads = [g if g is not None else fn._zeros_for_output(i) for i, g in enumerate(grads)]
+            edges = fn.next_edges
+            if has_grad:
                 if tracers:
                     for tr in tracers:
                         tr._before(fn, grads)
                 results = fn.backward(fn, *grads)
                 if type(results) is not tuple:
                     results = (results,)
-                if len(results) < len(fn.next_edges):
-                    if fn._builtin or len(results) != len(fn.next_edges) - sum(
-                        e is None for e in fn.next_edges
-                    ):
-                        raise RuntimeError(
-                            f"function {fn.name()} returned an incorrect number of gradients "
-                            f"(expected {len(fn.next_edges)}, got {len(results)})"
-                        )
+                if len(results) != len(edges):
+                    results = _fit_results(fn, results)
                 if tracers:
                     for tr in tracers:
                         tr._after(fn, results)
                 if _AnomalyState.enabled:
                     _check_anomaly(fn, results)
+            else:
+                results = (None,) * len(edges)
             if not retain_graph:
                 fn._release()
 
-            for i, edge in enumerate(fn.next_edges):
+            builtin = fn._builtin
+            for i, edge in enumerate(edges):
                 if edge is None:
                     continue
-                g = results[i] if i < len(results) else None
-                if g is not None and not isinstance(g, Tensor):
-                    g = Tensor._wrap(g)
+                g = results[i]
                 child, idx = edge
-                if g is not None and not fn._builtin:
-                    _check_grad_shape(fn, edge, g, i)
-                if child is None:  # leaf
+                if g is not None:
+                    if type(g) is not Tensor and not isinstance(g, Tensor):
+                        g = Tensor._wrap(g)
+                    if not builtin:
+                        _check_grad_shape(fn, edge, g, i)
+                if child is None:  # a leaf: idx is the leaf tensor itself
                     if g is None:
                         continue
                     if inputs is None:
@@ -195,7 +218,8 @@ def run_backward(
                 if buf is None:
                     buf = buffers[child] = [None] * child._n_outputs
                 if g is not None:
-                    buf[idx] = _accumulate(buf[idx], g)
+                    old = buf[idx]
+                    buf[idx] = g if old is None else old + g
                 remaining = deps[child] - 1
                 deps[child] = remaining
                 if remaining == 0:
@@ -267,14 +291,12 @@ def _make_root_grads(tensors, grad_tensors, api: str):
 
 
 def _ones_like(array):
-    from ..backend import xp_of
-
-    return xp_of(array).ones(array.shape, dtype=array.dtype)
+    out = xp_of(array).empty(array.shape, dtype=array.dtype)
+    out.fill(1)
+    return out
 
 
 def _as_array_like(array, value):
-    from ..backend import xp_of
-
     return xp_of(array).asarray(value, dtype=array.dtype).reshape(array.shape)
 
 

@@ -26,11 +26,17 @@ class Function:
     mode is on, records a node (the ``ctx`` object itself) in the graph.
     """
 
-    __slots__ = (
-        "next_edges", "needs_input_grad", "_saved", "_saved_versions", "_freed",
-        "_out_data", "_out_ref", "_out_version", "_n_outputs", "_out_meta", "_hooks",
-        "_retained", "_non_differentiable", "_stack", "materialize_grads", "__dict__", "__weakref__",
-    )
+    __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "__dict__", "__weakref__")
+    # Defaults read through the class until a node sets its own (keeps apply() lean).
+    _freed = False
+    _hooks = None
+    _retained = None
+    _n_outputs = 1
+    _out_data = None
+    _out_ref = None
+    _out_version = 0
+    _stack = None
+    materialize_grads = True
     #: Built-in ops are trusted to return correctly shaped gradients; user Functions are checked.
     _builtin = False
     #: When True, ``ctx.output`` gives backward the forward result as a graph-connected Tensor.
@@ -39,8 +45,7 @@ class Function:
     # ---- what forward/backward call on ctx -------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors (or raw arrays) for backward; in-place changes to them are detected."""
-        self._saved = tensors
-        self._saved_versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
+        self._saved = tensors  # apply() records their versions when forward returns
 
     @property
     def saved_tensors(self) -> tuple:
@@ -99,17 +104,18 @@ class Function:
     @classmethod
     def apply(cls, *args):
         """Run ``forward`` and record this op in the graph when a Tensor input requires grad."""
-        ctx = cls.__new__(cls)
+        ctx = _new(cls)
         ctx._saved = None
-        ctx._freed = False
-        needs_graph = False
         if _GradState.enabled:
             for a in args:
                 if isinstance(a, Tensor) and a._requires_grad:
-                    needs_graph = True
                     break
-        if not needs_graph:  # the fast path: no node is recorded
-            ctx.needs_input_grad = (False,) * len(args)
+            else:
+                a = None
+        else:
+            a = None
+        if a is None:  # the fast path: no input needs a gradient, so no node is recorded
+            ctx.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 16 else (False,) * len(args)
             out = cls.forward(ctx, *args)
             if type(out) is _ndarray:
                 return Tensor._wrap(out)
@@ -117,7 +123,17 @@ class Function:
                 return Tensor._wrap(_as_array(out))
             return tuple(Tensor._wrap(_as_array(o)) for o in out)
 
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        needs, edges = [], []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                needs.append(True)
+                fn = a._grad_fn
+                edges.append((fn, a._out_index) if fn is not None else (None, a))
+            else:
+                needs.append(False)
+                edges.append(None)
+        ctx.needs_input_grad = tuple(needs)
+        ctx.next_edges = tuple(edges)
         if cls._builtin:  # array-level forward: nothing in it can record a graph
             out = cls.forward(ctx, *args)
         else:  # a user's forward may call Tensor ops: run them without recording
@@ -126,22 +142,19 @@ class Function:
                 out = cls.forward(ctx, *args)
             finally:
                 _GradState.enabled = True
-        ctx.next_edges = tuple([_edge_to(a) for a in args])
-        ctx._hooks = None
-        ctx._retained = None
-        ctx.materialize_grads = True
+        saved = ctx._saved
+        if saved:
+            ctx._saved_versions = tuple([t._version if isinstance(t, Tensor) else None for t in saved])
         if _AnomalyState.enabled:
             ctx._stack = creation_stack()
         if type(out) is not tuple:
             t = Tensor._wrap(out if type(out) is _ndarray else _as_array(out))
-            ctx._n_outputs = 1
             if t.data.dtype.kind in _FLOAT_KINDS:
                 t._requires_grad = True
                 t._grad_fn = ctx
             if cls.saves_output:
                 ctx._out_data = t.data
                 ctx._out_ref = weakref.ref(t)
-                ctx._out_version = 0
             if not cls._builtin:
                 ctx._out_meta = ((t.data.shape, t.data.dtype, xp_of(t.data)),)
             return t
@@ -196,6 +209,8 @@ def _raise_modified(ctx, t, expected_version) -> None:
 
 
 _ndarray = np.ndarray
+_new = object.__new__
+_NO_GRADS = tuple((False,) * n for n in range(16))
 
 
 def _as_array(out):

@@ -65,7 +65,7 @@ def binary_error(op: str, a, b, err: Exception) -> Exception:
 
 def torch_float_result(r, x, y):
     """NumPy promotes int with float32 (or int / int) to float64; PyTorch gives float32."""
-    if r.dtype == _FLOAT64 and getattr(x, "dtype", None) != _FLOAT64 and getattr(y, "dtype", None) != _FLOAT64:
+    if r.dtype is _FLOAT64 and getattr(x, "dtype", None) is not _FLOAT64 and getattr(y, "dtype", None) is not _FLOAT64:
         return r.astype(np.float32)
     return r
 

@@ -6,7 +6,7 @@ import numpy as np
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
-from ._util import array_of, binary_error, torch_float_result, unbroadcast
+from ._util import _FLOAT64, array_of, binary_error, torch_float_result, unbroadcast
 
 
 def _shape(x):
@@ -17,12 +17,14 @@ def _shape(x):
 class Add(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (_shape(a), _shape(b))
-        x, y = array_of(a), array_of(b)
+        x = a.data if isinstance(a, Tensor) else a
+        y = b.data if isinstance(b, Tensor) else b
+        ctx.shapes = (getattr(x, "shape", ()), getattr(y, "shape", ()))
         try:
-            return torch_float_result(x + y, x, y)
+            r = x + y
         except (ValueError, TypeError) as e:
             raise binary_error("add", a, b, e) from None
+        return torch_float_result(r, x, y) if r.dtype is _FLOAT64 else r
 
     @staticmethod
     def backward(ctx, g):
@@ -53,13 +55,14 @@ class Sub(BuiltinOp):
 class Mul(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
-        x, y = array_of(a), array_of(b)
+        x = a.data if isinstance(a, Tensor) else a
+        y = b.data if isinstance(b, Tensor) else b
         try:
-            r = torch_float_result(x * y, x, y)
+            r = x * y
         except (ValueError, TypeError) as e:
             raise binary_error("mul", a, b, e) from None
-        ctx.save_for_backward(a, b)
-        return r
+        ctx._saved = (a, b)  # save_for_backward(a, b), inlined: this is the hottest op
+        return torch_float_result(r, x, y) if r.dtype is _FLOAT64 else r
 
     @staticmethod
     def backward(ctx, g):

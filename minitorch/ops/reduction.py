@@ -16,7 +16,7 @@ values_indices = namedtuple("values_indices", ["values", "indices"])
 
 def _expand_back(g: Tensor, in_shape: tuple, axes, keepdim: bool) -> Tensor:
     """Broadcast a reduced gradient back to the input's shape (differentiably)."""
-    if not keepdim:
+    if not keepdim and axes is not None:  # a full reduction broadcasts straight from 0-d
         g = g.reshape(keepdim_shape(in_shape, axes))
     return g.expand(in_shape)
 

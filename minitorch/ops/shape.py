@@ -48,9 +48,14 @@ class Permute(BuiltinOp):
 class Expand(BuiltinOp):
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.data.shape
+        arr = x.data
+        ctx.in_shape = arr.shape
+        if arr.size == 1 and len(shape) < 3:  # tiny: a filled array is cheaper than a broadcast view
+            out = xp_of(arr).empty(shape, dtype=arr.dtype)
+            out.fill(arr.reshape(()))
+            return out
         try:
-            return xp_of(x.data).broadcast_to(x.data, shape)
+            return xp_of(arr).broadcast_to(arr, shape)
         except ValueError:
             raise RuntimeError(
                 f"expand: the expanded size of the tensor ({list(shape)}) must match the existing "

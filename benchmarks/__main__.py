@@ -1,0 +1,5 @@
+"""``python -m benchmarks``: run the benchmark suite (see benchmarks/README.md)."""
+from benchmarks.run import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,2 @@
+"""minitorch.nn: modules, functional ops, init."""
+from . import functional, init  # noqa: F401

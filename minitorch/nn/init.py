@@ -1,0 +1,1 @@
+"""nn.init: weight initialisation (filled in by the nn modules work)."""
