@@ -4,6 +4,7 @@
 """
 from . import tensor_methods as _tensor_methods  # noqa: F401  (binds the ops onto Tensor)
 from . import autograd, backend, cuda
+from .interop import from_dlpack
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device, manual_seed
 from .backend.dtype import (
@@ -82,6 +83,4 @@ def __getattr__(name):
         return _lazy(name)
     if name in ("save", "load"):
         return getattr(_lazy("serialization"), name)
-    if name in ("from_dlpack",):
-        return getattr(_lazy("interop"), name)
     raise AttributeError(f"module 'minitorch' has no attribute '{name}'")

@@ -224,6 +224,8 @@ class Tensor:
                 dev, dt = a.device, a.dtype
             elif a is None:
                 continue
+            elif isinstance(a, str) and a.partition(":")[0] not in ("cpu", "cuda"):
+                dt = a  # a dtype name ("float32"), as float()/double()/... pass it
             elif isinstance(a, str) or type(a).__name__ == "device" or isinstance(a, int):
                 dev = a
             else:

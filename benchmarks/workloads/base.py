@@ -66,3 +66,29 @@ def compare(a: dict[str, np.ndarray], b: dict[str, np.ndarray], rtol: float) -> 
             worst, worst_name = err, k
     ok = worst <= rtol
     return ok, f"max rel err {worst:.2e} ({worst_name})", worst
+
+
+def train_case(fw: Framework, model, x, y, lr: float = 0.01, loss_fn=None) -> Case:
+    """A training step: zero_grad, forward, loss, backward, SGD step (the user's loop)."""
+    F = fw.F
+    opt = fw.optim.SGD(model.parameters(), lr=lr)
+    if loss_fn is None:
+        loss_fn = F.cross_entropy
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    def probe():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        out = {"loss": fw.numpy(loss)}
+        out.update(fw.grads(model))
+        opt.zero_grad()
+        return out
+
+    return Case(step, probe, fw.sync)
