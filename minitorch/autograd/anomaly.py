@@ -1,6 +1,7 @@
 """Anomaly detection: find the op whose backward produced NaN/Inf, and where it was created."""
 from __future__ import annotations
 
+import os
 import traceback
 
 
@@ -37,7 +38,10 @@ class set_detect_anomaly(detect_anomaly):
         _AnomalyState.enabled = bool(mode)
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def creation_stack() -> str:
     """The user-code stack at op creation, minus minitorch's own frames."""
-    frames = [f for f in traceback.extract_stack()[:-1] if "/minitorch/" not in f.filename.replace("\\", "/")]
+    frames = [f for f in traceback.extract_stack()[:-1] if not os.path.abspath(f.filename).startswith(_PACKAGE_DIR)]
     return "".join(traceback.format_list(frames[-6:]))

@@ -129,6 +129,12 @@ def gradgradcheck(fn, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: flo
     n_in = len(inputs)
 
     def first_grads(*args):
+        from .grad_mode import enable_grad
+
+        with enable_grad():  # numerical_jacobian calls this under no_grad; the inner backward needs a graph
+            return _first_grads(*args)
+
+    def _first_grads(*args):
         ins, gos = args[:n_in], args[n_in:]
         outs2 = _flat_outputs(fn, ins)
         diff = [ins[i] for i in idx]
