@@ -52,3 +52,14 @@ def numpy_of(array) -> np.ndarray:
     if is_cupy_array(array):
         return array.get()
     return np.asarray(array)
+
+
+def add_at(out, index, values) -> None:
+    """``out[index] += values`` with repeated indices accumulated (NumPy ``add.at``; on CuPy,
+    ``cupyx.scatter_add``, its atomic-add equivalent)."""
+    if is_cupy_array(out):
+        import cupyx  # noqa: PLC0415 - only reached with cupy arrays
+
+        cupyx.scatter_add(out, index, values)
+    else:
+        np.add.at(out, index, values)

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
+from ..backend.arrays import add_at
 from ..tensor import Tensor
 from ._util import describe, unbroadcast, wrap_dim
 
@@ -85,7 +86,7 @@ class IndexAdd(BuiltinOp):
         xp = xp_of(arr)
         out = xp.zeros(shape, dtype=arr.dtype)
         if advanced:
-            (xp.add.at if xp is np else xp.add.at)(out, index, arr)
+            add_at(out, index, arr)
         else:
             out[index] = arr
         return out
@@ -159,7 +160,7 @@ class ScatterAdd(BuiltinOp):
         ctx.dim, ctx.index = dim, index
         out = x.data.copy()
         sub = src.data[tuple(slice(0, s) for s in index.shape)]
-        xp_of(out).add.at(out, _along_dim_index(index, dim), sub)
+        add_at(out, _along_dim_index(index, dim), sub)
         ctx.src_shape = src.data.shape
         return out
 

@@ -244,7 +244,7 @@ def narrow(x, dim: int, start: int, length: int):
 def cat(tensors, dim: int = 0):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+        raise ValueError("cat(): expected a non-empty list of Tensors")
     tensors = [t for t in tensors if not (t.data.ndim == 1 and t.data.shape[0] == 0)] or tensors[:1]
     ref = tensors[0]
     d = wrap_dim(dim, ref.data.ndim, "cat") if ref.data.ndim else 0

@@ -41,6 +41,8 @@ class GraphNode:
         lines = [self.name]
         if self.shape is not None:
             lines.append(_fmt_shape(self.shape) + (f" {self.dtype}" if self.dtype else ""))
+        elif self.dtype is not None:
+            lines.append(self.dtype)
         if self.grad_shape is not None:
             lines.append(f"grad {_fmt_shape(self.grad_shape)} |g|={self.grad_norm:.4g}")
         return lines
@@ -188,6 +190,9 @@ def draw_graph(tensor, params: dict | None = None, show_grads: bool = True, *, t
                     stack.append((e[0], 0))
                 continue
             stack.pop()
+            for e in edges_in:  # leaves first, so the DOT text reads in data-flow order
+                if e is not None and e[0] is None:
+                    leaf_node(e[1])
             key = id(fn)
             ids[key] = f"n{len(ids)}"
             keep.append(fn)
@@ -195,10 +200,10 @@ def draw_graph(tensor, params: dict | None = None, show_grads: bool = True, *, t
             meta = info.get((key, 0)) if fn._n_outputs == 1 else None
             if meta is not None:
                 node.shape, node.dtype, grad = meta
-                if node.dtype is None:
-                    node.dtype = _infer_dtype(fn, dtypes)
                 if show_grads and grad is not None:
                     node.grad_shape, node.grad_norm = tuple(grad.shape), _norm(grad)
+            if node.dtype is None:
+                node.dtype = _infer_dtype(fn, dtypes)
             dtypes[key] = node.dtype
             nodes.append(node)
             for j, e in enumerate(edges_in):

@@ -1,0 +1,167 @@
+"""Array-level pooling kernels on NCHW arrays (any memory layout; channels-last is kept).
+
+Every window op is a short loop over the KH*KW kernel offsets, each touching one strided
+slice of the (padded) input: no per-element scatter. Max-pool keeps the offset of the FIRST
+maximum in each window (strict ``>``), as torch does, and routes the gradient only there.
+"""
+from __future__ import annotations
+
+from .im2col import ConvGeom, offsets
+
+
+def _xp(arr):
+    from ...backend import xp_of
+
+    return xp_of(arr)
+
+
+def _empty_like_layout(xp, shape: tuple, dtype, like):
+    """An NCHW array of ``shape``, channels-last in memory when ``like`` is (as conv outputs are)."""
+    if like.ndim == 4 and like.shape[1] > 1 and like.transpose(0, 2, 3, 1).flags.c_contiguous:
+        n, c, h, w = shape
+        return xp.empty((n, h, w, c), dtype=dtype).transpose(0, 3, 1, 2)
+    return xp.empty(shape, dtype=dtype)
+
+
+def padded_extent(geo: ConvGeom, oh: int, ow: int, h: int, w: int) -> tuple:
+    """(Hp, Wp): the padded input size the windows reach (ceil_mode windows may run past 2*pad)."""
+    hp = max(h + geo.pt + geo.pb, (oh - 1) * geo.sh + geo.dh * (geo.kh - 1) + 1)
+    wp = max(w + geo.pl + geo.pr, (ow - 1) * geo.sw + geo.dw * (geo.kw - 1) + 1)
+    return hp, wp
+
+
+def pad_nchw(x, geo: ConvGeom, hp: int, wp: int, value: float):
+    """Pad an NCHW array to (Hp, Wp) with ``value`` (top/left by the geometry's pads); no copy if no pad."""
+    n, c, h, w = x.shape
+    if hp == h and wp == w:
+        return x
+    xp = _xp(x)
+    out = _empty_like_layout(xp, (n, c, hp, wp), x.dtype, x)
+    out.fill(value)
+    out[:, :, geo.pt:geo.pt + h, geo.pl:geo.pl + w] = x
+    return out
+
+
+def max_pool_forward(x, geo: ConvGeom, oh: int, ow: int):
+    """(max over each window, offset index k = i*KW + j of the first maximum) for NCHW ``x``."""
+    xp = _xp(x)
+    n, c, h, w = x.shape
+    hp, wp = padded_extent(geo, oh, ow, h, w)
+    xpad = pad_nchw(x, geo, hp, wp, -xp.inf)
+    best = arg = None
+    kdtype = xp.int16 if geo.kh * geo.kw < 32000 else xp.int32
+    for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+        v = xpad[:, :, hs, ws]
+        if best is None:
+            best = v.copy(order="K")
+            arg = xp.zeros(best.shape, dtype=kdtype)
+            continue
+        m = v > best
+        m |= v != v  # NaN wins, as in torch
+        xp.copyto(best, v, where=m)
+        xp.copyto(arg, i * geo.kw + j, where=m)
+    return best, arg
+
+
+def flat_indices(arg, geo: ConvGeom, w: int):
+    """Offset index -> torch's return_indices format: h * W + w in the unpadded input plane."""
+    xp = _xp(arg)
+    oh, ow = arg.shape[-2:]
+    i, j = arg // geo.kw, arg % geo.kw
+    rows = xp.arange(oh, dtype=xp.int64).reshape(oh, 1) * geo.sh - geo.pt
+    cols = xp.arange(ow, dtype=xp.int64) * geo.sw - geo.pl
+    return (rows + i.astype(xp.int64) * geo.dh) * w + cols + j.astype(xp.int64) * geo.dw
+
+
+def max_pool_scatter(g, arg, geo: ConvGeom, h: int, w: int):
+    """Adjoint of the max-pool gather: each window's gradient goes to its (first) maximum."""
+    xp = _xp(g)
+    n, c, oh, ow = g.shape
+    hp, wp = padded_extent(geo, oh, ow, h, w)
+    dx = _empty_like_layout(xp, (n, c, hp, wp), g.dtype, g)
+    dx.fill(0)
+    zero = xp.zeros((), dtype=g.dtype)
+    for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+        dx[:, :, hs, ws] += xp.where(arg == i * geo.kw + j, g, zero)
+    return dx[:, :, geo.pt:geo.pt + h, geo.pl:geo.pl + w]
+
+
+def max_pool_gather(x, arg, geo: ConvGeom):
+    """The value at each window's recorded maximum (the linear map max-pool applies locally)."""
+    xp = _xp(x)
+    oh, ow = arg.shape[-2:]
+    hp, wp = padded_extent(geo, oh, ow, x.shape[2], x.shape[3])
+    xpad = pad_nchw(x, geo, hp, wp, 0)
+    out = None
+    for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+        v = xpad[:, :, hs, ws]
+        if out is None:
+            out = v.copy(order="K")
+        else:
+            xp.copyto(out, v, where=arg == i * geo.kw + j)
+    return out
+
+
+def avg_divisor(xp, geo: ConvGeom, oh: int, ow: int, h: int, w: int, count_include_pad: bool,
+                divisor_override, dtype):
+    """The (OH, OW) divisor of each average-pool window, following torch's CPU kernel."""
+    def counts(o, s, p, k, size):
+        start = xp.arange(o) * s - p
+        end = xp.minimum(start + k, size + p)
+        full = end - start
+        start, end = xp.maximum(start, 0), xp.minimum(end, size)
+        return full, xp.maximum(end - start, 0)
+
+    fh, ch = counts(oh, geo.sh, geo.pt, geo.kh, h)
+    fw, cw = counts(ow, geo.sw, geo.pl, geo.kw, w)
+    if divisor_override:
+        div = xp.full((oh, ow), float(divisor_override))
+    elif count_include_pad:
+        div = (fh.reshape(-1, 1) * fw).astype(xp.float64)
+    else:
+        div = (ch.reshape(-1, 1) * cw).astype(xp.float64)
+    div[div == 0] = 1  # an all-padding window sums to 0 anyway
+    return div.astype(dtype)
+
+
+def window_sum(x, geo: ConvGeom, oh: int, ow: int):
+    """Sum of each window (zero padding) for NCHW ``x``."""
+    h, w = x.shape[2:]
+    hp, wp = padded_extent(geo, oh, ow, h, w)
+    xpad = pad_nchw(x, geo, hp, wp, 0)
+    out = None
+    for _, _, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+        v = xpad[:, :, hs, ws]
+        if out is None:
+            out = v.copy(order="K")
+        else:
+            out += v
+    return out
+
+
+def window_spread(g, geo: ConvGeom, h: int, w: int):
+    """Adjoint of ``window_sum``: add each window's value to every input position it covers."""
+    xp = _xp(g)
+    n, c, oh, ow = g.shape
+    hp, wp = padded_extent(geo, oh, ow, h, w)
+    dx = _empty_like_layout(xp, (n, c, hp, wp), g.dtype, g)
+    dx.fill(0)
+    for _, _, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+        dx[:, :, hs, ws] += g
+    return dx[:, :, geo.pt:geo.pt + h, geo.pl:geo.pl + w]
+
+
+def plane_scatter(g, idx, hw: int):
+    """Adjoint of gathering ``x.reshape(N, C, H*W)`` at flat ``idx``: sums duplicates (bincount)."""
+    xp = _xp(g)
+    n, c = g.shape[:2]
+    planes = xp.arange(n * c, dtype=xp.int64).reshape(n, c, *([1] * (idx.ndim - 2))) * hw
+    out = xp.bincount((idx + planes).ravel(), weights=g.ravel(), minlength=n * c * hw)
+    return out.astype(g.dtype).reshape(n, c, hw)
+
+
+def plane_gather(x, idx):
+    """x (N, C, H*W) at flat per-plane indices idx (N, C, ...)."""
+    xp = _xp(x)
+    n, c = x.shape[:2]
+    return xp.take_along_axis(x, idx.reshape(n, c, -1), axis=2).reshape(idx.shape)
