@@ -61,7 +61,7 @@ def as_array(data, dtype=None, device=None):
     xp = xp_for_device(dev)
     if xp is np:
         arr = numpy_of(arr)
-    return xp.array(arr, dtype=np_dtype, copy=True)
+    return xp.array(arr, dtype=np_dtype, copy=True, order="C")
 
 
 def _finish(arr, requires_grad: bool) -> Tensor:

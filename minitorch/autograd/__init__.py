@@ -1,6 +1,7 @@
 """Reverse-mode automatic differentiation: Function, the engine, grad mode, checks."""
 from . import functional
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .check import check
 from .engine import backward, grad
 from .function import Function
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled

@@ -35,8 +35,8 @@ from ..backend import numpy_of, xp_of
 from ..tensor import Tensor
 from .engine import grad as autograd_grad
 from .function import Function
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import analytical_jacobian, numerical_jacobian
-from .grad_mode import no_grad
 from .trace import trace
 
 _HINTS = {
@@ -118,9 +118,13 @@ def check(fn_or_function, *inputs, gradgrad: bool = False, torch_fn=None, eps: f
 
     result = _check_first_order(fn, name, ins, rng, eps, atol, rtol)
     if result.ok and torch_fn is not None:
-        result = _compare_torch(fn, name, ins, torch_fn, rng, atol, rtol) or result
+        vs_torch = _compare_torch(fn, name, ins, torch_fn, rng, atol, rtol)
+        result = vs_torch if vs_torch is not None else result
     if result.ok and gradgrad:
-        result = _check_second_order(fn, name, ins, rng, eps, atol, rtol) or result
+        vs_torch = result.stage == "torch"
+        result = _check_second_order(fn, name, ins, rng, eps, atol, rtol)
+        if result.ok and vs_torch:
+            result.message = result.message[:-1] + ", and the gradients match torch."
     if verbose:
         print(result.message)
     return result
@@ -371,7 +375,7 @@ def _where(got, want, what) -> str:
 
 
 # ---- second order -------------------------------------------------------------------------------
-def _check_second_order(fn, name, ins, rng, eps, atol, rtol) -> CheckResult | None:
+def _check_second_order(fn, name, ins, rng, eps, atol, rtol) -> CheckResult:
     idx = _diff(ins)
     outs = [o for o in _outputs(fn, ins) if o.requires_grad]
     gos = []
@@ -384,14 +388,21 @@ def _check_second_order(fn, name, ins, rng, eps, atol, rtol) -> CheckResult | No
 
     def first_grads(*args):
         xs, gs = args[:n_in], args[n_in:]
-        os = [o for o in _outputs(fn, xs) if o.requires_grad]
-        grads = autograd_grad(os, [xs[i] for i in idx], list(gs), create_graph=True, allow_unused=True)
+        outer = is_grad_enabled()  # False while finite differences run, True for the analytic pass
+        with enable_grad():  # finite differences run under no_grad; the first backward needs a graph
+            os = _outputs(fn, xs)
+            pairs = [(o, g) for o, g in zip(os, gs) if o.requires_grad]
+            grads = autograd_grad([p[0] for p in pairs], [xs[i] for i in idx], [p[1] for p in pairs],
+                                  create_graph=outer, allow_unused=True)
         return tuple(g if g is not None else Tensor._wrap(xp_of(xs[i].data).zeros_like(xs[i].data))
                      for g, i in zip(grads, idx))
 
     first_grads.__name__ = name
     res = _check_first_order(first_grads, name, tuple(ins) + tuple(gos), rng, eps, atol, rtol,
                              stage="gradgradcheck")
+    if res.cause == "detached":  # the first gradients carry no graph: backward ran on raw arrays
+        res = _result(False, name, "not_differentiable", "gradgradcheck",
+                      "the gradients computed by backward do not require grad under create_graph=True")
     if res.ok:
         res.message = (f"check({name}): OK: first and second derivatives match finite differences "
                        "(gradcheck and gradgradcheck).")

@@ -32,6 +32,8 @@ def numerical_jacobian(fn, inputs, eps: float = 1e-6):
         outs = _flat_outputs(fn, inputs)
         jac = [[np.zeros((o.data.size, inputs[i].data.size)) for i in _diff_inputs(inputs)] for o in outs]
         for col, i in enumerate(_diff_inputs(inputs)):
+            if not inputs[i].data.flags.c_contiguous:  # perturb in place: a reshape must be a view
+                inputs[i].data = xp_of(inputs[i].data).ascontiguousarray(inputs[i].data)
             arr = inputs[i].data
             flat = arr.reshape(-1)
             for j in range(flat.size):

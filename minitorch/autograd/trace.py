@@ -40,6 +40,9 @@ class TraceRecord:
     targets: tuple = ()
     #: The shape each produced gradient must have (its input's shape, when known).
     expected_shapes: tuple = ()
+    #: The gradient's value where it has a single element (else None): scalar chains read better.
+    grad_output_items: tuple = ()
+    grad_input_items: tuple = ()
     time_s: float = float("nan")
     #: True while the step's backward is running, or if it raised.
     pending: bool = True
@@ -110,6 +113,7 @@ class trace:  # noqa: N801  (a context manager named like torch's lower-case hel
             op=type(fn).__name__,
             grad_output_shapes=tuple(_shape(g) for g in grads),
             grad_output_norms=tuple(_norm(g) for g in grads),
+            grad_output_items=tuple(_item(g) for g in grads),
             node=weakref.ref(fn),
         )
         if self.keep_values:
@@ -129,6 +133,7 @@ class trace:  # noqa: N801  (a context manager named like torch's lower-case hel
         rec.pending = False
         rec.grad_input_shapes = tuple(_shape(g) for g in results)
         rec.grad_input_norms = tuple(_norm(g) if isinstance(g, Tensor) else _norm_array(g) for g in results)
+        rec.grad_input_items = tuple(_item(g) for g in results)
         rec.targets = tuple(self._target(e) for e in fn.next_edges)
         rec.expected_shapes = tuple(_expected_shape(e) for e in fn.next_edges)
         if self.keep_values:
@@ -160,18 +165,20 @@ class trace:  # noqa: N801  (a context manager named like torch's lower-case hel
 
     def table(self) -> str:
         """The records as a plain-text table (one row per backward step)."""
-        header = ("step", "op", "upstream grad: shape |g|", "grads produced: shape |g| -> where", "time")
+        header = ("step", "op", "upstream grad: shape |g| (or g)", "grads produced: shape |g| (or g) -> where", "time")
         rows = []
         for r in self.records:
-            up = ", ".join(_fmt(s, n) for s, n in zip(r.grad_output_shapes, r.grad_output_norms))
+            up = ", ".join(_fmt(*v) for v in zip(r.grad_output_shapes, r.grad_output_norms, r.grad_output_items))
             if r.pending:
                 produced = "(backward raised)"
             else:
                 parts = []
-                for s, n, t in zip(r.grad_input_shapes, r.grad_input_norms, r.targets + (None,) * 8):
+                n_in = len(r.grad_input_shapes)
+                targets = r.targets + (None,) * (n_in - len(r.targets))
+                for s, n, v, t in zip(r.grad_input_shapes, r.grad_input_norms, r.grad_input_items, targets):
                     if s is None and t is None:
                         continue
-                    parts.append(f"{_fmt(s, n)} -> {t if t is not None else '(no grad)'}")
+                    parts.append(f"{_fmt(s, n, v)} -> {t if t is not None else '(no grad)'}")
                 produced = "; ".join(parts) or "-"
             ms = "" if r.time_s != r.time_s else f"{r.time_s * 1e3:.3f} ms"
             rows.append((str(r.step), r.op, up, produced, ms))
@@ -204,10 +211,19 @@ def _expected_shape(edge):
     return tuple(s) if s is not None else None
 
 
-def _fmt(shape, norm) -> str:
+def _item(g):
+    arr = g.data if isinstance(g, Tensor) else g
+    if arr is None or not hasattr(arr, "size") or arr.size != 1 or arr.dtype.kind not in "fc":
+        return None
+    return numpy_of(arr).reshape(()).item()
+
+
+def _fmt(shape, norm, item=None) -> str:
     if shape is None:
         return "None"
     s = "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    if item is not None and not isinstance(item, complex):
+        return f"{s} g={item:.4g}"
     return s if norm is None else f"{s} |g|={norm:.4g}"
 
 

@@ -35,6 +35,7 @@ class GraphNode:
     dtype: str | None = None
     grad_shape: tuple | None = None
     grad_norm: float | None = None
+    grad_value: float | None = None
 
     @property
     def label_lines(self) -> list[str]:
@@ -44,7 +45,10 @@ class GraphNode:
         elif self.dtype is not None:
             lines.append(self.dtype)
         if self.grad_shape is not None:
-            lines.append(f"grad {_fmt_shape(self.grad_shape)} |g|={self.grad_norm:.4g}")
+            if self.grad_value is not None:  # a one-element gradient: show its value
+                lines.append(f"grad {_fmt_shape(self.grad_shape)} = {self.grad_value:.4g}")
+            else:
+                lines.append(f"grad {_fmt_shape(self.grad_shape)} |g|={self.grad_norm:.4g}")
         return lines
 
 
@@ -168,7 +172,7 @@ def draw_graph(tensor, params: dict | None = None, show_grads: bool = True, *, t
             name = name or t.name or "leaf"
             node = GraphNode(ids[key], kind, name, tuple(t.shape), t.dtype.name)
             if show_grads and t.grad is not None:
-                node.grad_shape, node.grad_norm = tuple(t.grad.shape), _norm(t.grad)
+                _set_grad(node, t.grad)
             nodes.append(node)
         return ids[key]
 
@@ -201,7 +205,7 @@ def draw_graph(tensor, params: dict | None = None, show_grads: bool = True, *, t
             if meta is not None:
                 node.shape, node.dtype, grad = meta
                 if show_grads and grad is not None:
-                    node.grad_shape, node.grad_norm = tuple(grad.shape), _norm(grad)
+                    _set_grad(node, grad)
             if node.dtype is None:
                 node.dtype = _infer_dtype(fn, dtypes)
             dtypes[key] = node.dtype
@@ -226,7 +230,7 @@ def draw_graph(tensor, params: dict | None = None, show_grads: bool = True, *, t
         oid = f"out{k}"
         node = GraphNode(oid, "output", t.name or names.get(id(t)) or "output", tuple(t.shape), t.dtype.name)
         if show_grads and t.grad is not None:
-            node.grad_shape, node.grad_norm = tuple(t.grad.shape), _norm(t.grad)
+            _set_grad(node, t.grad)
         nodes.append(node)
         fn = t._grad_fn
         edges.append((ids[id(fn)], oid, f"out {t._out_index}" if fn._n_outputs > 1 else ""))
@@ -323,6 +327,12 @@ def _dtype_name(dt) -> str:
     from ..backend.dtype import from_numpy_dtype
 
     return from_numpy_dtype(dt).name
+
+
+def _set_grad(node: GraphNode, g: Tensor) -> None:
+    node.grad_shape, node.grad_norm = tuple(g.shape), _norm(g)
+    if g.data.size == 1:
+        node.grad_value = float(numpy_of(g.data).reshape(()).item())
 
 
 def _norm(g: Tensor) -> float:

@@ -1,4 +1,6 @@
 """``minitorch.nn.functional`` (import as ``F``): the neural-network ops, PyTorch's names and signatures."""
+from ...ops.elementwise import relu, sigmoid, tanh  # noqa: F401  (overridden below where F adds options)
+from ...ops.reduction import log_softmax, softmax  # noqa: F401
 from .activation import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .dropout import *  # noqa: F403
@@ -8,5 +10,3 @@ from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .sparse import *  # noqa: F403
 from .vision import *  # noqa: F403
-from ...ops.reduction import log_softmax, softmax  # noqa: F401
-from ...ops.elementwise import relu, sigmoid, tanh  # noqa: F401

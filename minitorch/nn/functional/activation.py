@@ -18,8 +18,8 @@ from ...tensor import Tensor, _wrap_dim
 
 __all__ = [
     "relu", "relu_", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
-    "softsign", "hardtanh", "hardsigmoid", "hardswish", "glu", "logsigmoid", "erf", "threshold",
-    "tanhshrink", "softshrink", "hardshrink",
+    "softsign", "hardtanh", "hardsigmoid", "hardswish", "glu", "logsigmoid", "threshold",
+    "tanhshrink", "softshrink", "hardshrink", "softmin",
 ]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -406,3 +406,10 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0."""
     arr = input.data
     return where((arr > lambd) | (arr < -lambd), input, 0.0)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """softmax(-x) along ``dim``."""
+    from ...ops.reduction import softmax
+
+    return softmax(-input, dim, dtype)

@@ -65,8 +65,21 @@ def _warn_size(op: str, input: Tensor, target: Tensor) -> None:
         )
 
 
-def _weighted(loss: Tensor, weight) -> Tensor:
-    return loss if weight is None else loss * weight
+def _weighted(loss: Tensor, weight, input: Tensor) -> Tensor:
+    if weight is None:
+        return loss
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Weights and input must have the same size. (weight {list(weight.shape)}, input {list(input.shape)})"
+        )
+    return loss * weight
+
+
+def _reduce_weighted(loss: Tensor, weight, reduction: str) -> Tensor:
+    """mse/l1 with a weight: 'mean' divides by the summed weight (PyTorch 2.13)."""
+    if weight is not None and reduction == "mean":
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
 
 
 # ---------------------------------------------------------------- regression losses --------------
@@ -77,7 +90,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     _check_reduction(reduction)
     _warn_size("mse_loss", input, target)
     diff = input - target
-    return _reduce(_weighted(diff * diff, weight), reduction)
+    return _reduce_weighted(_weighted(diff * diff, weight, input), weight, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
@@ -86,7 +99,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduc
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _warn_size("l1_loss", input, target)
-    return _reduce(_weighted((input - target).abs(), weight), reduction)
+    return _reduce_weighted(_weighted((input - target).abs(), weight, input), weight, reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
@@ -115,7 +128,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     diff = input - target
     small = xp_of(diff.data).abs(diff.data) < delta
     loss = where(small, diff * diff * 0.5, (diff.abs() - 0.5 * delta) * delta)
-    return _reduce(_weighted(loss, weight), reduction)
+    return _reduce(_weighted(loss, weight, input), reduction)
 
 
 # ---------------------------------------------------------------- classification (fused) ---------
@@ -170,27 +183,47 @@ def _check_class_target(op: str, input: Tensor, target: Tensor, weight) -> None:
         )
 
 
-def _class_coeffs(t, n_classes: int, weight, ignore_index: int, smoothing: float, dtype):
-    """Coefficients A (M, C) with loss_i = -sum_c A_ic logp_ic for class-index targets t (M,).
+def _class_parts(t, n_classes: int, weight, ignore_index: int, smoothing: float, dtype):
+    """The loss coefficients A (M, C), loss_i = -sum_c A_ic logp_ic, for class-index targets t (M,).
 
-    A_ic = (1 - eps) w[t_i] [c = t_i] + eps/C w[c], zero on ignored rows. Also returns the 'mean'
-    denominator: the summed weight of the non-ignored targets.
+    A_ic = (1 - eps) w[t_i] [c = t_i] + eps/C w[c], zero on ignored rows, kept in parts: ``safe``
+    (t with ignored rows sent to class 0), ``w1`` = (1 - eps) w[t_i] (0 on ignored rows) and the dense
+    smoothing term (None when eps = 0). Also returns the 'mean' denominator: the summed weight of the
+    non-ignored targets.
     """
     xp = xp_of(t)
-    valid = t != ignore_index
-    bad = valid & ((t < 0) | (t >= n_classes))
-    if bool(bad.any()):
-        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
-    safe = xp.where(valid, t, 0)
-    rows = xp.arange(t.shape[0])
-    w_t = (weight[safe] if weight is not None else xp.ones(t.shape, dtype=dtype)) * valid
+    in_range = t.size == 0 or (int(t.min()) >= 0 and int(t.max()) < n_classes)
+    valid = None if in_range and not 0 <= ignore_index < n_classes else t != ignore_index
+    if not in_range:
+        bad = valid & ((t < 0) | (t >= n_classes))
+        if bool(bad.any()):
+            raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    safe = t if valid is None else xp.where(valid, t, 0)
+    w_t = weight[safe] if weight is not None else xp.ones(t.shape, dtype=dtype)
+    if valid is not None:
+        w_t = w_t * valid
     w_t = w_t.astype(dtype, copy=False)
-    coeffs = xp.zeros((t.shape[0], n_classes), dtype=dtype)
-    coeffs[rows, safe] = (1.0 - smoothing) * w_t
+    smooth = None
     if smoothing > 0:
         w_row = weight if weight is not None else xp.ones(n_classes, dtype=dtype)
-        coeffs += (smoothing / n_classes) * (valid[:, None] * w_row[None, :]).astype(dtype, copy=False)
-    return coeffs, w_t.sum()
+        keep = xp.ones((t.shape[0], 1), dtype=dtype) if valid is None else valid[:, None].astype(dtype)
+        smooth = ((smoothing / n_classes) * keep * w_row[None, :]).astype(dtype, copy=False)
+    w1 = w_t * (1.0 - smoothing) if smoothing > 0 else w_t
+    return safe, w1.astype(dtype, copy=False), smooth, w_t.sum()
+
+
+def _dense(parts, n_classes: int, dtype):
+    """The coefficient matrix A from its parts (see ``_class_parts``)."""
+    safe, w1, smooth = parts
+    xp = xp_of(w1)
+    coeffs = xp.zeros((safe.shape[0], n_classes), dtype=dtype) if smooth is None else smooth.copy()
+    coeffs[xp.arange(safe.shape[0]), safe] += w1
+    return coeffs
+
+
+def _mean_scale(denom, dtype):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (1 / denom).astype(dtype)
 
 
 class CrossEntropy(BuiltinOp):
@@ -212,51 +245,79 @@ class CrossEntropy(BuiltinOp):
             coeffs = tm * (1.0 - smoothing) + smoothing / n_classes if smoothing > 0 else tm
             if w is not None:
                 coeffs = coeffs * w
+            coeffs = coeffs.astype(arr.dtype, copy=False)
+            per_row = -(coeffs * logp).sum(axis=1)
+            ctx.parts = None
             denom = xp.asarray(z.shape[0], dtype=arr.dtype)
         else:
-            coeffs, denom = _class_coeffs(t.reshape(-1), n_classes, w, ignore_index, smoothing, arr.dtype)
-        coeffs = coeffs.astype(arr.dtype, copy=False)
-        per_row = -(coeffs * logp).sum(axis=1)
+            safe, w1, smooth, denom = _class_parts(t.reshape(-1), n_classes, w, ignore_index, smoothing, arr.dtype)
+            per_row = -(w1 * logp[xp.arange(safe.shape[0]), safe])
+            if smooth is not None:
+                per_row -= (smooth * logp).sum(axis=1)
+            ctx.parts = (safe, w1, smooth)
+            coeffs = None
         ctx.save_for_backward(x, target)
         ctx.logp, ctx.coeffs, ctx.w, ctx.prob = logp, coeffs, w, prob
         ctx.reduction, ctx.smoothing, ctx.in_shape = reduction, smoothing, arr.shape
-        ctx.loss_shape = t.shape if not prob else (arr.shape[:1] + arr.shape[2:] if arr.ndim > 1 else ())
+        ctx.scale = None
         if reduction == "none":
-            ctx.scale = None
-            return per_row.reshape(ctx.loss_shape)
+            loss_shape = t.shape if not prob else (arr.shape[:1] + arr.shape[2:] if arr.ndim > 1 else ())
+            return per_row.reshape(loss_shape)
         total = per_row.sum()
         if reduction == "sum":
-            ctx.scale = None
             return xp.asarray(total, dtype=arr.dtype)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ctx.scale = (1 / denom).astype(arr.dtype)
-            return xp.asarray(total * ctx.scale, dtype=arr.dtype)
+        ctx.scale = _mean_scale(denom, arr.dtype)
+        return xp.asarray(total * ctx.scale, dtype=arr.dtype)
 
     @staticmethod
     def backward(ctx, g):
         """d/dz = g * (softmax(z) * sum_c A_c - A); d/dtarget = -g (1 - eps) w logp (probability targets)."""
         x, target = ctx.saved_tensors
-        n_classes = ctx.coeffs.shape[1]
+        n_classes = ctx.in_shape[0] if len(ctx.in_shape) == 1 else ctx.in_shape[1]
+        dtype = ctx.logp.dtype
+        nx, nt = ctx.needs_input_grad[:2]
+        if not _GradState.enabled:  # plain backward: all on arrays
+            ga = g.data if ctx.scale is None else g.data * ctx.scale
+            col = ga.reshape(-1, 1) if ctx.reduction == "none" else ga
+            gx = gt = None
+            if nx:
+                xp = xp_of(ctx.logp)
+                dz = xp.exp(ctx.logp)
+                if ctx.parts is None:
+                    dz *= ctx.coeffs.sum(axis=1, keepdims=True)
+                    dz -= ctx.coeffs
+                else:
+                    safe, w1, smooth = ctx.parts
+                    rowsum = w1 if smooth is None else w1 + smooth.sum(axis=1)
+                    dz *= rowsum[:, None]
+                    dz[xp.arange(safe.shape[0]), safe] -= w1
+                    if smooth is not None:
+                        dz -= smooth
+                dz *= col
+                gx = _classes_back(Tensor._wrap(dz.astype(dtype, copy=False)), ctx.in_shape)
+            if nt:
+                wl = ctx.logp * (-(1.0 - ctx.smoothing)) * col
+                if ctx.w is not None:
+                    wl = wl * ctx.w
+                gt = _classes_back(Tensor._wrap(wl.astype(dtype, copy=False)), ctx.in_shape)
+            return gx, gt, None, None, None, None
+        # create_graph: the same formulas with differentiable ops of x, target and g
         gcol = g.reshape((-1, 1)) if ctx.reduction == "none" else g
         if ctx.scale is not None:
             gcol = gcol * ctx.scale
-        graph = _GradState.enabled  # create_graph: build the backward from differentiable ops
-        if graph:
-            zt = _classes_back_inv(x)
-            logp = zt.log_softmax(dim=1)
-            coeffs = Tensor._wrap(ctx.coeffs)
-            if ctx.prob and target.requires_grad:
-                tm = _classes_back_inv(target)
-                coeffs = tm * (1.0 - ctx.smoothing) + ctx.smoothing / n_classes
-                if ctx.w is not None:
-                    coeffs = coeffs * ctx.w
-            dz = logp.exp() * coeffs.sum(1, keepdim=True) - coeffs
+        logp = _classes_back_inv(x).log_softmax(dim=1)
+        if ctx.parts is not None:
+            coeffs = Tensor._wrap(_dense(ctx.parts, n_classes, dtype))
+        elif target.requires_grad:
+            tm = _classes_back_inv(target)
+            coeffs = tm * (1.0 - ctx.smoothing) + ctx.smoothing / n_classes
+            if ctx.w is not None:
+                coeffs = coeffs * ctx.w
         else:
-            logp = Tensor._wrap(ctx.logp)
-            dz = Tensor._wrap(xp_of(ctx.logp).exp(ctx.logp) * ctx.coeffs.sum(axis=1, keepdims=True) - ctx.coeffs)
-        nx, nt = ctx.needs_input_grad[:2]
-        gx = _classes_back(gcol * dz, ctx.in_shape) if nx else None
-        gt = None
+            coeffs = Tensor._wrap(ctx.coeffs)
+        gx = gt = None
+        if nx:
+            gx = _classes_back(gcol * (logp.exp() * coeffs.sum(1, keepdim=True) - coeffs), ctx.in_shape)
         if nt:
             wl = logp * (-(1.0 - ctx.smoothing))
             if ctx.w is not None:
@@ -283,19 +344,17 @@ class NllLoss(BuiltinOp):
         xp = xp_of(arr)
         z = _classes_last(arr, xp)
         w = None if weight is None else weight.data.astype(arr.dtype, copy=False)
-        coeffs, denom = _class_coeffs(target.data.reshape(-1), z.shape[1], w, ignore_index, 0.0, arr.dtype)
-        per_row = -(coeffs * z).sum(axis=1)
-        ctx.coeffs, ctx.reduction, ctx.in_shape = coeffs, reduction, arr.shape
+        safe, w1, _, denom = _class_parts(target.data.reshape(-1), z.shape[1], w, ignore_index, 0.0, arr.dtype)
+        per_row = -(w1 * z[xp.arange(safe.shape[0]), safe])
+        ctx.parts, ctx.reduction, ctx.in_shape = (safe, w1, None), reduction, arr.shape
+        ctx.scale = None
         if reduction == "none":
-            ctx.scale = None
             return per_row.reshape(target.data.shape)
         total = per_row.sum()
         if reduction == "sum":
-            ctx.scale = None
             return xp.asarray(total, dtype=arr.dtype)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ctx.scale = (1 / denom).astype(arr.dtype)
-            return xp.asarray(total * ctx.scale, dtype=arr.dtype)
+        ctx.scale = _mean_scale(denom, arr.dtype)
+        return xp.asarray(total * ctx.scale, dtype=arr.dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -303,7 +362,9 @@ class NllLoss(BuiltinOp):
         gcol = g.reshape((-1, 1)) if ctx.reduction == "none" else g
         if ctx.scale is not None:
             gcol = gcol * ctx.scale
-        return _classes_back(gcol * Tensor._wrap(-ctx.coeffs), ctx.in_shape), None, None, None, None
+        n_classes = ctx.in_shape[0] if len(ctx.in_shape) == 1 else ctx.in_shape[1]
+        coeffs = _dense(ctx.parts, n_classes, ctx.parts[1].dtype)
+        return _classes_back(gcol * Tensor._wrap(-coeffs), ctx.in_shape), None, None, None, None
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
@@ -426,7 +487,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise RuntimeError(f"binary_cross_entropy: all elements of target should be between 0 and 1 "
                            f"(target {list(target.shape)})")
     loss = BinaryCrossEntropy.apply(input, target)
-    return _reduce(_weighted(loss, _bce_weight(weight, input)), reduction)
+    loss = loss if weight is None else loss * _bce_weight(weight, input)
+    return _reduce(loss, reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -438,7 +500,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     loss = BinaryCrossEntropyWithLogits.apply(input, target, pos_weight)
-    return _reduce(_weighted(loss, _bce_weight(weight, input)), reduction)
+    loss = loss if weight is None else loss * _bce_weight(weight, input)
+    return _reduce(loss, reduction)
 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,

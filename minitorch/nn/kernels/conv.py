@@ -35,6 +35,8 @@ def conv2d_input_grad(g, w, geo: ConvGeom, h: int, wd: int):
     """dx of y = conv2d(x, w) for upstream g (N, O, OH, OW); x is (N, C, h, wd). Also conv_transpose2d."""
     n, o, oh, ow = g.shape
     c = w.shape[1] * geo.groups
+    if _as_flipped_conv(geo, h, wd, oh, ow):
+        return _input_grad_by_conv(g, w, geo, h, wd)
     gm = gmat_of(g, geo.groups)
     wm = weight_matrix(w, geo.groups)  # (G, K, Og)
     dcols = gemm(gm, wm.transpose(0, 2, 1), tag="dcols")  # (G, M, K)
@@ -49,6 +51,25 @@ def conv2d_input_grad(g, w, geo: ConvGeom, h: int, wd: int):
     out = xp.empty((n, h, wd, c), dtype=g.dtype)
     out[...] = dx
     return out.transpose(0, 3, 1, 2)
+
+
+def _as_flipped_conv(geo: ConvGeom, h: int, wd: int, oh: int, ow: int) -> bool:
+    """Stride 1 with padding <= dilated kernel extent: dx is a plain conv (no col2im needed)."""
+    eh, ew = geo.dh * (geo.kh - 1), geo.dw * (geo.kw - 1)
+    return (geo.sh == 1 and geo.sw == 1 and max(geo.pt, geo.pb) <= eh and max(geo.pl, geo.pr) <= ew
+            and oh + eh - geo.pt - geo.pb == h and ow + ew - geo.pl - geo.pr == wd)
+
+
+def _input_grad_by_conv(g, w, geo: ConvGeom, h: int, wd: int):
+    """dx = conv2d(g, flip(w)^T) with padding (dilated extent - pad): stride-1 transposed conv as a conv."""
+    o, cg, kh, kw = w.shape
+    grp = geo.groups
+    wt = w[:, :, ::-1, ::-1].reshape(grp, o // grp, cg, kh, kw).transpose(0, 2, 1, 3, 4)
+    wt = wt.reshape(grp * cg, o // grp, kh, kw)
+    eh, ew = geo.dh * (kh - 1), geo.dw * (kw - 1)
+    geo2 = ConvGeom(kh, kw, 1, 1, geo.dh, geo.dw, eh - geo.pt, eh - geo.pb, ew - geo.pl, ew - geo.pr, grp)
+    y, _ = conv2d_forward(g, wt, None, geo2, False)
+    return y
 
 
 def conv2d_weight_grad(x, g, geo: ConvGeom, w_shape: tuple, cols=None):

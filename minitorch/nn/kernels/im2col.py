@@ -142,3 +142,31 @@ def _xp(arr):
     from ...backend import xp_of
 
     return xp_of(arr)
+
+
+def unfold_nchw(x, geo: ConvGeom, oh: int, ow: int):
+    """torch's unfold layout: (N, C, H, W) -> (N, C*KH*KW, OH*OW), channel-major patches."""
+    from .pool import pad_nchw
+
+    xp = _xp(x)
+    n, c, h, w = x.shape
+    xpad = pad_nchw(x, geo, h + geo.pt + geo.pb, w + geo.pl + geo.pr, 0)
+    sn, sc, sh_, sw_ = xpad.strides
+    view = as_strided(
+        xp, xpad, (n, c, geo.kh, geo.kw, oh, ow),
+        (sn, sc, sh_ * geo.dh, sw_ * geo.dw, sh_ * geo.sh, sw_ * geo.sw),
+    )
+    return xp.ascontiguousarray(view).reshape(n, c * geo.kh * geo.kw, oh * ow)
+
+
+def fold_nchw(cols, geo: ConvGeom, c: int, h: int, w: int, oh: int, ow: int):
+    """torch's fold (adjoint of unfold): (N, C*KH*KW, OH*OW) -> (N, C, H, W), summing overlaps."""
+    xp = _xp(cols)
+    n = cols.shape[0]
+    v = cols.reshape(n, c, geo.kh, geo.kw, oh, ow)
+    hp = max(h + geo.pt + geo.pb, (oh - 1) * geo.sh + geo.dh * (geo.kh - 1) + 1)
+    wp = max(w + geo.pl + geo.pr, (ow - 1) * geo.sw + geo.dw * (geo.kw - 1) + 1)
+    out = xp.zeros((n, c, hp, wp), dtype=cols.dtype)
+    for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+        out[:, :, hs, ws] += v[:, :, i, j]
+    return out[:, :, geo.pt:geo.pt + h, geo.pl:geo.pl + w]

@@ -49,17 +49,16 @@ def max_pool_forward(x, geo: ConvGeom, oh: int, ow: int):
     hp, wp = padded_extent(geo, oh, ow, h, w)
     xpad = pad_nchw(x, geo, hp, wp, -xp.inf)
     best = arg = None
-    kdtype = xp.int16 if geo.kh * geo.kw < 32000 else xp.int32
+    kdtype = xp.int8 if geo.kh * geo.kw <= 127 else xp.int32
     for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
         v = xpad[:, :, hs, ws]
         if best is None:
             best = v.copy(order="K")
             arg = xp.zeros(best.shape, dtype=kdtype)
             continue
-        m = v > best
-        m |= v != v  # NaN wins, as in torch
-        xp.copyto(best, v, where=m)
-        xp.copyto(arg, i * geo.kw + j, where=m)
+        m = v > best  # strict: a tie keeps the earlier (first) maximum, as torch
+        xp.maximum(best, v, out=best)  # propagates NaN like torch
+        arg[m] = i * geo.kw + j
     return best, arg
 
 
@@ -79,10 +78,18 @@ def max_pool_scatter(g, arg, geo: ConvGeom, h: int, w: int):
     n, c, oh, ow = g.shape
     hp, wp = padded_extent(geo, oh, ow, h, w)
     dx = _empty_like_layout(xp, (n, c, hp, wp), g.dtype, g)
-    dx.fill(0)
-    zero = xp.zeros((), dtype=g.dtype)
-    for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
-        dx[:, :, hs, ws] += xp.where(arg == i * geo.kw + j, g, zero)
+    eh, ew = geo.dh * (geo.kh - 1) + 1, geo.dw * (geo.kw - 1) + 1
+    if geo.sh >= eh and geo.sw >= ew:  # disjoint windows: every pixel gets at most one value, assign
+        if not (geo.kh == geo.sh and geo.kw == geo.sw and eh == geo.kh and ew == geo.kw
+                and oh * geo.sh == hp and ow * geo.sw == wp):  # not an exact tiling: some pixels get none
+            dx.fill(0)
+        for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+            xp.multiply(g, arg == i * geo.kw + j, out=dx[:, :, hs, ws])
+    else:
+        dx.fill(0)
+        zero = xp.zeros((), dtype=g.dtype)
+        for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+            dx[:, :, hs, ws] += xp.where(arg == i * geo.kw + j, g, zero)
     return dx[:, :, geo.pt:geo.pt + h, geo.pl:geo.pl + w]
 
 

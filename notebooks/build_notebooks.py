@@ -1,0 +1,840 @@
+"""Generate (and optionally execute) the teaching notebooks, so they are reviewed as code.
+
+    python notebooks/build_notebooks.py              # write all notebooks (no outputs)
+    python notebooks/build_notebooks.py --execute    # write and run them, saving outputs/images
+    python notebooks/build_notebooks.py --execute 01 03   # only some
+
+Each notebook is short, checks itself with ``assert`` and runs in well under a minute on two
+CPU cores. CI runs them with ``pytest --nbmake notebooks/``.
+"""
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+# Finding the repository root from inside a notebook (nbmake runs it with cwd = notebooks/).
+FIND_ROOT = """\
+from pathlib import Path
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "minitorch" / "__init__.py").is_file())"""
+
+
+def md(text: str):
+    return new_markdown_cell(textwrap.dedent(text).strip())
+
+
+def code(text: str):
+    return new_code_cell(textwrap.dedent(text).strip())
+
+
+# ------------------------------------------------------------------------------------------------
+NB01 = [
+    md("""
+    # 01 · Autograd from scratch
+
+    Backpropagation is the chain rule, applied from the output back to the inputs, one
+    operation at a time. We do it three ways and check they agree:
+
+    1. **by hand** on a chain of scalars,
+    2. with a **30-line scalar engine**,
+    3. with **minitorch**, whose graph we draw and whose backward we trace step by step.
+
+    The function: $L = \\tanh(w x + b)^2$ at $x = 2,\\ w = -0.5,\\ b = 0.3$.
+    """),
+    code("""
+    import math
+
+    x, w, b = 2.0, -0.5, 0.3
+    # forward, one elementary step per line
+    z = w * x + b
+    h = math.tanh(z)
+    L = h * h
+    print(f"z = {z:.4f}   h = {h:.4f}   L = {L:.4f}")
+    """),
+    md("""
+    ## 1. Backward by hand
+
+    Walk the chain backwards. Each line multiplies the gradient arriving from above (the
+    *upstream* gradient) by one *local* derivative:
+    $\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial h}\\cdot\\frac{\\partial h}{\\partial z}$.
+    """),
+    code("""
+    dL_dL = 1.0
+    dL_dh = 2 * h * dL_dL          # d(h*h)/dh = 2h
+    dL_dz = (1 - h * h) * dL_dh    # d tanh(z)/dz = 1 - tanh(z)^2
+    dL_dw = x * dL_dz              # d(w*x + b)/dw = x
+    dL_dx = w * dL_dz              # d(w*x + b)/dx = w
+    dL_db = 1.0 * dL_dz            # d(w*x + b)/db = 1
+    print(f"dL/dw = {dL_dw:.6f}   dL/dx = {dL_dx:.6f}   dL/db = {dL_db:.6f}")
+
+    # check against finite differences: (f(w + eps) - f(w - eps)) / 2eps
+    f = lambda x, w, b: math.tanh(w * x + b) ** 2
+    eps = 1e-6
+    numeric = {
+        "w": (f(x, w + eps, b) - f(x, w - eps, b)) / (2 * eps),
+        "x": (f(x + eps, w, b) - f(x - eps, w, b)) / (2 * eps),
+        "b": (f(x, w, b + eps) - f(x, w, b - eps)) / (2 * eps),
+    }
+    for name, by_hand in (("w", dL_dw), ("x", dL_dx), ("b", dL_db)):
+        assert abs(numeric[name] - by_hand) < 1e-8, name
+    print("finite differences agree:", {k: round(v, 6) for k, v in numeric.items()})
+    """),
+    md("""
+    ## 2. A tiny engine
+
+    Each value remembers its parents and the local derivative towards each parent. `backward`
+    orders the graph so that a node is processed only after everything that uses it
+    (a topological order, found with an explicit stack, not recursion, so long chains work),
+    then applies `parent.grad += local * node.grad`: the chain rule, summed over every path.
+    """),
+    code("""
+    class Scalar:
+        def __init__(self, value, parents=(), local_grads=(), op=""):
+            self.value, self.parents, self.local_grads, self.op = value, parents, local_grads, op
+            self.grad = 0.0
+
+        def __add__(self, other):
+            other = other if isinstance(other, Scalar) else Scalar(other)
+            return Scalar(self.value + other.value, (self, other), (1.0, 1.0), "+")
+
+        def __mul__(self, other):
+            other = other if isinstance(other, Scalar) else Scalar(other)
+            return Scalar(self.value * other.value, (self, other), (other.value, self.value), "*")
+
+        def tanh(self):
+            t = math.tanh(self.value)
+            return Scalar(t, (self,), (1 - t * t,), "tanh")
+
+        def backward(self):
+            order, seen, stack = [], set(), [(self, False)]
+            while stack:  # iterative depth-first search; post-order = inputs before users
+                node, children_done = stack.pop()
+                if children_done:
+                    order.append(node)
+                elif id(node) not in seen:
+                    seen.add(id(node))
+                    stack.append((node, True))
+                    stack.extend((p, False) for p in node.parents)
+            self.grad = 1.0
+            for node in reversed(order):  # from the output back to the inputs
+                for parent, local in zip(node.parents, node.local_grads):
+                    parent.grad += local * node.grad  # the chain rule
+
+    xs, ws, bs = Scalar(x), Scalar(w), Scalar(b)
+    hs = (ws * xs + bs).tanh()
+    Ls = hs * hs   # h is used twice: both paths add into h.grad
+    Ls.backward()
+    print(f"engine: dL/dw = {ws.grad:.6f}   dL/dx = {xs.grad:.6f}   dL/db = {bs.grad:.6f}")
+    assert math.isclose(ws.grad, dL_dw) and math.isclose(xs.grad, dL_dx) and math.isclose(bs.grad, dL_db)
+    """),
+    md("""
+    ## 3. The same with minitorch
+
+    minitorch records the same graph while the forward runs. `draw_graph` shows it: grey boxes
+    are leaves, rounded boxes are ops, arrows follow the data.
+    """),
+    code("""
+    import minitorch
+    from minitorch.viz import draw_graph
+
+    def leaf(value, name):
+        t = minitorch.tensor(value, dtype=minitorch.float64, requires_grad=True)
+        t.name = name
+        return t
+
+    xt, wt, bt = leaf(x, "x"), leaf(w, "w"), leaf(b, "b")
+    ht = (wt * xt + bt).tanh()
+    Lt = ht * ht
+    Lt.name = "L"
+    assert math.isclose(Lt.item(), L)
+    draw_graph(Lt)
+    """),
+    md("""
+    `autograd.trace()` records every backward step the engine runs: the op, the gradient it
+    received from above, and the gradients it sent to its inputs. Read it top to bottom: it is
+    the by-hand computation above, in the same order.
+    """),
+    code("""
+    with minitorch.autograd.trace(keep_values=True) as t:
+        Lt.backward()
+    print(t)
+
+    assert t.ops == ["Mul", "Tanh", "Add", "Mul"]
+    square, tanh, add, wx = t
+    # Mul (h*h) sends dL/dh along both of its arguments (h is used twice): together 2h
+    assert math.isclose(sum(g.item() for g in square.grad_input), dL_dh)
+    assert math.isclose(tanh.grad_output[0].item(), dL_dh)
+    assert math.isclose(tanh.grad_input[0].item(), dL_dz)
+    assert math.isclose(wt.grad.item(), dL_dw) and math.isclose(xt.grad.item(), dL_dx)
+    assert math.isclose(bt.grad.item(), dL_db)
+    """),
+    md("After `backward()` the drawing shows each leaf's gradient (shape and norm)."),
+    code("""
+    g = draw_graph(Lt)
+    assert math.isclose(g.node("w").grad_value, dL_dw)  # one-element gradients show their value
+    g
+    """),
+    md("""
+    **What to take away.** Each op only needs its *local* derivative; the engine multiplies
+    them along every path (and adds across paths) in reverse topological order. Next:
+    tensors, where the local derivative of a broadcast is a *sum*.
+    """),
+]
+
+# ------------------------------------------------------------------------------------------------
+NB02 = [
+    md("""
+    # 02 · Broadcasting, and why gradients are summed back
+
+    In `y = X * w + b` with `X` of shape (4, 3) and `b` of shape (3,), broadcasting uses the same
+    `b` in all 4 rows. Each use contributes to the loss, so the gradient of `b` is the **sum**
+    over the rows of the upstream gradient. Every binary op's backward undoes broadcasting this
+    way, through one helper: `unbroadcast`.
+    """),
+    code("""
+    import numpy as np
+    import minitorch
+    from minitorch.autograd import trace
+    from minitorch.viz import draw_graph
+
+    minitorch.manual_seed(0)
+    X = minitorch.randn(4, 3)
+    w = minitorch.randn(3, requires_grad=True); w.name = "w"
+    b = minitorch.randn(3, requires_grad=True); b.name = "b"
+
+    y = X * w + b                 # (4, 3): w and b are stretched along dim 0
+    loss = (y * y).sum()
+    with trace() as t:
+        loss.backward(retain_graph=True)
+    print(t)
+    """),
+    md("""
+    Read the `Add` row: it received a (4, 3) gradient and sent a (4, 3) gradient to `Mul` but
+    a **(3,)** gradient to `b`. The same happens in `Mul` for `w`. Check it with NumPy: the
+    upstream gradient of `y` is `2y`, and `b.grad` is its sum over rows.
+    """),
+    code("""
+    Y, Xn = y.detach().numpy(), X.numpy()
+    upstream = 2 * Y
+    add = t[t.ops.index("Add")]
+    assert add.grad_input_shapes == ((4, 3), (3,))
+    np.testing.assert_allclose(b.grad.numpy(), upstream.sum(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(w.grad.numpy(), (upstream * Xn).sum(axis=0), rtol=1e-5)
+    print("b.grad =", b.grad.numpy(), "= (2y).sum(0)")
+    draw_graph(loss, trace=t)   # with the trace, every op shows its output shape
+    """),
+    md("""
+    ## `unbroadcast`: one helper for every op
+
+    It sums over the leading dims that broadcasting *added* and over the dims where the input
+    had size 1 but the output did not (*stretched*), then reshapes to the input's shape.
+    """),
+    code("""
+    import inspect
+    from minitorch.ops._util import unbroadcast
+    print(inspect.getsource(unbroadcast))
+    """),
+    code("""
+    # a column (4, 1) stretched along dim 1, and a (1, 1) stretched along both
+    c = minitorch.randn(4, 1, requires_grad=True)
+    s = minitorch.randn(1, 1, requires_grad=True)
+    out = (X * c + s).sum()
+    out.backward()
+    assert c.grad.shape == (4, 1) and s.grad.shape == (1, 1)
+    np.testing.assert_allclose(c.grad.numpy(), Xn.sum(axis=1, keepdims=True), rtol=1e-5)
+    np.testing.assert_allclose(s.grad.numpy(), [[X.numel()]])
+    print("c.grad (summed over dim 1, kept as a column):", c.grad.numpy().ravel())
+    """),
+    md("""
+    ## Forgetting to unbroadcast
+
+    A hand-written Function that returns the upstream gradient unchanged for both inputs hands
+    `b` a (4, 3) gradient for a (3,) tensor. The engine refuses it, and `autograd.check` names
+    the cause.
+    """),
+    code("""
+    class AddForgetful(minitorch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a + b
+
+        @staticmethod
+        def backward(ctx, g):
+            \"\"\"d(a+b) = g, g (but forgets to sum g back to each input's shape).\"\"\"
+            return g, g
+
+    try:
+        AddForgetful.apply(X, b).sum().backward()
+        raise AssertionError("the engine should have refused a (4, 3) gradient for b")
+    except RuntimeError as e:
+        print("engine:", e)
+
+    res = minitorch.autograd.check(AddForgetful, X, b)
+    assert not res.ok and res.cause == "unbroadcast"
+    """),
+    code("""
+    # compare with PyTorch when it is installed
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        tw = torch.tensor(w.detach().numpy(), requires_grad=True)
+        tb = torch.tensor(b.detach().numpy(), requires_grad=True)
+        ty = torch.tensor(Xn) * tw + tb
+        (ty * ty).sum().backward()
+        np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy(), rtol=1e-5)
+        np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-5)
+        print("matches torch")
+    """),
+]
+
+# ------------------------------------------------------------------------------------------------
+NB03 = [
+    md("""
+    # 03 · Gradient checking: write a Function, break it, watch the checker catch it
+
+    A `Function` has a `forward` and a `backward`. The forward is easy to test (compare values);
+    the backward is where the bugs hide. `minitorch.autograd.check` compares your backward with
+    finite differences (in float64), optionally with PyTorch, and when it disagrees it tells
+    you which input, which element, and the usual cause.
+
+    Our Function: $\\mathrm{softplus}(x) = \\log(1 + e^x)$, whose derivative is the sigmoid
+    $\\sigma(x) = 1 / (1 + e^{-x})$.
+    """),
+    code("""
+    import numpy as np
+    import minitorch
+    import minitorch.nn.functional as F
+    from minitorch.autograd import Function, check
+
+    try:
+        import torch
+        torch_softplus = torch.nn.functional.softplus
+    except ImportError:
+        torch_softplus = None
+
+    class Softplus(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.clamp(min=0) + (-x.abs()).exp().log1p()  # log(1 + e^x), without overflow
+
+        @staticmethod
+        def backward(ctx, g):
+            \"\"\"d softplus(x) = g * sigmoid(x).\"\"\"
+            (x,) = ctx.saved_tensors
+            return g * x.sigmoid()
+
+    minitorch.manual_seed(0)
+    x = minitorch.randn(3, 4)
+    res = check(Softplus, x, gradgrad=True, torch_fn=torch_softplus)
+    assert res.ok
+    np.testing.assert_allclose(Softplus.apply(x).numpy(), F.softplus(x).numpy(), rtol=1e-6)
+    """),
+    md("""
+    ## Break it on purpose
+
+    Each cell below plants one classic bug. Read the verdict: it names the input, the worst
+    element, the expected value (finite differences) and what your backward gave, then the
+    likely cause.
+
+    **Bug 1: forgetting the upstream gradient** (`return x.sigmoid()`): the chain rule
+    multiplies the local derivative by `g`.
+    """),
+    code("""
+    class SoftplusNoG(Softplus):
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return x.sigmoid()
+
+    res = check(SoftplusNoG, x)
+    assert res.cause == "upstream"
+    """),
+    md("**Bug 2: a sign error** (the derivative of $\\log(1+e^{-x})$ instead)."),
+    code("""
+    class SoftplusSign(Softplus):
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return -g * x.sigmoid()
+
+    res = check(SoftplusSign, x)
+    assert res.cause == "sign" and abs(res.got + res.expected) < 1e-6
+    """),
+    md("""
+    **Bug 3: a wrong local derivative**: $e^x$ is the derivative of the *inner* function only;
+    the outer $\\log$ contributes $1/(1+e^x)$.
+    """),
+    code("""
+    class SoftplusInnerOnly(Softplus):
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x.exp()
+
+    res = check(SoftplusInnerOnly, x)
+    assert res.cause == "derivative"
+    """),
+    md("""
+    **Bug 4: a missing constant factor.** With a temperature, $\\mathrm{softplus}_\\beta(x) =
+    \\log(1 + e^{\\beta x}) / \\beta$ and the derivative is $\\sigma(\\beta x)$: the $\\beta$ of
+    the inner derivative cancels the $1/\\beta$. Forgetting the $1/\\beta$ leaves a constant
+    factor.
+    """),
+    code("""
+    class SoftplusBeta(Function):
+        @staticmethod
+        def forward(ctx, x, beta):
+            ctx.save_for_backward(x)
+            ctx.beta = beta
+            return Softplus.apply(x * beta) / beta
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * ctx.beta * (x * ctx.beta).sigmoid(), None   # bug: the 1/beta is missing
+
+    res = check(SoftplusBeta, x, 2.0)
+    assert res.cause == "factor" and abs(res.got / res.expected - 2.0) < 1e-6
+    """),
+    md("""
+    **Bug 5: a backward that is right, but not differentiable.** Computing on the raw arrays
+    (`.data`) gives correct first derivatives, so gradcheck passes; but the result carries no
+    graph, so second derivatives (`create_graph=True`) are lost. `gradgrad=True` catches it.
+    """),
+    code("""
+    class SoftplusRaw(Softplus):
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return minitorch.Tensor._wrap(g.data / (1 + np.exp(-x.data)))
+
+    assert check(SoftplusRaw, x, verbose=False).ok
+    res = check(SoftplusRaw, x, gradgrad=True)
+    assert res.cause == "not_differentiable"
+    """),
+    md("""
+    **Bug 6: forgetting to unbroadcast.** A Function of two inputs that are broadcast against
+    each other must sum each gradient back to its input's shape (see notebook 02).
+    """),
+    code("""
+    from minitorch.ops._util import unbroadcast
+
+    class ShiftedSoftplus(Function):
+        @staticmethod
+        def forward(ctx, x, shift):
+            ctx.save_for_backward(x, shift)
+            return Softplus.apply(x + shift)
+
+        @staticmethod
+        def backward(ctx, g):
+            x, shift = ctx.saved_tensors
+            d = g * (x + shift).sigmoid()
+            return unbroadcast(d, tuple(x.shape)), d      # bug: the shift's gradient keeps x's shape
+
+    shift = minitorch.randn(4)
+    res = check(ShiftedSoftplus, x, shift)
+    assert res.cause == "unbroadcast" and res.input_index == 1
+    """),
+    md("""
+    Fixing it (`unbroadcast(d, tuple(shift.shape))`) makes the checker happy. Every built-in op in
+    minitorch is checked the same way in the test suite (`tests/test_op_table.py`).
+    """),
+    code("""
+    class ShiftedSoftplusFixed(ShiftedSoftplus):
+        @staticmethod
+        def backward(ctx, g):
+            \"\"\"d softplus(x + s) = g * sigmoid(x + s), summed back to each input's shape.\"\"\"
+            x, shift = ctx.saved_tensors
+            d = g * (x + shift).sigmoid()
+            return unbroadcast(d, tuple(x.shape)), unbroadcast(d, tuple(shift.shape))
+
+    torch_fn = None if torch_softplus is None else (lambda x, s: torch_softplus(x + s))
+    assert check(ShiftedSoftplusFixed, x, shift, gradgrad=True, torch_fn=torch_fn).ok
+    """),
+]
+
+# ------------------------------------------------------------------------------------------------
+NB04 = [
+    md("""
+    # 04 · An MLP on the bundled Digits
+
+    1,797 handwritten digits, 8×8 pixels, ship with minitorch (`minitorch.datasets.Digits`), so
+    this notebook needs no download. A two-layer perceptron reaches over 90 % test accuracy in a
+    few seconds. The code is what you would write in PyTorch.
+    """),
+    code("""
+    import time
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import minitorch
+    from minitorch import nn, optim
+    from minitorch.datasets import Digits
+    from minitorch.utils.data import DataLoader
+
+    minitorch.manual_seed(0)
+    train, test = Digits(train=True), Digits(train=False)
+    print(len(train), "training and", len(test), "test images")
+    image, label = train[0]
+    print("one sample:", tuple(image.shape), image.dtype, "label", int(label))
+    """),
+    code("""
+    fig, axes = plt.subplots(1, 8, figsize=(8, 1.3))
+    for ax, i in zip(axes, range(8)):
+        img, lab = train[i]
+        ax.imshow(img.numpy().reshape(8, 8), cmap="gray_r")
+        ax.set_title(int(lab)); ax.axis("off")
+    plt.show()
+    """),
+    code("""
+    model = nn.Sequential(nn.Flatten(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    opt = optim.Adam(model.parameters(), lr=1e-2)
+    loss_fn = nn.CrossEntropyLoss()
+    loader = DataLoader(train, batch_size=64, shuffle=True)
+
+    def accuracy(ds):
+        xs, ys = ds.tensors()            # all images (N, 1, 8, 8) and labels (N,)
+        with minitorch.no_grad():
+            return float((model(xs).argmax(1) == ys).float().mean())
+
+    history = {"loss": [], "train_acc": [], "test_acc": []}
+    start = time.perf_counter()
+    for epoch in range(15):
+        total, n = 0.0, 0
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total, n = total + loss.item() * len(yb), n + len(yb)
+        history["loss"].append(total / n)
+        history["train_acc"].append(accuracy(train))
+        history["test_acc"].append(accuracy(test))
+    print(f"15 epochs in {time.perf_counter() - start:.1f} s; test accuracy {history['test_acc'][-1]:.3f}")
+    assert history["loss"][-1] < history["loss"][0] / 4
+    assert history["test_acc"][-1] > 0.9
+    """),
+    code("""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.5))
+    a1.plot(history["loss"], marker="o"); a1.set_xlabel("epoch"); a1.set_ylabel("training loss")
+    a1.set_yscale("log")
+    a2.plot(history["train_acc"], marker="o", label="train")
+    a2.plot(history["test_acc"], marker="o", label="test")
+    a2.set_xlabel("epoch"); a2.set_ylabel("accuracy"); a2.legend()
+    plt.tight_layout(); plt.show()
+    """),
+    md("""
+    The graph of one training step: parameters in blue (named from `model.named_parameters()`),
+    with their gradients after `backward()`.
+    """),
+    code("""
+    from minitorch.viz import draw_graph
+    xb, yb = next(iter(loader))
+    loss = loss_fn(model(xb), yb)
+    loss.backward()
+    g = draw_graph(loss, params=dict(model.named_parameters()))
+    assert sum(n.kind == "param" for n in g.nodes) == 4
+    g
+    """),
+]
+
+# ------------------------------------------------------------------------------------------------
+NB05 = [
+    md("""
+    # 05 · A CNN: convolution is a matmul in disguise
+
+    **im2col**: cut every k×k patch of the input into a column (`F.unfold`); then a convolution
+    with `C_out` filters is one matrix product `(C_out, C_in·k·k) @ (C_in·k·k, L)`, where `L` is
+    the number of patch positions. minitorch's `conv2d` is built exactly this way.
+    """),
+    code("""
+    import time
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import minitorch
+    import minitorch.nn.functional as F
+    from minitorch import nn, optim
+
+    minitorch.manual_seed(0)
+    x = minitorch.randn(2, 3, 6, 5)       # N, C_in, H, W
+    weight = minitorch.randn(4, 3, 3, 3)  # C_out, C_in, k, k
+    bias = minitorch.randn(4)
+
+    cols = F.unfold(x, kernel_size=3)                    # (N, C_in*k*k, L) = (2, 27, 12)
+    out_mm = weight.reshape(4, -1) @ cols + bias.reshape(1, 4, 1)
+    out_mm = out_mm.reshape(2, 4, 4, 3)                  # L = 4 x 3 output positions
+    out_conv = F.conv2d(x, weight, bias)
+    print("unfold:", tuple(cols.shape), " conv2d:", tuple(out_conv.shape))
+    np.testing.assert_allclose(out_mm.numpy(), out_conv.numpy(), rtol=1e-5, atol=1e-5)
+    print("conv2d == weight matrix @ unfold(x): max difference",
+          float(np.abs(out_mm.numpy() - out_conv.numpy()).max()))
+    """),
+    md("""
+    The backward is the same trick in reverse: the weight's gradient is `grad_out @ cols.T`, and
+    the input's gradient is `W.T @ grad_out` folded back onto the image (`F.fold`, which *adds*
+    overlapping patches).
+    """),
+    code("""
+    x.requires_grad_(True); weight.requires_grad_(True)
+    F.conv2d(x, weight).sum().backward()
+    gx, gw = x.grad.numpy().copy(), weight.grad.numpy().copy()
+    x.grad = weight.grad = None
+    cols = F.unfold(x, kernel_size=3)
+    (weight.reshape(4, -1) @ cols).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), gx, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(weight.grad.numpy(), gw, rtol=1e-5, atol=1e-5)
+    print("gradients agree too")
+    """),
+    md("## A small CNN on Digits (8×8), then its filters and feature maps"),
+    code("""
+    from minitorch.datasets import Digits
+
+    Xtr, Ytr = Digits(train=True).tensors()    # (1438, 1, 8, 8) float32 in [0, 1], int64 labels
+    Xte, Yte = Digits(train=False).tensors()
+
+    cnn = nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # 8 x 4 x 4
+        nn.Flatten(), nn.Linear(8 * 4 * 4, 10),
+    )
+    opt = optim.Adam(cnn.parameters(), lr=1e-2)
+    start = time.perf_counter()
+    for epoch in range(8):
+        perm = minitorch.randperm(len(Xtr))
+        for i in range(0, len(Xtr), 64):
+            idx = perm[i:i + 64]
+            loss = F.cross_entropy(cnn(Xtr[idx]), Ytr[idx])
+            opt.zero_grad(); loss.backward(); opt.step()
+    with minitorch.no_grad():
+        acc = float((cnn(Xte).argmax(1) == Yte).float().mean())
+    print(f"8 epochs in {time.perf_counter() - start:.1f} s, test accuracy {acc:.3f}")
+    assert acc > 0.9
+    """),
+    code("""
+    conv = cnn[0]
+    filters = conv.weight.detach().numpy()[:, 0]          # (8, 3, 3)
+    with minitorch.no_grad():
+        maps = F.relu(conv(Xte[:1])).numpy()[0]           # (8, 8, 8)
+    fig, axes = plt.subplots(2, 9, figsize=(11, 2.8))
+    axes[0, 0].imshow(Xte[0, 0].numpy(), cmap="gray_r"); axes[0, 0].set_title(f"input ({int(Yte[0])})")
+    axes[1, 0].axis("off")
+    for k in range(8):
+        axes[0, k + 1].imshow(filters[k], cmap="RdBu"); axes[0, k + 1].set_title(f"filter {k}")
+        axes[1, k + 1].imshow(maps[k], cmap="viridis"); axes[1, k + 1].set_title(f"map {k}")
+    for ax in axes.ravel():
+        ax.set_xticks([]); ax.set_yticks([])
+    plt.tight_layout(); plt.show()
+    assert filters.shape == (8, 3, 3) and maps.shape == (8, 8, 8)
+    """),
+    md("""
+    ## MNIST (test split), when it is available locally
+
+    If the MNIST test files (`t10k-*-idx*-ubyte.gz`) are in `../shared/data/mnist` (from the
+    repository root), train the same kind of network on 28×28 digits: 8,000 for training, 2,000
+    held out. Otherwise this cell says so and does nothing.
+    """),
+    code(FIND_ROOT + """
+    mnist_dir = ROOT.parent / "shared" / "data" / "mnist"
+    if not (mnist_dir / "t10k-images-idx3-ubyte.gz").is_file():
+        print(f"MNIST not found in {mnist_dir}: skipping this part")
+    else:
+        from minitorch.datasets import MNIST
+        mnist = MNIST(str(mnist_dir), train=False)
+        X = (mnist.data.float() / 255).reshape(-1, 1, 28, 28)   # raw uint8 pixels -> [0, 1]
+        Y = mnist.targets
+        Xtr, Ytr, Xho, Yho = X[:8000], Y[:8000], X[8000:], Y[8000:]
+        net = nn.Sequential(
+            nn.Conv2d(1, 8, 5, stride=2), nn.ReLU(),          # 8 x 12 x 12
+            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 6 * 6, 10),
+        )
+        opt = optim.Adam(net.parameters(), lr=3e-3)
+        start = time.perf_counter()
+        for epoch in range(2):
+            perm = minitorch.randperm(8000)
+            for i in range(0, 8000, 128):
+                idx = perm[i:i + 128]
+                loss = F.cross_entropy(net(Xtr[idx]), Ytr[idx])
+                opt.zero_grad(); loss.backward(); opt.step()
+        with minitorch.no_grad():
+            acc = float((net(Xho).argmax(1) == Yho).float().mean())
+        print(f"MNIST: 2 epochs in {time.perf_counter() - start:.1f} s, held-out accuracy {acc:.3f}")
+        assert acc > 0.85
+    """),
+]
+
+# ------------------------------------------------------------------------------------------------
+NB06 = [
+    md("""
+    # 06 · Optimizers on the Rosenbrock valley
+
+    $f(x, y) = (1 - x)^2 + 100\\,(y - x^2)^2$ has its minimum at (1, 1) at the bottom of a long,
+    curved, flat-bottomed valley: easy to find, slow to follow. We start three optimizers at
+    (-1.5, 2) with `minitorch.optim` and plot their paths.
+    """),
+    code("""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import minitorch
+    from minitorch import optim
+
+    def rosenbrock(p):
+        x, y = p[0], p[1]
+        return (1 - x) ** 2 + 100 * (y - x * x) ** 2
+
+    def run(make_opt, steps=2000):
+        p = minitorch.tensor([-1.5, 2.0], dtype=minitorch.float64, requires_grad=True)
+        opt = make_opt([p])
+        path = [p.detach().numpy().copy()]
+        for _ in range(steps):
+            loss = rosenbrock(p)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            path.append(p.detach().numpy().copy())
+        return np.array(path)
+
+    runs = {
+        "SGD lr=1e-4": run(lambda ps: optim.SGD(ps, lr=1e-4)),
+        "Momentum lr=1e-4, 0.9": run(lambda ps: optim.SGD(ps, lr=1e-4, momentum=0.9)),
+        "Adam lr=0.05": run(lambda ps: optim.Adam(ps, lr=0.05)),
+    }
+    f = lambda p: (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+    for name, path in runs.items():
+        print(f"{name:24s} end ({path[-1][0]:+.3f}, {path[-1][1]:+.3f})  f = {f(path[-1]):.2e}")
+    """),
+    code("""
+    xs, ys = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1, 3, 300))
+    zs = (1 - xs) ** 2 + 100 * (ys - xs ** 2) ** 2
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    a1.contour(xs, ys, np.log10(zs + 1e-3), levels=30, cmap="gray")
+    for name, path in runs.items():
+        a1.plot(path[:, 0], path[:, 1], label=name, lw=1.5)
+        a2.semilogy([f(p) for p in path], label=name)
+    a1.plot(1, 1, "r*", ms=14); a1.legend(); a1.set_title("paths")
+    a2.set_xlabel("step"); a2.set_ylabel("f"); a2.legend(); a2.set_title("loss")
+    plt.tight_layout(); plt.show()
+    """),
+    md("""
+    Plain SGD crawls along the valley floor; momentum builds up speed along it; Adam rescales
+    each coordinate by its gradient's running magnitude, so the steep and the flat directions
+    move at similar speeds. The asserts record that ordering (and that minitorch's updates match
+    `torch.optim` step for step when torch is installed).
+    """),
+    code("""
+    final = {name: f(path[-1]) for name, path in runs.items()}
+    sgd, mom, adam = final.values()
+    assert mom < sgd and adam < sgd
+    assert all(np.isfinite(v) for v in final.values())
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        def run_torch(make_opt, steps=200):
+            p = torch.tensor([-1.5, 2.0], dtype=torch.float64, requires_grad=True)
+            opt = make_opt([p])
+            for _ in range(steps):
+                loss = (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+                opt.zero_grad(); loss.backward(); opt.step()
+            return p.detach().numpy()
+        for mt_opt, t_opt in [
+            (lambda ps: optim.SGD(ps, lr=1e-4, momentum=0.9), lambda ps: torch.optim.SGD(ps, lr=1e-4, momentum=0.9)),
+            (lambda ps: optim.Adam(ps, lr=0.05), lambda ps: torch.optim.Adam(ps, lr=0.05)),
+        ]:
+            np.testing.assert_allclose(run(mt_opt, 200)[-1], run_torch(t_opt), rtol=1e-8, atol=1e-10)
+        print("minitorch.optim matches torch.optim step for step")
+    """),
+]
+
+# ------------------------------------------------------------------------------------------------
+NB07 = [
+    md("""
+    # 07 · Benchmarking against PyTorch
+
+    `python -m benchmarks --quick` times the same workloads in minitorch and in torch in one run
+    and reports the ratio minitorch / torch (lower is better, 1.0 = as fast as torch). Where does
+    a NumPy engine lose time? Per-op Python overhead on tiny tensors; on large matmuls and
+    convolutions both spend their time in the same BLAS.
+    """),
+    code(FIND_ROOT + """
+    import json, os, subprocess, sys, time
+    import matplotlib.pyplot as plt
+
+    out_dir = Path.cwd() / "_bench_out"
+    out_dir.mkdir(exist_ok=True)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out_dir)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    print(done.stdout[-3000:])
+    assert done.returncode == 0, done.stderr[-3000:]
+    print(f"benchmark suite ran in {time.perf_counter() - start:.1f} s")
+    """),
+    code("""
+    results = json.loads(next(out_dir.glob("*.json")).read_text())
+    rows = [r for r in results["results"] if r.get("ratio") is not None]
+    assert rows, "no ratios in the benchmark output"
+    names = [r["name"] for r in rows]
+    ratios = [r["ratio"] for r in rows]
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(rows) + 1))
+    ax.barh(names, ratios, color=["tab:green" if v <= 2 else "tab:orange" if v <= 10 else "tab:red" for v in ratios])
+    ax.axvline(1.0, color="k", lw=1)
+    ax.set_xscale("log"); ax.set_xlabel("time minitorch / time torch (log scale; 1 = same speed)")
+    ax.invert_yaxis(); plt.tight_layout(); plt.show()
+    assert all(v > 0 for v in ratios)
+    """),
+]
+
+NOTEBOOKS = {
+    "01_autograd_from_scratch": NB01,
+    "02_broadcasting_and_unbroadcast": NB02,
+    "03_gradient_checking": NB03,
+    "04_mlp_digits": NB04,
+    "05_cnn_im2col": NB05,
+    "06_optimizers_rosenbrock": NB06,
+    "07_benchmarks_vs_torch": NB07,
+}
+
+
+def build(name: str):
+    nb = new_notebook(cells=NOTEBOOKS[name])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def execute(nb, timeout: int = 300):
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(HERE)}}).execute()
+    return nb
+
+
+def main(argv: list[str]) -> int:
+    run = "--execute" in argv
+    wanted = [a for a in argv if not a.startswith("--")]
+    names = [n for n in NOTEBOOKS if not wanted or any(n.startswith(w) for w in wanted)]
+    for name in names:
+        nb = build(name)
+        if run:
+            import time
+
+            start = time.perf_counter()
+            execute(nb)
+            print(f"{name}: executed in {time.perf_counter() - start:.1f} s")
+        nbformat.write(nb, HERE / f"{name}.ipynb")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
