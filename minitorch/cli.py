@@ -40,8 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--batch-size", type=int, default=None, help=f"default {DEFAULTS['batch_size']}")
     t.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cuda needs CuPy and a GPU")
     t.add_argument("--seed", type=int, default=None, help=f"seed for init and shuffling (default {DEFAULTS['seed']})")
-    t.add_argument("--save", metavar="CKPT", default=None, help="write a checkpoint here after every epoch")
-    t.add_argument("--resume", metavar="CKPT", default=None, help="continue training from a checkpoint")
+    t.add_argument("--save", metavar="CKPT", default=None,
+                   help="write a checkpoint here after every epoch (default with --resume: the resumed file)")
+    t.add_argument("--resume", metavar="CKPT", default=None,
+                   help="continue training from a checkpoint (model, settings, optimizer, RNG states)")
     t.add_argument("--plot", metavar="PNG", default=None, help="plot loss/accuracy curves (needs matplotlib)")
     t.add_argument("--no-progress", action="store_true", help="no tqdm progress bars")
     return p
@@ -160,6 +162,10 @@ def _write_atomic(path: str, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _fail(msg: str) -> int:
     print(f"minitorch train: error: {msg}", file=sys.stderr)
     return 2
@@ -211,6 +217,7 @@ def train(args) -> int:
     cfg = _resolve_config(args, ckpt)
     if isinstance(cfg, str):
         return _fail(cfg)
+    save_path = args.save or args.resume
 
     try:
         xtr, ytr, xte, yte = load_data(cfg["dataset"], args.data_dir)
@@ -234,7 +241,7 @@ def train(args) -> int:
     n_params = sum(p.numel() for p in model.parameters())
     print(f"minitorch train: {cfg['model']} ({n_params:,} parameters) on {cfg['dataset']} "
           f"({len(ytr)} train / {len(yte)} held out), {cfg['optimizer']} lr={cfg['lr']:g}, "
-          f"batch {cfg['batch_size']}, {cfg['epochs']} epochs, device {args.device}, seed {cfg['seed']}"
+          f"batch {cfg['batch_size']}, {_plural(cfg['epochs'], 'epoch')}, device {args.device}, seed {cfg['seed']}"
           + (f", resumed after epoch {state.epoch}" if ckpt is not None else ""), flush=True)
 
     from tqdm import tqdm
@@ -261,10 +268,10 @@ def train(args) -> int:
             print(f"epoch {state.epoch:3d}/{cfg['epochs']}  train loss {total / count:.4f}  held-out acc "
                   f"{100 * correct / n:6.2f}%  ({time.perf_counter() - t0:.1f} s)", flush=True)
             snapshot = _checkpoint_bytes(model, opt, state, cfg, loader_gen)
-            if args.save:
-                _write_atomic(args.save, snapshot)
+            if save_path:
+                _write_atomic(save_path, snapshot)
     except KeyboardInterrupt:
-        path = args.save or INTERRUPT_PATH
+        path = save_path or INTERRUPT_PATH
         _write_atomic(path, snapshot)
         print(f"\ninterrupted during epoch {state.epoch + 1}: saved the state after epoch {state.epoch} to {path}; "
               f"continue with: python -m minitorch train --resume {path}", file=sys.stderr, flush=True)
@@ -274,7 +281,7 @@ def train(args) -> int:
     correct, n = evaluate(model, xte, yte)
     if args.plot is not None:
         _plot(args.plot, state)
-    print(f"done: {cfg['model']} on {cfg['dataset']}, {state.epoch} epochs, held-out accuracy "
+    print(f"done: {cfg['model']} on {cfg['dataset']}, {_plural(state.epoch, 'epoch')}, held-out accuracy "
           f"{100 * correct / n:.2f}% ({correct}/{n}), final train loss "
           f"{state.train_loss[-1] if state.train_loss else float('nan'):.4f}, {elapsed:.1f} s", flush=True)
     return 0

@@ -56,7 +56,7 @@ class ConvTranspose2d(BuiltinOp):
         """d/dg <h, conv2d^T(g, w)> = conv2d(h, w); d/dw = conv2d weight-grad of (h, g)."""
         g, w = ctx.saved_tensors
         ng, nw = ctx.needs_input_grad[:2]
-        dg = Conv2d.apply(h, w, None, ctx.geo) if ng else None
+        dg = _conv_cropped(h, w, ctx.geo, g.data.shape[2:]) if ng else None
         dw = Conv2dWeightGrad.apply(h, g, ctx.geo, w.data.shape, None) if nw else None
         return dg, dw, None, None
 
@@ -76,8 +76,17 @@ class Conv2dWeightGrad(BuiltinOp):
         x, g = ctx.saved_tensors
         nx, ng = ctx.needs_input_grad[:2]
         dx = ConvTranspose2d.apply(g, k, ctx.geo, x.data.shape[2:]) if nx else None
-        dg = Conv2d.apply(x, k, None, ctx.geo) if ng else None
+        dg = _conv_cropped(x, k, ctx.geo, g.data.shape[2:]) if ng else None
         return dx, dg, None, None, None
+
+
+def _conv_cropped(x: Tensor, w: Tensor, geo: ConvGeom, ohw: tuple) -> Tensor:
+    """conv2d(x, w) cut to (OH, OW): with output_padding >= stride, conv of the transposed conv's
+    output has an extra row/column that no input of the transposed conv touched."""
+    y = Conv2d.apply(x, w, None, geo)
+    if tuple(y.data.shape[2:]) != tuple(ohw):
+        y = y[:, :, :ohw[0], :ohw[1]]
+    return y
 
 
 # ----------------------------------------------------------------------------- argument checks

@@ -116,7 +116,7 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float],
                  generator: Generator | None = default_generator) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random subsets of the given lengths (or fractions summing to 1)."""
     n = len(dataset)
-    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1 and any(isinstance(x, float) for x in lengths):
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:  # fractions (torch treats [1] as one too)
         lengths = _lengths_from_fractions(lengths, n)
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
