@@ -271,3 +271,8 @@ def test_torch_reference_catches_a_different_forward():
 def test_bad_argument():
     with pytest.raises(TypeError, match="check"):
         check(42, _randn(2))
+
+
+def test_inputs_too_large_for_a_jacobian_are_refused_with_advice():
+    with pytest.raises(ValueError, match="small inputs"):
+        check(Square, minitorch.randn(1100, 1000), verbose=False)

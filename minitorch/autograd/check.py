@@ -72,6 +72,9 @@ _HINTS = {
 }
 
 
+_MAX_JACOBIAN = 1_000_000
+
+
 @dataclass
 class CheckResult:
     """What ``check`` found. ``ok`` is True when everything matched; ``message`` says it in words."""
@@ -175,6 +178,13 @@ def _check_first_order(fn, name, ins, rng, eps, atol, rtol, stage="gradcheck") -
     if not outs or not any(o.requires_grad for o in outs):
         return _result(False, name, "detached", stage, "the output does not require grad")
 
+    n_in = sum(ins[i].data.size for i in idx)
+    n_out = sum(o.data.size for o in outs)
+    if n_in * n_out > _MAX_JACOBIAN:
+        raise ValueError(
+            f"check: the full Jacobian would have {n_out} x {n_in} entries; use small inputs (a few "
+            "dozen elements, e.g. shape (3, 4)): every element is perturbed and every output is backpropagated"
+        )
     # probe: one backward with a random upstream gradient, traced, to catch shape/count errors
     us = [Tensor._wrap(xp_of(o.data).asarray(rng.standard_normal(o.data.shape))) for o in outs]
     with trace() as t:
