@@ -7,6 +7,7 @@ from ..backend import xp_of
 from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
+    ParamsT,
     _bump,
     _check,
     _check_common,
@@ -21,7 +22,7 @@ class Adadelta(Optimizer):
     """Adadelta: ``v = rho v + (1 - rho) g^2``; ``d = sqrt(u + eps) / sqrt(v + eps) * g``;
     ``u = rho u + (1 - rho) d^2``; ``p -= lr d``."""
 
-    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
+    def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
                  foreach: bool | None = None, *, capturable: bool = False, maximize: bool = False,
                  differentiable: bool = False) -> None:
         _check_common(lr, eps, weight_decay)

@@ -7,6 +7,7 @@ from ..backend import xp_of
 from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
+    ParamsT,
     _bump,
     _check,
     _check_common,
@@ -23,7 +24,7 @@ class Adagrad(Optimizer):
     As in torch, the state (``step`` and ``sum`` = ``initial_accumulator_value``) exists from construction.
     """
 
-    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         _check_common(lr, eps, weight_decay)

@@ -26,6 +26,8 @@ class _RequiredParameter:
 
 required = _RequiredParameter()
 
+ParamsT = Iterable  # Tensors, (name, Tensor) pairs, or dicts defining parameter groups
+
 # Options PyTorch added over the years: a saved group lacking one gets the optimizer's default.
 _LATE_OPTIONS = ("foreach", "fused", "capturable", "differentiable", "maximize", "decoupled_weight_decay")
 
@@ -94,7 +96,7 @@ class Optimizer:
         if step is not None and not getattr(step, "_minitorch_hooked", False):
             cls.step = _hooked_step(step)
 
-    def __init__(self, params, defaults: dict[str, Any]) -> None:
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self._optimizer_step_pre_hooks: dict[int, Callable] = OrderedDict()
         self._optimizer_step_post_hooks: dict[int, Callable] = OrderedDict()

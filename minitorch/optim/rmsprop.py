@@ -7,6 +7,7 @@ from ..backend import xp_of
 from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
+    ParamsT,
     _bump,
     _check,
     _check_common,
@@ -26,8 +27,8 @@ class RMSprop(Optimizer):
     else ``p -= lr g / s``.
     """
 
-    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0,
-                 momentum: float = 0, centered: bool = False, capturable: bool = False,
+    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
         _check_common(lr, eps, weight_decay)
         _check(0.0 <= momentum, f"Invalid momentum value: {momentum}")

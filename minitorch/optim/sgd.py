@@ -5,7 +5,7 @@ from typing import Any
 
 from ..backend import xp_of
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check, _check_common, _check_unsupported, _effective_grad, _params_with_grad
+from .optimizer import Optimizer, ParamsT, _check, _check_common, _check_unsupported, _effective_grad, _params_with_grad
 
 
 class SGD(Optimizer):
@@ -16,7 +16,7 @@ class SGD(Optimizer):
     or ``d = b_t``; ``p -= lr * d`` (``p += lr * d`` with ``maximize``).
     """
 
-    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
         _check_common(lr, weight_decay=weight_decay)
