@@ -1,7 +1,7 @@
 """Workload 8 helper: peak RSS of the CNN training step, one fresh process per framework.
 
 ``python -m benchmarks.memory minitorch cpu [--quick] [--threads N]`` prints one JSON line:
-RSS after imports + model build (baseline) and the peak after a few steps (ru_maxrss).
+RSS after imports + model build (baseline) and the peak after a few steps (VmHWM / ru_maxrss).
 Only the framework being measured is imported.
 """
 from __future__ import annotations
@@ -18,6 +18,19 @@ STEPS = 3
 
 
 def _rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB.
+
+    Linux's ``ru_maxrss`` survives ``execve``, so a child started by a large parent (one that
+    imported torch) would report the parent's peak; ``VmHWM`` belongs to the new address
+    space, so it is read first and ``ru_maxrss`` is the fallback elsewhere.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 

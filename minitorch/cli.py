@@ -209,10 +209,10 @@ def train(args) -> int:
     ckpt = None
     if args.resume is not None:
         try:
-            ckpt = minitorch.load(args.resume, map_location="cpu")
+            ckpt = minitorch.load(args.resume, map_location=args.device)
         except (OSError, RuntimeError) as e:
             return _fail(f"cannot resume from {args.resume}: {e}")
-        if not isinstance(ckpt, dict) or not {"model", "optimizer", "epoch", "rng", "config"} <= set(ckpt):
+        if not isinstance(ckpt, dict) or not {"model", "optimizer", "epoch", "rng", "config", "history"} <= set(ckpt):
             return _fail(f"{args.resume} is not a checkpoint of `minitorch train`")
     cfg = _resolve_config(args, ckpt)
     if isinstance(cfg, str):
@@ -232,8 +232,11 @@ def train(args) -> int:
     loss_fn = nn.CrossEntropyLoss()
     state = RunState()
     if ckpt is not None:
-        model.load_state_dict(ckpt["model"])
-        opt.load_state_dict(ckpt["optimizer"])
+        try:
+            model.load_state_dict(ckpt["model"])
+            opt.load_state_dict(ckpt["optimizer"])
+        except (RuntimeError, ValueError, KeyError, TypeError) as e:
+            return _fail(f"{args.resume} does not fit the {cfg['model']} model / {cfg['optimizer']} optimizer: {e}")
         default_generator.set_state(ckpt["rng"]["default"])
         loader_gen.set_state(ckpt["rng"]["loader"])
         state = RunState(ckpt["epoch"], list(ckpt["history"]["train_loss"]), list(ckpt["history"]["test_acc"]))
@@ -246,7 +249,8 @@ def train(args) -> int:
 
     from tqdm import tqdm
 
-    snapshot = _checkpoint_bytes(model, opt, state, cfg, loader_gen)  # the state to save on Ctrl-C
+    # the state to save on Ctrl-C: the end of the last completed epoch (progress inside an epoch is dropped)
+    snapshot, snapshot_epoch = _checkpoint_bytes(model, opt, state, cfg, loader_gen), state.epoch
     start = time.perf_counter()
     try:
         while state.epoch < cfg["epochs"]:
@@ -265,16 +269,17 @@ def train(args) -> int:
             state.epoch += 1
             state.train_loss.append(total / count)
             state.test_acc.append(correct / n)
-            print(f"epoch {state.epoch:3d}/{cfg['epochs']}  train loss {total / count:.4f}  held-out acc "
-                  f"{100 * correct / n:6.2f}%  ({time.perf_counter() - t0:.1f} s)", flush=True)
-            snapshot = _checkpoint_bytes(model, opt, state, cfg, loader_gen)
+            seconds = time.perf_counter() - t0
+            snapshot, snapshot_epoch = _checkpoint_bytes(model, opt, state, cfg, loader_gen), state.epoch
             if save_path:
                 _write_atomic(save_path, snapshot)
+            print(f"epoch {state.epoch:3d}/{cfg['epochs']}  train loss {total / count:.4f}  held-out acc "
+                  f"{100 * correct / n:6.2f}%  ({seconds:.1f} s)", flush=True)
     except KeyboardInterrupt:
         path = save_path or INTERRUPT_PATH
         _write_atomic(path, snapshot)
-        print(f"\ninterrupted during epoch {state.epoch + 1}: saved the state after epoch {state.epoch} to {path}; "
-              f"continue with: python -m minitorch train --resume {path}", file=sys.stderr, flush=True)
+        print(f"\ninterrupted during epoch {snapshot_epoch + 1}: saved the state after epoch {snapshot_epoch} "
+              f"to {path}; continue with: python -m minitorch train --resume {path}", file=sys.stderr, flush=True)
         return 130
 
     elapsed = time.perf_counter() - start
@@ -292,16 +297,20 @@ def _plot(path: str, state: RunState) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = range(1, len(state.train_loss) + 1)
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(epochs, state.train_loss, "o-", label="train loss")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy")
+    ax.set_ylabel("train loss (cross-entropy)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax2 = ax.twinx()
-    ax2.plot(epochs, [100 * a for a in state.test_acc], "s--", color="tab:orange", label="held-out acc")
+    ax2.plot(epochs, [100 * a for a in state.test_acc], "s--", color="tab:orange", label="held-out accuracy")
     ax2.set_ylabel("held-out accuracy (%)")
-    fig.legend(loc="center right")
+    lines = ax.get_lines() + ax2.get_lines()
+    ax.legend(lines, [line.get_label() for line in lines], loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
+              frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -157,6 +157,11 @@ def test_resume_rejects_conflicting_settings_and_foreign_files(tmp_path, capsys)
     minitorch.save({"just": "data"}, tmp_path / "other")
     assert cli.main(["train", "--resume", str(tmp_path / "other")]) == 2
     assert "not a checkpoint of `minitorch train`" in capsys.readouterr().err
+    tampered = minitorch.load(ckpt)
+    tampered["model"]["1.weight"] = minitorch.zeros(3, 3)
+    minitorch.save(tampered, tmp_path / "tampered")
+    assert cli.main(["train", "--resume", str(tmp_path / "tampered"), "--epochs", "2"]) == 2
+    assert "does not fit the mlp model" in capsys.readouterr().err
     (tmp_path / "junk").write_bytes(b"junk")
     assert cli.main(["train", "--resume", str(tmp_path / "junk")]) == 2
     assert "not a minitorch checkpoint" in capsys.readouterr().err
@@ -179,3 +184,28 @@ def test_models_have_the_documented_shapes():
     x, y, xt, yt = cli.load_data("digits", None)
     assert x.dtype == minitorch.float32 and abs(float(x.mean())) < 0.2 and 0.8 < float(x.std()) < 1.2
     assert np.array_equal(np.unique(y.numpy()), np.arange(10))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals: SIGINT delivery to a child differs on Windows")
+def test_real_ctrl_c_in_a_subprocess_saves_a_checkpoint(tmp_path):
+    import signal
+
+    ckpt = tmp_path / "sig.ckpt"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "minitorch", "train", "--model", "mlp", "--epochs", "100000", "--no-progress",
+         "--save", str(ckpt)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")},
+    )
+    try:
+        proc.stdout.readline()  # the header
+        assert proc.stdout.readline().split()[:2] == ["epoch", "1/100000"]
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted during epoch" in err
+    saved = minitorch.load(ckpt)
+    assert saved["epoch"] >= 1 and f"saved the state after epoch {saved['epoch']} " in err

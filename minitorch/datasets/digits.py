@@ -64,7 +64,7 @@ class Digits(Dataset):
         return self._images.shape[0]
 
     def __getitem__(self, index: int):
-        img: object = Tensor._wrap(self._images[index])
+        img: object = Tensor._wrap(self._images[index].copy())
         target: object = int(self.targets.data[index])
         if self.transform is not None:
             img = self.transform(img)

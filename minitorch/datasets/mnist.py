@@ -142,7 +142,7 @@ class MNIST(Dataset):
         return self.data.data.shape[0]
 
     def __getitem__(self, index: int):
-        img: object = Tensor._wrap(self.data.data[index])
+        img: object = Tensor._wrap(self.data.data[index].copy())
         target: object = int(self.targets.data[index])
         if self.transform is not None:
             img = self.transform(img)

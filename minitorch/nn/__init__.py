@@ -1,2 +1,4 @@
-"""minitorch.nn: modules, functional ops, init."""
-from . import functional, init  # noqa: F401
+"""minitorch.nn: modules, functional ops (``F``), init, utils, as in ``torch.nn``."""
+from . import functional, init, utils  # noqa: F401
+from .modules import *  # noqa: F403
+from .parameter import Parameter  # noqa: F401

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from ...tensor import Tensor
 from ..parameter import Parameter
-from .module import Module, _addindent
+from .module import Module, _addindent, _typename
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
@@ -244,11 +244,11 @@ class ModuleDict(Module):
             self[pair[0]] = pair[1]
 
 
-def _param_line(p) -> str:
-    kind = "Parameter containing" if isinstance(p, Parameter) else "Tensor"
+def _param_line(p, type_name: str) -> str:
+    kind = "Parameter containing" if isinstance(p, Parameter) else "Tensor containing"
     size = "x".join(str(s) for s in p.shape)
     dev = "" if p.device.type == "cpu" else f" ({p.device})"
-    return f"{kind}: [minitorch.{p.dtype.name} of size {size}{dev}]"
+    return f"{kind}: [{type_name} of size {size}{dev}]"
 
 
 class ParameterList(Module):
@@ -297,8 +297,10 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({i}): " + (_param_line(p) if isinstance(p, Tensor) else f"Object of type: {type(p).__name__}")
-                         for i, p in enumerate(self))
+        return "\n".join(
+            f"  ({i}): " + (_param_line(p, f"minitorch.{p.dtype.name}") if isinstance(p, Tensor)
+                            else f"Object of type: {type(p).__name__}")
+            for i, p in enumerate(self))
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterList should not be called.")
@@ -354,12 +356,19 @@ class ParameterDict(Module):
             del self[k]
 
     def update(self, parameters) -> None:
-        items = parameters.items() if hasattr(parameters, "items") else parameters
+        """Add entries; a plain (unordered) Mapping is added in sorted key order, as torch does."""
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            items = parameters.items()
+        elif isinstance(parameters, Mapping):
+            items = sorted(parameters.items())
+        else:
+            items = parameters
         for k, v in items:
             self[k] = v
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({k}): " + _param_line(p) for k, p in self.items())
+        return "\n".join(f"  ({k}): " + (_param_line(p, _typename(p)) if isinstance(p, Tensor)
+                                          else f"Object of type: {type(p).__name__}") for k, p in self.items())
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterDict should not be called.")

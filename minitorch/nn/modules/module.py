@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
 
 from ...autograd.grad_mode import no_grad
 from ...backend.device import parse_device
@@ -493,7 +493,7 @@ class Module:
                     g = fn(p.grad)
                     if g is not p.grad:
                         p.grad = g.detach()
-            for name, b in m._buffers.items():
+            for b in m._buffers.values():
                 if b is not None:
                     new = fn(b)
                     if new is not b:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections.abc as abc
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +17,7 @@ def _stack(tensors: list[Tensor]) -> Tensor:
     return stack(tensors, 0)
 
 
-def default_collate(batch):
+def default_collate(batch: abc.Sequence) -> Any:
     """Stack a list of samples into a batch: tensors and arrays stacked along a new dim 0, Python floats
     to float64, ints to int64, bools to bool, strings kept as a sequence, tuples/lists transposed and
     collated per position (as a list), dicts collated per key."""
@@ -61,7 +62,7 @@ def default_collate(batch):
     raise TypeError(_ERR.format(type(elem)))
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """What the loader applies per sample when batching is off: arrays become tensors, containers recurse."""
     if isinstance(data, Tensor):
         return data

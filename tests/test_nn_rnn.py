@@ -1,0 +1,152 @@
+"""RNN / LSTM / GRU and their cells against torch: same weights, outputs, states and gradients."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minitorch
+from tests.helpers import require_torch
+from tests.test_nn_layers import compare_module, rand
+
+torch = require_torch()
+
+CONFIGS = [
+    ("basic", {}, (5, 3, 4)),
+    ("batch_first", {"batch_first": True}, (3, 5, 4)),
+    ("bidirectional", {"bidirectional": True}, (5, 2, 4)),
+    ("2layers-bidir-bf", {"num_layers": 2, "bidirectional": True, "batch_first": True}, (2, 4, 4)),
+    ("2layers-nobias", {"num_layers": 2, "bias": False}, (4, 3, 4)),
+    ("unbatched", {"num_layers": 2}, (6, 4)),
+]
+KINDS = [
+    ("RNN", lambda L, kw: L.nn.RNN(4, 5, **kw)),
+    ("RNN-relu", lambda L, kw: L.nn.RNN(4, 5, nonlinearity="relu", **kw)),
+    ("LSTM", lambda L, kw: L.nn.LSTM(4, 5, **kw)),
+    ("GRU", lambda L, kw: L.nn.GRU(4, 5, **kw)),
+]
+
+
+@pytest.mark.parametrize("cname,kw,shape", CONFIGS, ids=[c[0] for c in CONFIGS])
+@pytest.mark.parametrize("kname,build", KINDS, ids=[k[0] for k in KINDS])
+def test_recurrent_layer_matches_torch(kname, build, cname, kw, shape):
+    compare_module(lambda L: build(L, kw), [rand(*shape)])
+    tm, mm = build(torch, kw), build(minitorch, kw)
+    assert repr(mm) == repr(tm)
+    assert list(mm.state_dict()) == list(tm.state_dict())
+
+
+@pytest.mark.parametrize("kname,build", KINDS, ids=[k[0] for k in KINDS])
+def test_recurrent_layer_with_initial_state(kname, build):
+    kw = {"num_layers": 2, "bidirectional": True}
+    x = rand(4, 3, 4)
+    h0 = rand(4, 3, 5, seed=5)
+    if kname == "LSTM":
+        c0 = rand(4, 3, 5, seed=6)
+
+        def call(m, args):
+            lib = torch if isinstance(m, torch.nn.Module) else minitorch
+            return m(args[0], (args[1], lib.tensor(c0, requires_grad=False) * 1.0))
+    else:
+        def call(m, args):
+            return m(args[0], args[1])
+    compare_module(lambda L: build(L, kw), [x, h0], call=call)
+
+
+def test_lstm_unbatched_initial_state_and_gate_order():
+    """Unbatched input with (h0, c0) of shape (layers, H); a hand-made LSTM step checks gate order i,f,g,o."""
+    c0 = rand(1, 5, seed=6)
+    compare_module(lambda L: L.nn.LSTM(4, 5), [rand(3, 4), rand(1, 5, seed=5)],
+                   call=lambda m, a: m(a[0], (a[1], (torch if isinstance(m, torch.nn.Module) else minitorch)
+                                              .tensor(c0))))
+    m = minitorch.nn.LSTM(2, 3, bias=False)
+    w_ih, w_hh = m.weight_ih_l0.detach().numpy(), m.weight_hh_l0.detach().numpy()
+    x = rand(1, 1, 2)
+    g = x[0] @ w_ih.T  # h0 = 0 so only the input contributes
+    i, f, gg, o = np.split(g, 4, axis=1)
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    c = sig(i) * np.tanh(gg)
+    h = sig(o) * np.tanh(c)
+    out, (hn, cn) = m(minitorch.tensor(x))
+    np.testing.assert_allclose(hn.detach().numpy()[0], h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(cn.detach().numpy()[0], c, rtol=1e-5, atol=1e-6)
+    assert w_hh.shape == (12, 3)
+
+
+def test_dropout_between_layers_only_in_training():
+    kw = {"num_layers": 3, "dropout": 0.5}
+    x = rand(4, 2, 4)
+    tm, mm = compare_module(lambda L: L.nn.GRU(4, 5, **kw), [x], train=False)  # eval: no dropout
+    mm.train()
+    minitorch.manual_seed(0)
+    a = mm(minitorch.tensor(x))[0].detach().numpy()
+    minitorch.manual_seed(1)
+    b = mm(minitorch.tensor(x))[0].detach().numpy()
+    assert not np.allclose(a, b)  # dropout active between layers in training
+    assert repr(mm) == repr(tm)
+    with pytest.warns(UserWarning, match="num_layers"):
+        minitorch.nn.LSTM(3, 4, dropout=0.2)
+
+
+CELLS = [
+    ("RNNCell", lambda L: L.nn.RNNCell(4, 5)),
+    ("RNNCell-relu-nobias", lambda L: L.nn.RNNCell(4, 5, bias=False, nonlinearity="relu")),
+    ("LSTMCell", lambda L: L.nn.LSTMCell(4, 5)),
+    ("GRUCell", lambda L: L.nn.GRUCell(4, 5)),
+]
+
+
+@pytest.mark.parametrize("name,build", CELLS, ids=[c[0] for c in CELLS])
+def test_cell_matches_torch(name, build):
+    compare_module(build, [rand(3, 4)])  # zero initial state
+    compare_module(build, [rand(4)])  # unbatched
+    h = rand(3, 5, seed=4)
+    if name == "LSTMCell":
+        compare_module(build, [rand(3, 4), h, rand(3, 5, seed=5)], call=lambda m, a: m(a[0], (a[1], a[2])))
+    else:
+        compare_module(build, [rand(3, 4), h])
+    tm, mm = build(torch), build(minitorch)
+    assert repr(mm) == repr(tm)
+    assert list(mm.state_dict()) == list(tm.state_dict())
+
+
+def test_cell_loop_equals_layer():
+    """Running LSTMCell over time with the layer's weights reproduces nn.LSTM."""
+    layer = minitorch.nn.LSTM(3, 4)
+    cell = minitorch.nn.LSTMCell(3, 4)
+    cell.load_state_dict({k[:-3]: v for k, v in layer.state_dict().items()})
+    x = minitorch.tensor(rand(5, 2, 3))
+    out, (hn, cn) = layer(x)
+    h = c = minitorch.zeros(2, 4)
+    for t in range(5):
+        h, c = cell(x[t], (h, c))
+    np.testing.assert_allclose(h.detach().numpy(), hn.detach().numpy()[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(c.detach().numpy(), cn.detach().numpy()[0], rtol=1e-5, atol=1e-6)
+
+
+BAD = [
+    ("rank", lambda L: L.nn.LSTM(4, 5)(L.ones(2, 3, 4, 4))),
+    ("input size", lambda L: L.nn.GRU(4, 5)(L.ones(2, 3, 3))),
+    ("hidden shape", lambda L: L.nn.RNN(4, 5)(L.ones(2, 3, 4), L.ones(1, 2, 5))),
+    ("cell rank", lambda L: L.nn.GRUCell(4, 5)(L.ones(2, 3, 4))),
+    ("dropout range", lambda L: L.nn.LSTM(4, 5, dropout=1.5)),
+    ("nonlinearity", lambda L: L.nn.RNN(4, 5, nonlinearity="gelu")),
+]
+
+
+@pytest.mark.parametrize("name,fn", BAD, ids=[b[0] for b in BAD])
+def test_bad_recurrent_input_raises_torch_type(name, fn):
+    with pytest.raises(Exception) as texc:
+        fn(torch)
+    with pytest.raises(Exception) as mexc:
+        fn(minitorch)
+    assert isinstance(mexc.value, type(texc.value)), f"{type(texc.value)} vs {type(mexc.value)}: {mexc.value}"
+
+
+def test_default_init_is_uniform_one_over_sqrt_hidden():
+    minitorch.manual_seed(0)
+    m = minitorch.nn.GRU(8, 16, num_layers=2)
+    bound = 1 / np.sqrt(16)
+    vals = np.concatenate([p.detach().numpy().ravel() for p in m.parameters()])
+    assert vals.min() >= -bound and vals.max() <= bound
+    assert abs(vals.std() - bound / np.sqrt(3)) < 0.05 * bound
+    assert abs(vals.mean()) < 0.05 * bound
