@@ -26,24 +26,31 @@ def _cell(summary: dict | None) -> str:
     return f"{_fmt(med)} (±{spread:.0f}%)"
 
 
+def _peers(r: dict) -> str:
+    peers = r.get("peers") or {}
+    return ", ".join(f"{n} {_fmt(p['median'])} ({_ratio(p.get('ratio'))})" for n, p in peers.items()) or "—"
+
+
 def timing_table(results: list[dict]) -> str:
-    rows = [
-        "| workload | unit | minitorch | torch | minitorch/torch | numpy-ref | numpy/torch | target | met? |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+    with_peers = any(r.get("peers") for r in results)
+    head = "| workload | unit | minitorch | torch | minitorch/torch | numpy-ref | numpy/torch |"
+    head += " peers (ratio vs torch) |" if with_peers else ""
+    head += " target | met? |"
+    rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         if r["kind"] != "timing":
             continue
         target = f"≤ {r['target']}×" if r.get("target") else "—"
+        peers = f" {_peers(r)} |" if with_peers else ""
         if r["status"] != "ok":
             rows.append(f"| {r['title']} | {r['unit']} | n/a ({r['reason']}) | {_cell(r.get('torch'))} "
-                        f"| n/a | {_cell(r.get('numpy'))} | {_ratio(r.get('numpy_ratio'))} | {target} | — |")
+                        f"| n/a | {_cell(r.get('numpy'))} | {_ratio(r.get('numpy_ratio'))} |{peers} {target} | — |")
             continue
         met = "—" if r.get("met") is None else ("yes" if r["met"] else "**no**")
         rows.append(
             f"| {r['title']} | {r['unit']} | {_cell(r['minitorch'])} | {_cell(r.get('torch'))} "
             f"| {_ratio(r.get('ratio'))} | {_cell(r.get('numpy'))} | {_ratio(r.get('numpy_ratio'))} "
-            f"| {target} | {met} |"
+            f"|{peers} {target} | {met} |"
         )
     return "\n".join(rows)
 

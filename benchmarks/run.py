@@ -34,7 +34,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--repeats", type=int, default=None, help="timed repeats per case (default 11, quick 3)")
     ap.add_argument("--epochs", type=int, default=None,
                     help="epochs for the Digits accuracy table (default 10, quick 1)")
-    ap.add_argument("--no-numpy", action="store_true", help="skip the hand-written NumPy column")
+    ap.add_argument("--no-numpy", action="store_true",
+                    help="skip the hand-written NumPy column and the optional peers (MyGrad)")
     ap.add_argument("--json", default=None, metavar="PATH", help="write the full results as JSON")
     ap.add_argument("--plot", default=None, metavar="PATH", help="bar chart of ratios (needs matplotlib)")
     ap.add_argument("--markdown", default=None, metavar="PATH", help="also write the printed table here")
@@ -93,6 +94,19 @@ def run_timing(wl: Workload, cfg: Config, plan: TimingPlan, fws: dict[str, Frame
             cases["numpy"] = case
         except Exception as e:  # noqa: BLE001
             reasons["numpy"] = f"error: {type(e).__name__}: {e}"
+    if numpy_ref and cfg.device == "cpu":
+        from benchmarks.peers import PEERS
+
+        for peer, builder in PEERS.get(wl.name, {}).items():
+            try:
+                case = builder(cfg)
+            except ImportError:
+                continue  # optional peer not installed
+            try:
+                probes[peer] = case.probe()
+                cases[peer] = case
+            except Exception as e:  # noqa: BLE001
+                reasons[peer] = f"error: {type(e).__name__}: {e}"
     # never time different math: each framework must agree with torch at the first step
     if "torch" in probes:
         for name in [n for n in probes if n != "torch"]:
@@ -115,6 +129,10 @@ def run_timing(wl: Workload, cfg: Config, plan: TimingPlan, fws: dict[str, Frame
             res["met"] = None if wl.target is None else res["ratio"] <= wl.target
         if res.get("numpy"):
             res["numpy_ratio"] = res["numpy"]["median"] / t_med
+    for name in [n for n in cases if n not in ("minitorch", "torch", "numpy")]:
+        res.setdefault("peers", {})[name] = res.pop(name)
+        if t_med:
+            res["peers"][name]["ratio"] = res["peers"][name]["median"] / t_med
     elif res["status"] == "ok":
         res["ratio_reason"] = reasons.get("torch", "torch not run")
     if reasons:

@@ -332,5 +332,5 @@ def load(f: str | os.PathLike | IO[bytes], map_location: str | Device | dict | C
     except (zipfile.BadZipFile, zlib.error, EOFError, _Corrupt, KeyError, ValueError, TypeError,
             IndexError, AttributeError, UnicodeDecodeError, OSError) as e:
         raise RuntimeError(
-            f"minitorch.load: {name} is truncated or corrupt ({type(e).__name__}: {e}); nothing was loaded"
+            f"minitorch.load: checkpoint {name} is truncated or corrupt ({type(e).__name__}: {e}); nothing was loaded"
         ) from e

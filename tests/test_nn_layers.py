@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import minitorch
 from tests.helpers import assert_close, require_torch, to_mt
@@ -170,6 +172,38 @@ def test_layer_repr_and_state_dict_keys_match_torch(name, build, shapes):
         assert not vm.requires_grad
 
 
+@st.composite
+def conv_configs(draw):
+    groups = draw(st.sampled_from([1, 2]))
+    cin, cout = groups * draw(st.integers(1, 3)), groups * draw(st.integers(1, 3))
+    k = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    size = [draw(st.integers(dilation[i] * (k[i] - 1) + 1, 8)) for i in range(2)]
+    bias = draw(st.booleans())
+    return dict(in_channels=cin, out_channels=cout, kernel_size=k, stride=stride, padding=padding,
+                dilation=dilation, groups=groups, bias=bias), (draw(st.integers(1, 3)), cin, *size)
+
+
+@given(conv_configs())
+def test_conv2d_random_configs_match_torch(cfg):
+    kw, shape = cfg
+    compare_module(lambda L: L.nn.Conv2d(**kw), [rand(*shape)])
+
+
+@given(conv_configs(), st.integers(0, 1))
+def test_conv_transpose2d_random_configs_match_torch(cfg, extra):
+    kw, shape = cfg
+    op = tuple(min(extra, max(s, d) - 1) for s, d in zip(kw["stride"], kw["dilation"]))
+    kw = dict(kw, in_channels=kw["out_channels"], out_channels=kw["in_channels"], output_padding=op)
+    shape = (shape[0], kw["in_channels"], *shape[2:])
+    out = [(shape[2 + i] - 1) * kw["stride"][i] - 2 * kw["padding"][i] + kw["dilation"][i] * (kw["kernel_size"][i] - 1)
+           + 1 + op[i] for i in range(2)]
+    assume(min(out) > 0)
+    compare_module(lambda L: L.nn.ConvTranspose2d(**kw), [rand(*shape)])
+
+
 def test_conv_transpose_output_size():
     x = rand(2, 3, 5, 5)
     compare_module(lambda L: L.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1), [x],
@@ -249,13 +283,13 @@ def test_embedding_from_pretrained():
 
 
 def test_dropout_identity_in_eval_and_scaled_in_train():
-    x = minitorch.ones(200, 50)
     for mod in (minitorch.nn.Dropout(0.3), minitorch.nn.Dropout2d(0.3)):
+        x = minitorch.ones(200, 50, 1, 1) if isinstance(mod, minitorch.nn.Dropout2d) else minitorch.ones(200, 50)
         mod.eval()
         assert np.array_equal(mod(x).numpy(), x.numpy())
         mod.train()
         minitorch.manual_seed(0)
-        y = mod(x.reshape(200, 50, 1, 1) if isinstance(mod, minitorch.nn.Dropout2d) else x).numpy()
+        y = mod(x).numpy()
         kept = y[y != 0]
         np.testing.assert_allclose(kept, 1 / 0.7, rtol=1e-6)
         assert abs((y == 0).mean() - 0.3) < 0.03
@@ -320,6 +354,7 @@ LOSSES = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("name,build,make", LOSSES, ids=[c[0] for c in LOSSES])
 def test_loss_module_matches_torch(name, build, make, reduction):

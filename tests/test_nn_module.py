@@ -11,7 +11,7 @@ import pytest
 
 import minitorch
 from minitorch import nn
-from tests.helpers import assert_close, require_torch, to_mt
+from tests.helpers import assert_close, devices, require_torch, to_mt
 
 torch = require_torch()
 
@@ -91,6 +91,10 @@ def test_load_state_dict_from_torch_gives_same_outputs():
     result = mm.load_state_dict({k: to_mt(v) for k, v in tm.state_dict().items()})
     assert result.missing_keys == [] and result.unexpected_keys == []
     assert repr(result) == "<All keys matched successfully>"
+    again = build_net(minitorch)
+    again.load_state_dict(tm.state_dict())  # torch tensors are accepted directly (converted through NumPy)
+    for (k, v), (_, w) in zip(again.state_dict().items(), mm.state_dict().items()):
+        np.testing.assert_array_equal(v.numpy(), w.numpy(), err_msg=k)
     x = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
     assert_close(mm(minitorch.tensor(x)), tm(torch.tensor(x)), 1e-5, 1e-6)
 
@@ -197,6 +201,27 @@ def test_to_double_keeps_identity_and_casts_only_floats():
         m.to(minitorch.int64)
 
 
+@pytest.mark.parametrize("device", devices())
+def test_model_on_device_trains_and_moves_back(device):
+    """to(device) keeps Parameter identity; forward/backward/init/clip run there; back to cpu intact."""
+    m = build_net(minitorch)
+    ref = {k: v.numpy().copy() for k, v in m.state_dict().items()}
+    params = list(m.parameters())
+    m.to(device)
+    assert all(p.device.type == device for p in m.parameters()) and list(m.parameters()) == params
+    assert all(b.device.type == device for b in m.buffers())
+    nn.init.kaiming_uniform_(m.head[1].weight, a=math.sqrt(5))
+    m.head[1].weight.data[...] = minitorch.tensor(ref["head.1.weight"]).to(device).data
+    x = minitorch.randn(3, 4).to(device)
+    m(x).sum().backward()
+    assert m.a.fc.weight.grad.device.type == device
+    nn.utils.clip_grad_norm_(m.parameters(), 1.0)
+    m.cpu()
+    assert all(p.device.type == "cpu" for p in m.parameters())
+    for k, v in m.state_dict().items():
+        np.testing.assert_array_equal(v.numpy(), ref[k], err_msg=k)
+
+
 def test_zero_grad_and_requires_grad():
     m = nn.Linear(3, 2)
     m(minitorch.randn(2, 3)).sum().backward()
@@ -232,7 +257,7 @@ def test_forward_hooks_and_pre_hooks(lib):
     h3 = m.register_forward_pre_hook(lambda mod, args: (args[0] * 2,))
     x = L.ones(1, 2)
     y = m(x)
-    assert calls == [("pre", 1)] and float(y.abs().sum()) == 0
+    assert calls == [("pre", 1)] and float(y.detach().abs().sum()) == 0
     h2.remove()
     h3.remove()
     assert np.allclose(np.asarray(m(x).detach()), np.asarray(m.forward(x).detach()))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import minitorch
 from tests.helpers import require_torch
@@ -33,6 +35,16 @@ def test_recurrent_layer_matches_torch(kname, build, cname, kw, shape):
     tm, mm = build(torch, kw), build(minitorch, kw)
     assert repr(mm) == repr(tm)
     assert list(mm.state_dict()) == list(tm.state_dict())
+
+
+@given(kind=st.sampled_from(["RNN", "LSTM", "GRU"]), layers=st.integers(1, 2), bidir=st.booleans(),
+       batch_first=st.booleans(), bias=st.booleans(), seq=st.integers(1, 4), batch=st.integers(1, 3),
+       sizes=st.tuples(st.integers(1, 4), st.integers(1, 4)))
+def test_recurrent_random_configs_match_torch(kind, layers, bidir, batch_first, bias, seq, batch, sizes):
+    n_in, hidden = sizes
+    kw = dict(num_layers=layers, bidirectional=bidir, batch_first=batch_first, bias=bias)
+    shape = (batch, seq, n_in) if batch_first else (seq, batch, n_in)
+    compare_module(lambda L: getattr(L.nn, kind)(n_in, hidden, **kw), [rand(*shape)])
 
 
 @pytest.mark.parametrize("kname,build", KINDS, ids=[k[0] for k in KINDS])
