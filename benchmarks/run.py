@@ -129,12 +129,12 @@ def run_timing(wl: Workload, cfg: Config, plan: TimingPlan, fws: dict[str, Frame
             res["met"] = None if wl.target is None else res["ratio"] <= wl.target
         if res.get("numpy"):
             res["numpy_ratio"] = res["numpy"]["median"] / t_med
+    elif res["status"] == "ok":
+        res["ratio_reason"] = reasons.get("torch", "torch not run")
     for name in [n for n in cases if n not in ("minitorch", "torch", "numpy")]:
         res.setdefault("peers", {})[name] = res.pop(name)
         if t_med:
             res["peers"][name]["ratio"] = res["peers"][name]["median"] / t_med
-    elif res["status"] == "ok":
-        res["ratio_reason"] = reasons.get("torch", "torch not run")
     if reasons:
         res["reasons"] = reasons
     acc_fn = wl.extra.get("accuracy")

@@ -294,7 +294,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("name,kw,msg", BAD, ids=[f"{n}-{k}" for n, k, _ in BAD])
+@pytest.mark.parametrize("name,kw,msg", BAD, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(BAD)])
 def test_bad_scheduler_arguments_raise_like_torch(name, kw, msg):
     with pytest.raises(Exception) as t_err:
         getattr(tls, name)(torch.optim.SGD(_two_groups(torch, 0.05), lr=0.1), **kw)
