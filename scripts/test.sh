@@ -13,4 +13,4 @@ python -m pip install -q --upgrade pip >/dev/null
 python -m pip install -q -e ".[test]"
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}" MPLBACKEND=Agg
 ruff check minitorch tests benchmarks
-python -m pytest -n 2 -q tests notebooks --nbmake
+python -m pytest -n 2 tests notebooks --nbmake
