@@ -104,6 +104,7 @@ def markdown(report: dict) -> str:
         f"Run: {report['date']}, device {report['config']['device']}, threads {report['config']['threads']}, "
         f"{'quick' if report['config']['quick'] else 'full'} sizes, median of {report['config']['repeats']} "
         "repeats after warm-up (± is half the inter-quartile range).",
+        _load_line(report),
         "",
         timing_table(report["results"]),
     ]
@@ -118,6 +119,16 @@ def markdown(report: dict) -> str:
     if checks:
         parts += ["", "First-step agreement with torch (outputs and gradients):", "", *checks]
     return "\n".join(parts) + "\n"
+
+
+def _load_line(report: dict) -> str:
+    la = report.get("load_average") or {}
+    if not la.get("before"):
+        return ""
+    cores = report["machine"]["cores"]
+    busy = max(la["before"][0], (la.get("after") or [0])[0])
+    note = " (other processes were probably competing for the cores: prefer the ratios)" if busy > 0.5 * cores else ""
+    return f"Load average (1/5/15 min) before {la['before']}, after {la.get('after')}{note}."
 
 
 def write_json(report: dict, path: str) -> None:
@@ -138,7 +149,7 @@ def plot(report: dict, path: str) -> str | None:
         return "no ratios to plot"
     fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(rows)), 4))
     xs = range(len(rows))
-    colors = ["tab:green" if r.get("met") in (True, None) else "tab:red" for r in rows]
+    colors = [{True: "tab:green", False: "tab:red"}.get(r.get("met"), "tab:gray") for r in rows]
     ax.bar(xs, [r["ratio"] for r in rows], color=colors, label="minitorch / torch")
     np_rows = [(i, r["numpy_ratio"]) for i, r in enumerate(rows) if r.get("numpy_ratio")]
     if np_rows:

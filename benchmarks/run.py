@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -167,6 +168,14 @@ def run_memory(cfg: Config, threads: int, have_torch: bool) -> dict:
     return res
 
 
+def _loadavg() -> list[float] | None:
+    """1/5/15-minute load averages: other processes on the machine skew every timing."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     workloads = select(args.only)
@@ -193,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     epochs = args.epochs or (1 if quick else 10)
     fws = {"minitorch": Framework("minitorch", args.device),
            "torch": Framework("torch", args.device) if torch is not None else None}
+    load_before = _loadavg()
     results = []
     for wl in workloads:
         print(f"... {wl.name}", file=sys.stderr, flush=True)
@@ -206,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         "config": {"device": args.device, "quick": quick, "threads": threads, "repeats": repeats,
                    "min_repeat_s": plan.min_repeat_s, "warmup_s": plan.warmup_s, "epochs": epochs,
                    "workloads": [w.name for w in workloads]},
+        "load_average": {"before": load_before, "after": _loadavg()},
         "results": results,
     }
     text = rep.markdown(report)

@@ -142,11 +142,21 @@ def _inplace(name, fn):
             with _NoGraph():
                 result = fn(self, *args, **kwargs)
             return _write_back(self, result, name)
-        return _write_back(self, fn(self, *args, **kwargs), name)
+        # the op may save its input for backward: give it the value before the write, not ``self``
+        return _write_back(self, fn(_old_value(self), *args, **kwargs), name)
 
     method.__name__ = name
     method.__doc__ = f"In-place {name[:-1]}: computes out of place, writes into this tensor's memory."
     return method
+
+
+def _old_value(t: Tensor) -> Tensor:
+    """A copy of ``t``'s data standing at ``t``'s place in the graph (what an in-place op reads)."""
+    old = Tensor._wrap(t.data.copy())
+    old._requires_grad = t._requires_grad
+    old._grad_fn = t._grad_fn
+    old._out_index = t._out_index
+    return old
 
 
 class _NoGraph:

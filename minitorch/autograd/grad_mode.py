@@ -40,13 +40,22 @@ class _GradModeContext:
         return wrapper
 
 
-class no_grad(_GradModeContext):
+class _NoParamContext(_GradModeContext):
+    """Also usable as a bare decorator (``@no_grad`` without parentheses), like torch."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamContext):
     """Ops inside record no graph: results have ``requires_grad=False``."""
 
     _target = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_NoParamContext):
     """Re-enable graph recording inside a ``no_grad`` block."""
 
     _target = True
@@ -63,6 +72,10 @@ class set_grad_enabled(_GradModeContext):
     def __enter__(self):
         return self
 
+    def __call__(self, fn):
+        _GradState.enabled = self._prev  # used as a decorator: the mode applies only inside fn
+        return super().__call__(fn)
+
     def _fresh(self):
         return _SetGradFor(self._target)
 
@@ -74,6 +87,11 @@ class _SetGradFor(_GradModeContext):
 
 class inference_mode(no_grad):
     """Alias of ``no_grad`` (minitorch has no separate inference tensors)."""
+
+    def __new__(cls, mode=True):
+        if callable(mode):  # bare decorator
+            return cls()(mode)
+        return object.__new__(cls)
 
     def __init__(self, mode: bool = True):
         self._target = not mode

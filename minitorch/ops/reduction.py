@@ -102,13 +102,16 @@ class Prod(BuiltinOp):
         if not bool((arr == 0).any()):
             out = _expand_back(ctx.output, x.data.shape, axes, ctx.keepdim)
             return gx * out / x, None, None
-        flat = arr.reshape(-1) if axis is None else xp.moveaxis(arr, axis, -1)
-        ones = xp.ones(flat.shape[:-1] + (1,), dtype=arr.dtype)
-        left = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-        right = xp.flip(xp.cumprod(xp.flip(xp.concatenate([flat[..., 1:], ones], axis=-1), -1), axis=-1), -1)
-        others = left * right
-        others = others.reshape(arr.shape) if axis is None else xp.moveaxis(others, -1, axis)
-        return gx * Tensor._wrap(others), None, None
+        # some x_j == 0: prod_{j != i} x_j directly, as prod over rows of x with x_i replaced by 1
+        # (written with Tensor ops so that double backward works too)
+        from .elementwise import where
+
+        xm = x.reshape(-1) if axis is None else x.movedim(axis, -1)
+        n = xm.data.shape[-1]
+        rows = xm.unsqueeze(-2).expand(xm.data.shape[:-1] + (n, n))
+        others = where(xp.eye(n, dtype=bool), 1.0, rows).prod(dim=-1)
+        others = others.reshape(arr.shape) if axis is None else others.movedim(-1, axis)
+        return gx * others, None, None
 
 
 class MaxMinDim(BuiltinOp):
@@ -327,7 +330,9 @@ def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def prod(x, dim=None, keepdim: bool = False, *, dtype=None):
     if dtype is not None:
         x = x.to(dtype)
-    axis = None if dim is None or x.data.ndim == 0 else wrap_dim(dim, x.data.ndim, "prod")
+    axis = None if dim is None else wrap_dim(dim, x.data.ndim, "prod")
+    if x.data.ndim == 0:
+        axis = None
     return Prod.apply(x, axis, keepdim)
 
 
