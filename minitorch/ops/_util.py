@@ -64,10 +64,36 @@ def binary_error(op: str, a, b, err: Exception) -> Exception:
 
 
 def torch_float_result(r, x, y):
-    """NumPy promotes int with float32 (or int / int) to float64; PyTorch gives float32."""
-    if r.dtype is _FLOAT64 and getattr(x, "dtype", None) is not _FLOAT64 and getattr(y, "dtype", None) is not _FLOAT64:
+    """NumPy promotes int with float32 (or int / int, or anything with a np.float64 scalar) to
+    float64; PyTorch keeps float64 only when a float64 tensor asks for it (see ``_keeps_float64``)."""
+    if r.dtype is _FLOAT64 and not _keeps_float64(x, y):
         return r.astype(np.float32)
     return r
+
+
+def _keeps_float64(x, y) -> bool:
+    """torch's rule: a dimensioned float64 tensor wins; a 0-d float64 tensor wins unless the other
+    operand is a dimensioned float tensor; NumPy/Python scalars never decide the float width."""
+    fx = _f64_rank(x)
+    fy = _f64_rank(y)
+    if fx == 2 or fy == 2:
+        return True
+    if fx == 1:
+        return not _is_dimensioned_float(y)
+    if fy == 1:
+        return not _is_dimensioned_float(x)
+    return False
+
+
+def _f64_rank(v) -> int:
+    """2: a float64 array with dims; 1: a 0-d float64 array; 0: anything else (scalars included)."""
+    if isinstance(v, np.generic) or getattr(v, "dtype", None) is not _FLOAT64:
+        return 0
+    return 2 if v.ndim else 1
+
+
+def _is_dimensioned_float(v) -> bool:
+    return not isinstance(v, np.generic) and getattr(v, "ndim", 0) > 0 and v.dtype.kind == "f"
 
 
 def normalize_dims(dim, ndim: int, op: str) -> tuple | None:

@@ -62,7 +62,16 @@ class SGD(Optimizer):
                         owned = True
                     else:
                         g, owned = buf, False
-                upd = g if owned else xp.empty_like(arr)
+                upd = g if owned else self._scratch_like(arr)
                 xp.multiply(g, lr, out=upd)
                 xp.subtract(arr, upd, out=arr)
         return loss
+
+    def _scratch_like(self, arr):
+        """A reused work array shaped like ``arr`` (a fresh large allocation per step costs page faults)."""
+        cache = self.__dict__.setdefault("_scratch", {})
+        key = (arr.shape, arr.dtype.str, type(arr))
+        buf = cache.get(key)
+        if buf is None:
+            buf = cache[key] = xp_of(arr).empty_like(arr)
+        return buf
