@@ -96,7 +96,15 @@ for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 
 Tensor.T = property(lambda self: sh.permute(self, tuple(range(self.data.ndim - 1, -1, -1))))
-Tensor.mT = property(lambda self: sh.transpose(self, -2, -1))
+def _mT(self: Tensor) -> Tensor:
+    if self.data.ndim < 2:
+        raise RuntimeError(
+            f"tensor.mT is only supported on matrices or batches of matrices. Got {self.data.ndim}-D tensor."
+        )
+    return sh.transpose(self, -2, -1)
+
+
+Tensor.mT = property(_mT)
 
 
 # ---------------------------------------------------------------- in-place ops -------------------

@@ -101,8 +101,8 @@ add(row("neg", lambda a: -a, shapes=[((3, 4),), ((),)]))
 add(pair("neg_fn", lambda L: L.neg))
 add(row("pow_tensor_tensor", lambda a, b: a**b, shapes=BIN_SHAPES, broadcasting=True,
         domain=((0.3, 2.0), (-2.0, 2.0))))
-add(OpInfo("pow_tensor_scalar_int", lambda a, e: a**e, lambda a, e: a**e, kwargs=[{"e": 2}, {"e": 3}, {"e": 0}, {"e": 1}, {"e": -1}],
-           values=away()))
+add(OpInfo("pow_tensor_scalar_int", lambda a, e: a**e, lambda a, e: a**e,
+           kwargs=[{"e": 2}, {"e": 3}, {"e": 0}, {"e": 1}, {"e": -1}], values=away()))
 add(OpInfo("pow_tensor_scalar_float", lambda a, e: a**e, lambda a, e: a**e,
            kwargs=[{"e": 0.5}, {"e": -1.5}, {"e": 2.5}], domain=(0.3, 2.0)))
 add(row("rpow_scalar", lambda a: 2.0**a))
@@ -406,7 +406,8 @@ def _setitem(index):
     return fn
 
 
-add(OpInfo("setitem_slice", _setitem((slice(1, 3), slice(None, None, 2))), _setitem((slice(1, 3), slice(None, None, 2))),
+_SL = (slice(1, 3), slice(None, None, 2))
+add(OpInfo("setitem_slice", _setitem(_SL), _setitem(_SL),
            shapes=[((4, 5), (2, 3)), ((4, 5), (3,)), ((4, 5), ())]))
 add(OpInfo("setitem_int", _setitem(2), _setitem(2), shapes=[((4, 5), (5,)), ((4, 5), ())]))
 add(OpInfo("setitem_list", _setitem([0, 2]), _setitem([0, 2]), shapes=[((4, 5), (2, 5)), ((4, 5), (5,))]))

@@ -341,3 +341,46 @@ def test_repr_mentions_what_torch_mentions(make):
             assert word.replace("torch", "minitorch") in m, (m, t)
         else:
             assert word.replace("torch", "minitorch") not in m, (m, t)
+
+
+# ---------------------------------------------------------------- int / bool inputs ---------------
+_I = [1, 2, 3]
+
+
+@pytest.mark.parametrize("make", [
+    *[(lambda L, op=op: getattr(L.tensor(_I), op)()) for op in
+      ("exp", "log", "log1p", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg", "square")],
+    *[(lambda L, op=op: getattr(L.tensor([True, False]), op)()) for op in
+      ("exp", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid")],
+    lambda L: L.cat([L.tensor([0.5, 1.5]), L.tensor(_I)]),
+    lambda L: L.cat([L.tensor([0.5], dtype=L.float64), L.tensor([1.5])]),
+    lambda L: L.cat([L.tensor([1], dtype=L.int32), L.tensor(_I)]),
+    lambda L: L.stack([L.tensor([0.5, 1.5, 2.5]), L.tensor(_I)]),
+    lambda L: L.where(L.tensor(_I) > 1, L.tensor(_I), L.tensor([0.5, 1.5, 2.5])),
+    lambda L: L.where(L.tensor(_I) > 1, L.tensor(_I), 0.5),
+    lambda L: L.where(L.tensor(_I) > 1, L.tensor(_I), 0),
+    lambda L: L.maximum(L.tensor(_I), L.tensor([0.5, 2.5, 2.5])),
+    lambda L: L.tensor(_I).clamp(0.5, 2.5),
+    lambda L: L.tensor(_I).clamp(2),
+    lambda L: L.tensor(_I).masked_fill(L.tensor(_I) > 1, 0.7),
+    lambda L: L.tensor(_I) ** 0.5,
+    lambda L: 2.5 ** L.tensor(_I),
+    lambda L: L.tensor(_I) / L.tensor(_I),
+    lambda L: L.tensor([1, 2], dtype=L.int32).sum(),
+    lambda L: L.tensor([True, True]).sum(),
+    lambda L: L.tensor(_I).prod(),
+    lambda L: L.tensor([1, 2], dtype=L.int32).cumsum(0),
+    lambda L: L.tensor(_I).max(),
+    lambda L: L.tensor(_I).mean(dtype=L.float64),
+])
+def test_int_and_bool_inputs_follow_torch_dtypes(make):
+    m, t = make(minitorch), make(torch)
+    assert _name(m.dtype) == _name(t.dtype), f"{m} vs torch {t}"
+    assert_close(m, t)
+
+
+def test_mT_needs_a_matrix():
+    with pytest.raises(RuntimeError):
+        _ = torch.ones(3).mT
+    with pytest.raises(RuntimeError, match="1-D"):
+        _ = minitorch.ones(3).mT

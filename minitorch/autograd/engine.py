@@ -53,12 +53,29 @@ def _owned(grad: Tensor) -> Tensor:
     return grad
 
 
-def _store_leaf_grad(leaf: Tensor, grad: Tensor, create_graph: bool, passthrough: bool) -> None:
+def _shared(results, i: int, g) -> bool:
+    """Whether a backward returned the same gradient array for an earlier input too (then a leaf
+    must get its own copy, or accumulating into one leaf's .grad would change the other's)."""
+    arr = g.data
+    for r in results[:i]:
+        if r is not None and (r is g or getattr(r, "data", r) is arr):
+            return True
+    return False
+
+
+def _leaf_hooks(leaf: Tensor, grad: Tensor) -> Tensor:
+    """Run a leaf's tensor hooks (each may replace the gradient)."""
     if leaf._hooks:
         for hook in leaf._hooks:
             new = hook(grad)
             if new is not None:
                 grad = new
+    return grad
+
+
+def _store_leaf_grad(leaf: Tensor, grad: Tensor, create_graph: bool, passthrough: bool) -> None:
+    if leaf._hooks:
+        grad = _leaf_hooks(leaf, grad)
     old = leaf.grad
     if old is None:
         if create_graph:
@@ -149,6 +166,7 @@ def run_backward(
                 if inputs is None:
                     _store_leaf_grad(t, g, create_graph, passthrough=True)
                 elif id(t) in capture_leaf:
+                    g = _leaf_hooks(t, g)
                     for i in capture_leaf[id(t)]:
                         captured[i] = _accumulate(captured[i], g)
                 continue
@@ -209,8 +227,10 @@ def run_backward(
                         continue
                     if inputs is None:
                         if idx._requires_grad:
-                            _store_leaf_grad(idx, g, create_graph, passthrough=g is grads[0])
+                            shared = g is grads[0] or (not builtin and i > 0 and _shared(results, i, g))
+                            _store_leaf_grad(idx, g, create_graph, passthrough=shared)
                     elif id(idx) in capture_leaf:
+                        g = _leaf_hooks(idx, g)
                         for j in capture_leaf[id(idx)]:
                             captured[j] = _accumulate(captured[j], g)
                     continue

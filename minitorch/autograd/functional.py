@@ -9,8 +9,13 @@ def _tuple(x):
     return x if isinstance(x, tuple) else (x,) if isinstance(x, Tensor) else tuple(x)
 
 
-def _prepare(inputs):
-    return tuple(t.detach().requires_grad_(True) for t in _tuple(inputs))
+def _prepare(inputs, create_graph: bool = False):
+    """Inputs to differentiate at: fresh leaves, or (create_graph) differentiable views of the
+    caller's tensors so that results stay connected to them, as in torch."""
+    return tuple(
+        t.view(tuple(t.shape)) if create_graph and t.requires_grad else t.detach().requires_grad_(True)
+        for t in _tuple(inputs)
+    )
 
 
 def _zeros(t):
@@ -20,7 +25,7 @@ def _zeros(t):
 def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), v^T J)."""
     single = isinstance(inputs, Tensor)
-    ins = _prepare(inputs)
+    ins = _prepare(inputs, create_graph)
     out = func(*ins)
     outs = _tuple(out)
     vs = _tuple(v) if v is not None else (None,) * len(outs)
@@ -32,7 +37,7 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
 
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), J v) via the double-vjp trick: J v = d/du (u^T J)^T v."""
-    ins = _prepare(inputs)
+    ins = _prepare(inputs, create_graph)
     out = func(*ins)
     outs = _tuple(out)
     us = tuple(Tensor._wrap(o.data * 0).requires_grad_(True) for o in outs)
@@ -48,7 +53,7 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
 def jacobian(func, inputs, create_graph: bool = False, strict: bool = False, vectorize: bool = False):
     """The Jacobian d func / d inputs, shaped out.shape + in.shape."""
     single_in = isinstance(inputs, Tensor)
-    ins = _prepare(inputs)
+    ins = _prepare(inputs, create_graph)
     out = func(*ins)
     single_out = isinstance(out, Tensor)
     outs = _tuple(out)
@@ -88,7 +93,7 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False, vect
 def hvp(func, inputs, v, create_graph: bool = False, strict: bool = False):
     """(func(inputs), H v) for a scalar ``func``, by differentiating g(x)·v."""
     single = isinstance(inputs, Tensor)
-    ins = _prepare(inputs)
+    ins = _prepare(inputs, create_graph)
     out = func(*ins)
     g = grad(out, ins, create_graph=True, allow_unused=True)
     vs = _tuple(v)

@@ -96,11 +96,11 @@ def gradcheck(fn, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
                 err = np.abs(a - n)
                 err[~bad] = -1
                 r, c = np.unravel_index(np.argmax(err), err.shape)
-                in_index = np.unravel_index(c, inputs[i].data.shape) if inputs[i].data.ndim else ()
-                out_index = r
+                in_index = [int(v) for v in np.unravel_index(c, inputs[i].data.shape)] if inputs[i].data.ndim else []
+                out_index = int(r)
                 msg = (
                     f"Jacobian mismatch for output {k} with respect to input {i},\n"
-                    f"worst element: input{list(in_index)} -> output element {out_index}: "
+                    f"worst element: input {i}{in_index} -> output {k} element {out_index}: "
                     f"analytical {a[r, c]:.6g} vs numerical {n[r, c]:.6g} "
                     f"({int(bad.sum())} of {bad.size} entries differ)\n"
                     f"numerical:{n}\nanalytical:{a}\n"

@@ -13,6 +13,14 @@ def _shape(x):
     return x.data.shape if isinstance(x, Tensor) else ()
 
 
+_F32 = np.dtype(np.float32)
+
+
+def _floating(arr):
+    """Integer/bool input to a floating op (exp, sin, ...): torch computes in float32."""
+    return arr if arr.dtype.kind == "f" else arr.astype(_F32)
+
+
 # ---------------------------------------------------------------- arithmetic ---------------------
 class Add(BuiltinOp):
     @staticmethod
@@ -99,7 +107,14 @@ class Div(BuiltinOp):
 class Neg(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
-        return -a.data
+        try:
+            return -a.data
+        except TypeError:
+            raise RuntimeError(
+                f"neg: Negation, the `-` operator, on a bool tensor is not supported (shape "
+                f"{list(a.data.shape)}). If you are trying to invert a mask, use the `~` or "
+                "`logical_not()` operator instead."
+            ) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -167,7 +182,7 @@ class Exp(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        return xp_of(a.data).exp(a.data)
+        return xp_of(a.data).exp(_floating(a.data))
 
     @staticmethod
     def backward(ctx, g):
@@ -180,7 +195,7 @@ class Log(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return xp_of(a.data).log(a.data)
+            return xp_of(a.data).log(_floating(a.data))
 
     @staticmethod
     def backward(ctx, g):
@@ -194,7 +209,7 @@ class Log1p(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return xp_of(a.data).log1p(a.data)
+            return xp_of(a.data).log1p(_floating(a.data))
 
     @staticmethod
     def backward(ctx, g):
@@ -209,7 +224,7 @@ class Sqrt(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         with np.errstate(invalid="ignore"):
-            return xp_of(a.data).sqrt(a.data)
+            return xp_of(a.data).sqrt(_floating(a.data))
 
     @staticmethod
     def backward(ctx, g):
@@ -223,7 +238,7 @@ class Rsqrt(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         with np.errstate(divide="ignore", invalid="ignore"):
-            return 1 / xp_of(a.data).sqrt(a.data)
+            return 1 / xp_of(a.data).sqrt(_floating(a.data))
 
     @staticmethod
     def backward(ctx, g):
@@ -249,7 +264,7 @@ class Sin(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return xp_of(a.data).sin(a.data)
+        return xp_of(a.data).sin(_floating(a.data))
 
     @staticmethod
     def backward(ctx, g):
@@ -262,7 +277,7 @@ class Cos(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return xp_of(a.data).cos(a.data)
+        return xp_of(a.data).cos(_floating(a.data))
 
     @staticmethod
     def backward(ctx, g):
@@ -276,7 +291,7 @@ class Tanh(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        return xp_of(a.data).tanh(a.data)
+        return xp_of(a.data).tanh(_floating(a.data))
 
     @staticmethod
     def backward(ctx, g):
@@ -290,7 +305,7 @@ class Sigmoid(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        x = a.data
+        x = _floating(a.data)
         xp = xp_of(x)
         # stable: exp of a non-positive number only
         e = xp.exp(-xp.abs(x))
@@ -331,7 +346,9 @@ class Clamp(BuiltinOp):
             r = xp.minimum(r, array_of(hi))
         if r is x:
             r = x.copy()
-        return r.astype(x.dtype, copy=False) if x.dtype.kind == "f" else r
+        if x.dtype.kind == "f":
+            return r.astype(x.dtype, copy=False)
+        return torch_float_result(r, x, None)  # int input, float bounds: float32 like torch
 
     @staticmethod
     def backward(ctx, g):
@@ -406,7 +423,7 @@ class Where(BuiltinOp):
         ctx.cond = c
         ctx.shapes = (_shape(a), _shape(b))
         try:
-            r = xp.where(c, x, y)
+            r = torch_float_result(xp.where(c, x, y), x, y)
         except (ValueError, TypeError) as e:
             raise binary_error("where", a, b, e) from None
         if isinstance(a, Tensor) and not isinstance(b, Tensor) or not isinstance(a, Tensor) and isinstance(b, Tensor):
@@ -582,6 +599,8 @@ def masked_fill(a, mask, value):
         raise RuntimeError(
             f"masked_fill only supports a 0-dimensional value tensor, but got tensor with {value.data.ndim} dimension(s)."
         )
+    if not isinstance(value, Tensor) and a.data.dtype.kind != "f":
+        value = a.data.dtype.type(value)  # the value takes the input's dtype, as in torch
     if isinstance(value, Tensor):
         value = value.to(a.dtype) if a.dtype != value.dtype else value
         return Where.apply(mask, value, a) if value.requires_grad else Where.apply(mask, value.data.item(), a)

@@ -237,7 +237,10 @@ def index_select(x, dim, index):
     d = wrap_dim(dim, x.data.ndim, "index_select") if x.data.ndim else 0
     n = x.data.shape[d] if x.data.ndim else 1
     if idx.size and (int(idx.max()) >= n or int(idx.min()) < -n):
-        raise IndexError(f"index_select(): index out of range in self (dim {d} has size {n})")
+        raise RuntimeError(
+            f"index_select(): index out of range in self: indices {int(idx.min())}..{int(idx.max())} for "
+            f"dim {d} of size {n} (input shape {list(x.data.shape)})"
+        )
     return GetItem.apply(x, (slice(None),) * d + (idx.reshape(-1),), True)
 
 

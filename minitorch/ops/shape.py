@@ -203,7 +203,7 @@ def expand(x, *shape):
     if len(shape) < len(cur):
         raise RuntimeError(
             f"expand: the number of sizes provided ({len(shape)}) must be greater or equal to the number "
-            f"of dimensions in the tensor ({len(cur)})"
+            f"of dimensions in the tensor ({len(cur)}) (sizes {list(shape)}, tensor shape {list(cur)})"
         )
     lead = len(shape) - len(cur)
     full = tuple(cur[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(shape))
@@ -270,11 +270,15 @@ def cat(tensors, dim: int = 0):
             )
     dtypes = {t.data.dtype for t in tensors}
     if len(dtypes) > 1:
-        from ._util import np as _np
-
-        common = _np.result_type(*dtypes)
+        common = _promote(dtypes)
         tensors = [t if t.data.dtype == common else t.to(common) for t in tensors]
     return Cat.apply(d, *tensors)
+
+
+def _promote(dtypes) -> np.dtype:
+    """torch's promotion of tensor dtypes: a float dtype wins over ints/bool without widening."""
+    floats = [d for d in dtypes if d.kind == "f"]
+    return np.result_type(*floats) if floats else np.result_type(*dtypes)
 
 
 concat = concatenate = cat

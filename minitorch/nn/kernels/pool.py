@@ -15,12 +15,32 @@ def _xp(arr):
     return xp_of(arr)
 
 
+def channels_last(a) -> bool:
+    """True when an NCHW array is stored NHWC (as conv outputs are): work on it in that order."""
+    return a.ndim == 4 and a.shape[1] > 1 and not a.flags.c_contiguous and a.transpose(0, 2, 3, 1).flags.c_contiguous
+
+
 def _empty_like_layout(xp, shape: tuple, dtype, like):
     """An NCHW array of ``shape``, channels-last in memory when ``like`` is (as conv outputs are)."""
-    if like.ndim == 4 and like.shape[1] > 1 and like.transpose(0, 2, 3, 1).flags.c_contiguous:
+    if channels_last(like):
         n, c, h, w = shape
         return xp.empty((n, h, w, c), dtype=dtype).transpose(0, 3, 1, 2)
     return xp.empty(shape, dtype=dtype)
+
+
+def _dom(a, nhwc: bool):
+    """The array in its memory order: NHWC for channels-last arrays, else NCHW as is."""
+    return a.transpose(0, 2, 3, 1) if nhwc else a
+
+
+def _undom(a, nhwc: bool):
+    return a.transpose(0, 3, 1, 2) if nhwc else a
+
+
+def _windows(a, geo: ConvGeom, oh: int, ow: int, nhwc: bool):
+    """(k, view of the k-th kernel offset over all windows) in memory order; k = i*KW + j."""
+    for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
+        yield i * geo.kw + j, (a[:, hs, ws] if nhwc else a[:, :, hs, ws])
 
 
 def padded_extent(geo: ConvGeom, oh: int, ow: int, h: int, w: int) -> tuple:
@@ -43,23 +63,34 @@ def pad_nchw(x, geo: ConvGeom, hp: int, wp: int, value: float):
 
 
 def max_pool_forward(x, geo: ConvGeom, oh: int, ow: int):
-    """(max over each window, offset index k = i*KW + j of the first maximum) for NCHW ``x``."""
+    """(max over each window, offset index k = i*KW + j of the first maximum) for NCHW ``x``.
+
+    Works in the input's memory order (channels-last stays channels-last). The max is a chain
+    of ``maximum`` over the offset views (NaN propagates); the first maximum's offset is
+    n0*(1 + n1*(1 + ... (1 + n_{K-2}))) with n_k = [v_k != max], a few int8 passes, no masks.
+    A window holding NaN points at its last NaN, as torch's CPU kernel does.
+    """
     xp = _xp(x)
     n, c, h, w = x.shape
     hp, wp = padded_extent(geo, oh, ow, h, w)
     xpad = pad_nchw(x, geo, hp, wp, -xp.inf)
-    best = arg = None
-    kdtype = xp.int8 if geo.kh * geo.kw <= 127 else xp.int32
-    for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
-        v = xpad[:, :, hs, ws]
-        if best is None:
-            best = v.copy(order="K")
-            arg = xp.zeros(best.shape, dtype=kdtype)
-            continue
-        m = v > best  # strict: a tie keeps the earlier (first) maximum, as torch
-        xp.maximum(best, v, out=best)  # propagates NaN like torch
-        arg[m] = i * geo.kw + j
-    return best, arg
+    nhwc = channels_last(xpad)
+    views = [v for _, v in _windows(_dom(xpad, nhwc), geo, oh, ow, nhwc)]
+    kk = len(views)
+    kdtype = xp.int8 if kk <= 127 else xp.int32
+    if kk == 1:
+        return _undom(views[0].copy(), nhwc), xp.zeros(_undom(views[0], nhwc).shape, dtype=kdtype)
+    best = xp.maximum(views[0], views[1])
+    for v in views[2:]:
+        xp.maximum(best, v, out=best)
+    arg = xp.not_equal(views[kk - 2], best).astype(kdtype)
+    for k in range(kk - 3, -1, -1):
+        arg += 1
+        arg *= xp.not_equal(views[k], best)
+    if bool(xp.isnan(best).any()):  # rare: route NaN windows to their last NaN (torch's choice)
+        for k, v in enumerate(views):
+            xp.copyto(arg, k, where=xp.isnan(v))
+    return _undom(best, nhwc), _undom(arg, nhwc)
 
 
 def flat_indices(arg, geo: ConvGeom, w: int):
@@ -73,23 +104,28 @@ def flat_indices(arg, geo: ConvGeom, w: int):
 
 
 def max_pool_scatter(g, arg, geo: ConvGeom, h: int, w: int):
-    """Adjoint of the max-pool gather: each window's gradient goes to its (first) maximum."""
+    """Adjoint of the max-pool gather: each window's gradient goes to its (first) maximum.
+
+    dx is laid out as the pooled input was (``arg`` remembers it), so the ops after it (relu's
+    backward, conv's weight gradient) read matching layouts.
+    """
     xp = _xp(g)
     n, c, oh, ow = g.shape
     hp, wp = padded_extent(geo, oh, ow, h, w)
-    dx = _empty_like_layout(xp, (n, c, hp, wp), g.dtype, g)
+    nhwc = channels_last(arg)
+    dx = _empty_like_layout(xp, (n, c, hp, wp), g.dtype, arg)
+    gd, ad, dd = _dom(g, nhwc), _dom(arg, nhwc), _dom(dx, nhwc)
     eh, ew = geo.dh * (geo.kh - 1) + 1, geo.dw * (geo.kw - 1) + 1
     if geo.sh >= eh and geo.sw >= ew:  # disjoint windows: every pixel gets at most one value, assign
         if not (geo.kh == geo.sh and geo.kw == geo.sw and eh == geo.kh and ew == geo.kw
                 and oh * geo.sh == hp and ow * geo.sw == wp):  # not an exact tiling: some pixels get none
             dx.fill(0)
-        for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
-            xp.multiply(g, arg == i * geo.kw + j, out=dx[:, :, hs, ws])
+        for k, dv in _windows(dd, geo, oh, ow, nhwc):
+            xp.multiply(gd, ad == k, out=dv)
     else:
         dx.fill(0)
-        zero = xp.zeros((), dtype=g.dtype)
-        for i, j, hs, ws in offsets(geo.kh, geo.kw, geo.sh, geo.sw, geo.dh, geo.dw, oh, ow):
-            dx[:, :, hs, ws] += xp.where(arg == i * geo.kw + j, g, zero)
+        for k, dv in _windows(dd, geo, oh, ow, nhwc):
+            dv += gd * (ad == k)
     return dx[:, :, geo.pt:geo.pt + h, geo.pl:geo.pl + w]
 
 
