@@ -2,9 +2,8 @@
 
 ``import minitorch as torch`` runs PyTorch scripts for the parts minitorch covers.
 """
-from . import tensor_methods as _tensor_methods  # noqa: F401  (binds the ops onto Tensor)
 from . import autograd, backend, cuda
-from .interop import from_dlpack
+from . import tensor_methods as _tensor_methods  # noqa: F401  (binds the ops onto Tensor)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device, manual_seed
 from .backend.dtype import (
@@ -13,30 +12,139 @@ from .backend.dtype import (
 from .backend.dtype import dtype, float16, float32, float64, int8, int16, int32, int64, uint8
 from .backend.random import Generator
 from .creation import (
-    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, normal,
-    ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
     zeros_like,
 )
-from .ops.comparison import (
-    allclose, argsort, bincount, ceil, count_nonzero, eq, equal, floor, floor_divide, ge, gt, isclose,
-    isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne, nonzero, sort,
-    topk, trunc, unique,
+from .interop import from_dlpack
+from .ops.comparison import (  # noqa: A004
+    all,
+    allclose,
+    any,
+    argsort,
+    bincount,
+    ceil,
+    count_nonzero,
+    eq,
+    equal,
+    floor,
+    floor_divide,
+    ge,
+    gt,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
+    le,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    lt,
+    ne,
+    nonzero,
+    round,
+    sort,
+    topk,
+    trunc,
+    unique,
 )
-from .ops.comparison import all, any, round  # noqa: A004
 from .ops.conversion import clone
 from .ops.elementwise import (
-    abs, add, clamp, clip, cos, div, exp, log, log1p, log2, log10, masked_fill, maximum, minimum, mul, neg,
-    pow, reciprocal, relu, remainder, rsqrt, sigmoid, sign, sin, sqrt, square, sub, tanh, where,
+    abs,
+    add,
+    clamp,
+    clip,
+    cos,
+    div,
+    exp,
+    log,
+    log1p,
+    log2,
+    log10,
+    masked_fill,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    pow,
+    reciprocal,
+    relu,
+    remainder,
+    rsqrt,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    sub,
+    tanh,
+    where,
 )
 from .ops.indexing import gather, index_put, index_select, masked_select, scatter, scatter_add, take_along_dim
 from .ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
 from .ops.reduction import (
-    amax, amin, argmax, argmin, cumsum, logsumexp, max, mean, min, norm, prod, softmax, log_softmax, std,
-    std_mean, sum, var, var_mean,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    cumsum,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    norm,
+    prod,
+    softmax,
+    std,
+    std_mean,
+    sum,
+    var,
+    var_mean,
 )
 from .ops.shape import (
-    broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, movedim, narrow, permute, repeat,
-    reshape, split, squeeze, stack, t, transpose, unbind, unflatten, unsqueeze,
+    broadcast_to,
+    cat,
+    chunk,
+    concat,
+    concatenate,
+    expand,
+    flatten,
+    flip,
+    movedim,
+    narrow,
+    permute,
+    repeat,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    t,
+    transpose,
+    unbind,
+    unflatten,
+    unsqueeze,
 )
 from .tensor import Size, Tensor
 

@@ -165,7 +165,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
     if (end - start) / step < 0:
-        raise RuntimeError(f"arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})")
+        raise RuntimeError(
+            f"arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})"
+        )
     is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
     default = np.dtype(np.int64) if is_int else default_float.np
     xp, dt, _ = _xp_dtype(dtype, device, default=default)

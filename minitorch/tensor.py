@@ -239,7 +239,9 @@ class Tensor:
         return self.to("cpu")
 
     def cuda(self, device=None) -> Tensor:
-        return self.to("cuda" if device is None else parse_device(device if not isinstance(device, int) else f"cuda:{device}"))
+        if device is None:
+            return self.to("cuda")
+        return self.to(parse_device(f"cuda:{device}" if isinstance(device, int) else device))
 
     def type(self, dtype=None):
         if dtype is None:

@@ -862,7 +862,7 @@ NB07 = [
     report = json.loads((out_dir / "quick.json").read_text())
     m = report["machine"]
     print(f"{m['cpu']}, {m['cores']} cores; NumPy {m['numpy']} ({(m.get('numpy_blas') or {}).get('library')}),",
-          f"torch {(m.get('torch') or {}).get('version', 'not installed')}, threads {report['config']['threads']}")
+          f"torch {(m.get('torch') or {}).get('version') or 'not installed'}, threads {report['config']['threads']}")
     rows = [r for r in report["results"] if r["kind"] == "timing"]
     assert [r["name"] for r in rows] == report["config"]["workloads"]
     for r in rows:

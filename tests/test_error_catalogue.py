@@ -74,7 +74,8 @@ CASES = [
     ("conv2d wrong channels", lambda L, x: L.nn.Conv2d(4, 2, 3)(x["img"]), ["channels", "4", "3"]),
     ("conv2d wrong rank", lambda L, x: L.nn.Conv2d(3, 2, 3)(L.ones(8)), ["conv2d"]),
     ("maxpool kernel too big", lambda L, x: L.nn.functional.max_pool2d(L.ones(1, 1, 2, 2), 5), ["pool", "size"]),
-    ("cross_entropy target out of range", lambda L, x: L.nn.functional.cross_entropy(x["logits"], L.tensor([0, 1, 2, 9])),
+    ("cross_entropy target out of range",
+     lambda L, x: L.nn.functional.cross_entropy(x["logits"], L.tensor([0, 1, 2, 9])),
      ["9", "out of"]),
     ("nll_loss target out of range", lambda L, x: L.nn.functional.nll_loss(x["logits"], L.tensor([0, 1, 2, -5])),
      ["out of"]),
@@ -156,17 +157,22 @@ def _device_mix():
 
 
 NON_TORCH_CASES = [
-    ("truncated checkpoint", lambda tmp: minitorch.load(str(_corrupt_checkpoint(tmp))), RuntimeError, ["checkpoint"]),
+    ("truncated checkpoint", lambda tmp: minitorch.load(str(_corrupt_checkpoint(tmp))), RuntimeError,
+     ["checkpoint"]),
     ("pickle file is refused", lambda tmp: minitorch.load(str(_pickle_checkpoint(tmp))), RuntimeError, []),
-    ("load_state_dict wrong keys", lambda tmp: nn.Linear(2, 2).load_state_dict({"weight": minitorch.ones(2, 2), "bogus": minitorch.ones(1)}),
+    ("load_state_dict wrong keys",
+     lambda tmp: nn.Linear(2, 2).load_state_dict({"weight": minitorch.ones(2, 2), "bogus": minitorch.ones(1)}),
      RuntimeError, ["Missing key", "bias", "Unexpected key", "bogus"]),
-    ("load_state_dict wrong shape", lambda tmp: nn.Linear(2, 2).load_state_dict({"weight": minitorch.ones(3, 2), "bias": minitorch.ones(2)}),
+    ("load_state_dict wrong shape",
+     lambda tmp: nn.Linear(2, 2).load_state_dict({"weight": minitorch.ones(3, 2), "bias": minitorch.ones(2)}),
      RuntimeError, ["size mismatch", "weight"]),
     ("optimizer state_dict mismatch", lambda tmp: minitorch.optim.SGD([minitorch.ones(2, requires_grad=True)], lr=0.1)
      .load_state_dict({"state": {}, "param_groups": []}), ValueError, ["group"]),
     ("device mixing", lambda tmp: _device_mix(), RuntimeError, ["cuda"]),
-    ("dataset root without files", lambda tmp: minitorch.datasets.MNIST(str(tmp), train=False), RuntimeError, ["not found"]),
-    ("F.conv2d weight rank", lambda tmp: F.conv2d(minitorch.ones(1, 1, 4, 4), minitorch.ones(3, 3)), RuntimeError, ["weight"]),
+    ("dataset root without files", lambda tmp: minitorch.datasets.MNIST(str(tmp), train=False), RuntimeError,
+     ["not found"]),
+    ("F.conv2d weight rank", lambda tmp: F.conv2d(minitorch.ones(1, 1, 4, 4), minitorch.ones(3, 3)), RuntimeError,
+     ["weight"]),
 ]
 
 

@@ -3,7 +3,7 @@
 Every op asks ``xp_of(array)`` for the module to call, so the same op code runs on the
 CPU (NumPy) and on an NVIDIA GPU (CuPy). Only this package imports cupy, and lazily.
 """
-from .arrays import cupy_module, is_cupy_array, numpy_of, xp_of, xp_for_device
+from .arrays import cupy_module, is_cupy_array, numpy_of, xp_for_device, xp_of
 from .device import device, device_of, parse_device
 from .dtype import (
     bool_,

@@ -445,7 +445,9 @@ class Where(BuiltinOp):
 
 # ---------------------------------------------------------------- functional API -----------------
 def _t(x):
-    return x if isinstance(x, Tensor) else Tensor._wrap(np.asarray(x, dtype=np.float32) if isinstance(x, float) else np.asarray(x))
+    if isinstance(x, Tensor):
+        return x
+    return Tensor._wrap(np.asarray(x, dtype=np.float32) if isinstance(x, float) else np.asarray(x))
 
 
 def add(a, b, *, alpha=1):
@@ -586,7 +588,9 @@ def where(condition, a=None, b=None):
         return nonzero(condition, as_tuple=True)
     c = condition.data if isinstance(condition, Tensor) else condition
     if getattr(c, "dtype", None) is not None and c.dtype.kind != "b":
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}"
+        )
     return Where.apply(condition, a, b)
 
 
@@ -597,7 +601,8 @@ def masked_fill(a, mask, value):
         raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
     if isinstance(value, Tensor) and value.data.ndim != 0:
         raise RuntimeError(
-            f"masked_fill only supports a 0-dimensional value tensor, but got tensor with {value.data.ndim} dimension(s)."
+            "masked_fill only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value.data.ndim} dimension(s)."
         )
     if not isinstance(value, Tensor) and a.data.dtype.kind != "f":
         value = a.data.dtype.type(value)  # the value takes the input's dtype, as in torch

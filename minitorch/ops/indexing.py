@@ -247,7 +247,8 @@ def index_select(x, dim, index):
 def index_put(x, indices, values, accumulate=False):
     index, _ = convert_index(tuple(indices), x.data)
     if accumulate:
-        return x + IndexAdd.apply(values if isinstance(values, Tensor) else Tensor._wrap(values), x.data.shape, index, True)
+        vals = values if isinstance(values, Tensor) else Tensor._wrap(values)
+        return x + IndexAdd.apply(vals, x.data.shape, index, True)
     return IndexPut.apply(x, index, values)
 
 

@@ -58,10 +58,10 @@ class Var(BuiltinOp):
         arr = x.data
         n = arr.size if axes is None else int(np.prod([arr.shape[a] for a in axes]))
         ctx.n = n
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return xp_of(arr).var(arr, axis=axes, ddof=correction, keepdims=keepdim).astype(arr.dtype, copy=False) if n - correction > 0 else (
-                xp_of(arr).full(_reduced_shape(arr.shape, axes, keepdim), np.nan, dtype=arr.dtype)
-            )
+        xp = xp_of(arr)
+        if n - correction <= 0:  # torch: nan (with a warning), e.g. the unbiased var of one element
+            return xp.full(_reduced_shape(arr.shape, axes, keepdim), np.nan, dtype=arr.dtype)
+        return xp.var(arr, axis=axes, ddof=correction, keepdims=keepdim).astype(arr.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -125,7 +125,8 @@ class MaxMinDim(BuiltinOp):
             raise IndexError(
                 f"{'max' if is_max else 'min'}(): Expected reduction dim {dim} to have non-zero size."
             )
-        idx = (xp.argmax if is_max else xp.argmin)(arr, axis=dim, keepdims=True) if arr.ndim else xp.zeros((), dtype=np.int64)
+        pick = xp.argmax if is_max else xp.argmin
+        idx = pick(arr, axis=dim, keepdims=True) if arr.ndim else xp.zeros((), dtype=np.int64)
         if arr.dtype.kind == "f" and arr.ndim:  # NaN wins, like torch
             nan_idx = xp.isnan(arr).argmax(axis=dim, keepdims=True)
             has_nan = xp.isnan(arr).any(axis=dim, keepdims=True)
@@ -378,7 +379,9 @@ def argmax(x, dim=None, keepdim: bool = False):
         r = xp.asarray(arr.argmax())
         return Tensor._wrap(r.reshape((1,) * arr.ndim) if keepdim else r.astype(np.int64))
     d = wrap_dim(dim, arr.ndim, "argmax")
-    return Tensor._wrap(xp.argmax(arr, axis=d, keepdims=keepdim).astype(np.int64, copy=False) if arr.ndim else xp.zeros((), np.int64))
+    if not arr.ndim:
+        return Tensor._wrap(xp.zeros((), np.int64))
+    return Tensor._wrap(xp.argmax(arr, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
 
 
 def argmin(x, dim=None, keepdim: bool = False):
@@ -388,7 +391,9 @@ def argmin(x, dim=None, keepdim: bool = False):
         r = xp.asarray(arr.argmin())
         return Tensor._wrap(r.reshape((1,) * arr.ndim) if keepdim else r.astype(np.int64))
     d = wrap_dim(dim, arr.ndim, "argmin")
-    return Tensor._wrap(xp.argmin(arr, axis=d, keepdims=keepdim).astype(np.int64, copy=False) if arr.ndim else xp.zeros((), np.int64))
+    if not arr.ndim:
+        return Tensor._wrap(xp.zeros((), np.int64))
+    return Tensor._wrap(xp.argmin(arr, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
 
 
 def logsumexp(x, dim, keepdim: bool = False):

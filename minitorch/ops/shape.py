@@ -338,7 +338,8 @@ def unbind(x, dim: int = 0):
 def movedim(x, source, destination):
     nd = x.data.ndim
     src = [wrap_dim(s, nd, "movedim") for s in (source if isinstance(source, (tuple, list)) else [source])]
-    dst = [wrap_dim(s, nd, "movedim") for s in (destination if isinstance(destination, (tuple, list)) else [destination])]
+    dests = destination if isinstance(destination, (tuple, list)) else [destination]
+    dst = [wrap_dim(s, nd, "movedim") for s in dests]
     order = [i for i in range(nd) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
