@@ -44,20 +44,10 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _wrap(cls, array) -> Tensor:
+    @staticmethod
+    def _wrap(array) -> Tensor:
         """Wrap an existing array without copying (the hot path: every op result comes here)."""
-        t = object.__new__(Tensor)
-        t.data = array
-        t._requires_grad = False
-        t.grad = None
-        t._grad_fn = None
-        t._out_index = 0
-        t._version = 0
-        t._hooks = None
-        t._post_hooks = None
-        t.name = None
-        return t
+        return _wrap_array(array)
 
     # ---- attributes ------------------------------------------------------------------------------
     @property
@@ -350,6 +340,24 @@ class Tensor:
 
     def get_device(self) -> int:
         return -1 if self.device.type == "cpu" else (self.device.index or 0)
+
+
+def _wrap_array(array) -> Tensor:
+    """A new Tensor around ``array`` (no copy); all autograd fields at their defaults."""
+    t = _new_object(Tensor)
+    t.data = array
+    t._requires_grad = False
+    t.grad = None
+    t._grad_fn = None
+    t._out_index = 0
+    t._version = 0
+    t._hooks = None
+    t._post_hooks = None
+    t.name = None
+    return t
+
+
+_new_object = object.__new__
 
 
 class Size(tuple):

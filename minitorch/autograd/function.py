@@ -12,7 +12,7 @@ import weakref
 import numpy as np
 
 from ..backend import xp_of
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap_array as _wrap
 from .anomaly import _AnomalyState, creation_stack
 from .grad_mode import _GradState
 
@@ -105,7 +105,6 @@ class Function:
     def apply(cls, *args):
         """Run ``forward`` and record this op in the graph when a Tensor input requires grad."""
         ctx = _new(cls)
-        ctx._saved = None
         if _GradState.enabled:
             for a in args:
                 if isinstance(a, Tensor) and a._requires_grad:
@@ -118,11 +117,12 @@ class Function:
             ctx.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 16 else (False,) * len(args)
             out = cls.forward(ctx, *args)
             if type(out) is _ndarray:
-                return Tensor._wrap(out)
+                return _wrap(out)
             if type(out) is not tuple:
-                return Tensor._wrap(_as_array(out))
-            return tuple(Tensor._wrap(_as_array(o)) for o in out)
+                return _wrap(_as_array(out))
+            return tuple(_wrap(_as_array(o)) for o in out)
 
+        ctx._saved = None
         needs, edges = [], []
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
