@@ -12,7 +12,8 @@ import weakref
 import numpy as np
 
 from ..backend import xp_of
-from ..tensor import Tensor, _wrap_array as _wrap
+from ..tensor import Tensor
+from ..tensor import _wrap_array as _wrap
 from .anomaly import _AnomalyState, creation_stack
 from .grad_mode import _GradState
 
