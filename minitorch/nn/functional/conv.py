@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ...autograd.function import BuiltinOp
 from ...tensor import Tensor
-from ..kernels.conv import conv2d_forward, conv2d_input_grad, conv2d_weight_grad
+from ..kernels.conv import as_channels_last, conv2d_forward, conv2d_input_grad, conv2d_weight_grad
 from ..kernels.im2col import ConvGeom
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
@@ -23,21 +23,23 @@ class Conv2d(BuiltinOp):
     @staticmethod
     def forward(ctx, x, w, b, geo):
         keep = ctx.needs_input_grad[1]
-        y, cols = conv2d_forward(x.data, w.data, None if b is None else b.data, geo, keep)
+        y, cache = conv2d_forward(x.data, w.data, None if b is None else b.data, geo, keep)
         ctx.geo = geo
         ctx.has_bias = b is not None
         if ctx.needs_input_grad[0] or keep:
-            ctx.save_for_backward(x, w, cols)
+            ctx.save_for_backward(x, w, cache)
         return y
 
     @staticmethod
     def backward(ctx, g):
         """dx = conv_transpose2d(g, w); dw = sum_pixels patch(x)^T g; db = sum_{n,h,w} g."""
-        x, w, cols = ctx.saved_tensors
+        x, w, cache = ctx.saved_tensors
         geo = ctx.geo
         nx, nw, nb = ctx.needs_input_grad[:3]
+        if nx and nw and not g._requires_grad:  # both read g as NHWC rows: transpose it once, not twice
+            g = Tensor._wrap(as_channels_last(g.data))
         dx = ConvTranspose2d.apply(g, w, geo, x.data.shape[2:]) if nx else None
-        dw = Conv2dWeightGrad.apply(x, g, geo, w.data.shape, cols) if nw else None
+        dw = Conv2dWeightGrad.apply(x, g, geo, w.data.shape, cache) if nw else None
         db = g.sum(dim=(0, 2, 3)) if nb and ctx.has_bias else None
         return dx, dw, db, None
 
@@ -65,10 +67,10 @@ class Conv2dWeightGrad(BuiltinOp):
     """The adjoint of conv2d in its weight: (x, g) -> dw = sum over pixels of patch(x) g^T."""
 
     @staticmethod
-    def forward(ctx, x, g, geo, w_shape, cols):
+    def forward(ctx, x, g, geo, w_shape, cache):
         ctx.geo = geo
         ctx.save_for_backward(x, g)
-        return conv2d_weight_grad(x.data, g.data, geo, w_shape, cols)
+        return conv2d_weight_grad(x.data, g.data, geo, w_shape, cache)
 
     @staticmethod
     def backward(ctx, k):

@@ -3,21 +3,50 @@
 All three are one im2col/col2im plus ONE GEMM over the channels-innermost column layout
 (see ``im2col.py``). Inputs and outputs are NCHW arrays; outputs are NCHW *views* of NHWC
 memory (channels-last), which the next conv/pool reads back without a copy.
+
+On the CPU, big convolutions (groups == 1) gather and multiply their columns a few images at a
+time (``im2col_chunks``), so the columns never leave the cache; forward then keeps the padded
+NHWC input instead of the columns, and the weight gradient gathers them again chunk by chunk.
 """
 from __future__ import annotations
 
-from .im2col import ConvGeom, col2im, gemm, gmat_of, im2col, to_nhwc_padded, weight_from_matrix, weight_matrix
+from .im2col import (
+    ConvGeom,
+    col2im,
+    gemm,
+    gmat_of,
+    im2col,
+    im2col_chunks,
+    images_per_chunk,
+    to_nhwc_padded,
+    weight_from_matrix,
+    weight_matrix,
+)
+from .scratch import scratch
 
 
 def conv2d_forward(x, w, b, geo: ConvGeom, keep_cols: bool):
-    """y = conv2d(x, w) + b. Returns (y, cols) with cols the im2col matrix when ``keep_cols``."""
+    """y = conv2d(x, w) + b. Returns (y, cache): with ``keep_cols``, what the weight gradient
+    reuses (the im2col matrix, or the padded NHWC input when the columns were built in chunks)."""
     n, c, h, wd = x.shape
     o = w.shape[0]
     oh, ow = geo.out_size(h, wd)
-    xpad = to_nhwc_padded(x, geo)
+    xpad = to_nhwc_padded(x, geo, tag="xpad_keep" if keep_cols else "xpad")
+    wm = weight_matrix(w, geo.groups)
+    k = wm.shape[1]
+    step = images_per_chunk(_xp(x), n, oh, ow, k, x.dtype.itemsize) if geo.groups == 1 else n
+    if step < n:
+        xp = _xp(x)
+        y = scratch(xp, (n * oh * ow, o), x.dtype, "conv_out")
+        rows = oh * ow
+        for s, m, cols in im2col_chunks(xpad, geo, oh, ow, step):
+            part = y[s * rows:(s + m) * rows]
+            xp.matmul(cols, wm[0], out=part)
+            if b is not None:
+                part += b  # while the chunk is in cache
+        return y.reshape(n, oh, ow, o).transpose(0, 3, 1, 2), (("xpad", xpad) if keep_cols else None)
     cols = im2col(xpad, geo, oh, ow, tag="cols_keep" if keep_cols else "cols")
     del xpad
-    wm = weight_matrix(w, geo.groups)
     out = gemm(cols, wm, tag="conv_out")  # (G, M, Og)
     if geo.groups == 1:
         y = out[0]
@@ -28,7 +57,7 @@ def conv2d_forward(x, w, b, geo: ConvGeom, keep_cols: bool):
         y = out.reshape(geo.groups, n, oh, ow, o // geo.groups).transpose(1, 0, 4, 2, 3).reshape(n, o, oh, ow)
         if b is not None:
             y += b.reshape(1, o, 1, 1)
-    return y, (cols if keep_cols else None)
+    return y, (("cols", cols) if keep_cols else None)
 
 
 def conv2d_input_grad(g, w, geo: ConvGeom, h: int, wd: int):
@@ -72,18 +101,61 @@ def _input_grad_by_conv(g, w, geo: ConvGeom, h: int, wd: int):
     return y
 
 
-def conv2d_weight_grad(x, g, geo: ConvGeom, w_shape: tuple, cols=None):
-    """dw of y = conv2d(x, w) for upstream g: cols^T @ g, reusing forward's cols when given."""
+def conv2d_weight_grad(x, g, geo: ConvGeom, w_shape: tuple, cache=None):
+    """dw of y = conv2d(x, w) for upstream g: cols^T @ g, reusing what forward cached when given."""
     n, _, oh, ow = g.shape
-    if cols is None:
-        cols = im2col(to_nhwc_padded(x, geo), geo, oh, ow)
-    gm = gmat_of(g, geo.groups)
     xp = _xp(g)
+    kind, arr = cache if cache is not None else (None, None)
+    if kind == "cols":
+        cols = arr
+    else:
+        xpad = arr if kind == "xpad" else to_nhwc_padded(x, geo)
+        k = geo.kh * geo.kw * (xpad.shape[3] // geo.groups)
+        step = images_per_chunk(xp, n, oh, ow, k, g.dtype.itemsize) if geo.groups == 1 else n
+        if step < n:
+            return weight_from_matrix(_chunked_weight_grad(xpad, g, geo, oh, ow, step)[None], w_shape)
+        cols = im2col(xpad, geo, oh, ow)
+    gm = gmat_of(g, geo.groups)
     if geo.groups == 1:
         dwm = xp.matmul(cols[0].T, gm[0])[None]
     else:
         dwm = xp.matmul(cols.transpose(0, 2, 1), gm)
     return weight_from_matrix(dwm, w_shape)
+
+
+def _chunked_weight_grad(xpad, g, geo: ConvGeom, oh: int, ow: int, step: int):
+    """sum over chunks of cols_chunk^T @ g_chunk: (KH*KW*C, O), columns gathered a chunk at a time."""
+    xp = _xp(g)
+    n, o = g.shape[:2]
+    rows = oh * ow
+    gl = g.transpose(0, 2, 3, 1)  # (N, OH, OW, O)
+    flat = gl.reshape(n * rows, o) if gl.flags.c_contiguous else None
+    acc = part = gbuf = None
+    for s, m, cols in im2col_chunks(xpad, geo, oh, ow, step):
+        if flat is not None:
+            gm = flat[s * rows:(s + m) * rows]
+        else:  # NCHW upstream: make this chunk's rows contiguous (in cache) for the GEMM
+            if gbuf is None:
+                gbuf = xp.empty((step, oh, ow, o), dtype=g.dtype)
+            gbuf[:m] = gl[s:s + m]
+            gm = gbuf[:m].reshape(m * rows, o)
+        if acc is None:
+            acc = xp.matmul(cols.T, gm)
+            part = xp.empty_like(acc)
+        else:
+            xp.matmul(cols.T, gm, out=part)
+            acc += part
+    return acc
+
+
+def as_channels_last(a):
+    """An NCHW array stored channels-last (NHWC memory): ``a`` itself when it already is, else a copy."""
+    if a.transpose(0, 2, 3, 1).flags.c_contiguous:
+        return a
+    n, c, h, w = a.shape
+    out = _xp(a).empty((n, h, w, c), dtype=a.dtype)
+    out[...] = a.transpose(0, 2, 3, 1)
+    return out.transpose(0, 3, 1, 2)
 
 
 def _xp(arr):

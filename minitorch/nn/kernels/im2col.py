@@ -73,6 +73,39 @@ def im2col(xpad, geo: ConvGeom, oh: int, ow: int, tag: str = "cols"):
     return cols.reshape(g, n * oh * ow, geo.kh * geo.kw * cg)
 
 
+#: Column bytes per chunk on the CPU: a chunk's columns stay in cache between the gather and the
+#: GEMM instead of going to memory and back (the whole (N*OH*OW, K) matrix can be 75 MB).
+CHUNK_BYTES = 2 << 20
+
+
+def images_per_chunk(xp, n: int, oh: int, ow: int, k: int, itemsize: int) -> int:
+    """How many images' columns one chunk holds (all of them on a GPU: big GEMMs suit it)."""
+    if xp.__name__ != "numpy":
+        return n
+    return max(1, min(n, CHUNK_BYTES // max(1, oh * ow * k * itemsize)))
+
+
+def im2col_chunks(xpad, geo: ConvGeom, oh: int, ow: int, step: int, tag: str = "cols_chunk"):
+    """Yield (first image, image count, columns (count*OH*OW, KH*KW*C)) chunk by chunk (groups == 1).
+
+    Every chunk is written into the same buffer: use it before asking for the next one.
+    """
+    xp = _xp(xpad)
+    n, _, _, c = xpad.shape
+    sn, sh_, sw_, sc = xpad.strides
+    k = geo.kh * geo.kw * c
+    buf = scratch(xp, (min(step, n), oh, ow, geo.kh, geo.kw, c), xpad.dtype, tag)
+    for s in range(0, n, step):
+        m = min(step, n - s)
+        view = as_strided(
+            xp, xpad[s:s + m], (m, oh, ow, geo.kh, geo.kw, c),
+            (sn, sh_ * geo.sh, sw_ * geo.sw, sh_ * geo.dh, sw_ * geo.dw, sc),
+        )
+        part = buf[:m]
+        part[...] = view
+        yield s, m, part.reshape(m * oh * ow, k)
+
+
 def col2im(dcols, geo: ConvGeom, n: int, oh: int, ow: int, c: int, hp: int, wp: int, tag: str = "dxpad"):
     """Adjoint of ``im2col``: (G, N*OH*OW, KH*KW*Cg) -> padded NHWC (N, Hp, Wp, C), summing offsets."""
     xp = _xp(dcols)
