@@ -32,15 +32,7 @@ class Tensor:
 
         if data is None:
             data = []
-        self.data = as_array(data, dtype=dtype if dtype is not None else "float32", device=device)
-        self._requires_grad = False
-        self.grad = None
-        self._grad_fn = None
-        self._out_index = 0
-        self._version = 0
-        self._hooks = None
-        self._post_hooks = None
-        self.name = None
+        _init_fields(self, as_array(data, dtype=dtype if dtype is not None else "float32", device=device))
         if requires_grad:
             self.requires_grad_(True)
 
@@ -342,8 +334,24 @@ class Tensor:
         return -1 if self.device.type == "cpu" else (self.device.index or 0)
 
 
+def _init_fields(t: Tensor, array) -> None:
+    """Give ``t`` the array ``array`` and every autograd field its default (constructors use this)."""
+    t.data = array
+    t._requires_grad = False
+    t.grad = None
+    t._grad_fn = None
+    t._out_index = 0
+    t._version = 0
+    t._hooks = None
+    t._post_hooks = None
+    t.name = None
+
+
 def _wrap_array(array) -> Tensor:
-    """A new Tensor around ``array`` (no copy); all autograd fields at their defaults."""
+    """A new Tensor around ``array`` (no copy); all autograd fields at their defaults.
+
+    The same fields as ``_init_fields``, set inline: this runs once per op and a call costs more.
+    """
     t = _new_object(Tensor)
     t.data = array
     t._requires_grad = False

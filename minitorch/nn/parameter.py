@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..creation import as_array
-from ..tensor import Tensor
+from ..tensor import Tensor, _init_fields
 
 __all__ = ["Parameter"]
 
@@ -22,15 +22,7 @@ class Parameter(Tensor):
             arr = data.data
         else:
             arr = as_array(data)
-        self.data = arr
-        self._requires_grad = False
-        self.grad = None
-        self._grad_fn = None
-        self._out_index = 0
-        self._version = 0
-        self._hooks = None
-        self._post_hooks = None
-        self.name = None
+        _init_fields(self, arr)
         if requires_grad:
             self.requires_grad_(True)
 
