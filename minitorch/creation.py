@@ -5,7 +5,7 @@ import numpy as np
 
 from .backend import is_cupy_array, numpy_of, xp_for_device
 from .backend.device import device_of, parse_device
-from .backend.dtype import default_float, to_dtype
+from .backend.dtype import default_float, from_numpy_dtype, to_dtype
 from .backend.random import rng_for
 from .tensor import Tensor
 
@@ -88,8 +88,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """Wrap a NumPy array without copying (they share memory, as in torch)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    if array.dtype == np.float128 if hasattr(np, "float128") else False:
-        raise TypeError("can't convert np.ndarray of type numpy.float128")
+    from_numpy_dtype(array.dtype)  # TypeError for dtypes minitorch has no name for (float128, object, ...)
     return Tensor._wrap(array)
 
 
@@ -118,7 +117,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False)
     if dtype is None:
         dtype = ("bool" if isinstance(fill_value, bool) else "int64" if isinstance(fill_value, int) else "float32")
     xp, dt, _ = _xp_dtype(dtype, device)
-    return _finish(xp.full(_size((size,) if isinstance(size, int) else (size,)), fill_value, dtype=dt), requires_grad)
+    return _finish(xp.full(_size((size,)), fill_value, dtype=dt), requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:

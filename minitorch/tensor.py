@@ -78,10 +78,6 @@ class Tensor:
     def is_leaf(self) -> bool:
         return self._grad_fn is None
 
-    @property
-    def is_floating_point_(self) -> bool:
-        return self.data.dtype.kind == "f"
-
     def is_floating_point(self) -> bool:
         return self.data.dtype.kind == "f"
 

@@ -114,14 +114,10 @@ def _run_node_hooks(fn, grads, create_graph, capture_node, captured) -> None:
 
 
 def _fit_results(fn, results):
-    """Pad a user Function's gradients with None for non-tensor inputs, or raise like torch."""
+    """Drop trailing None gradients beyond the inputs, or raise like torch on a wrong count."""
     n = len(fn.next_edges)
     if len(results) > n and all(r is None for r in results[n:]):
         return results[:n]
-    if len(results) < n and not fn._builtin:
-        raise RuntimeError(
-            f"function {fn.name()} returned an incorrect number of gradients (expected {n}, got {len(results)})"
-        )
     if len(results) != n:
         raise RuntimeError(
             f"function {fn.name()} returned an incorrect number of gradients (expected {n}, got {len(results)})"

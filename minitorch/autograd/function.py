@@ -223,15 +223,6 @@ def _as_array(out):
     return out
 
 
-def _edge_to(a):
-    """Where a gradient for input ``a`` goes: its producer node (and output slot), a leaf, or nowhere."""
-    if not isinstance(a, Tensor) or not a._requires_grad:
-        return None
-    if a._grad_fn is not None:
-        return (a._grad_fn, a._out_index)
-    return (None, a)
-
-
 class BuiltinOp(Function):
     """Base of minitorch's own ops (trusted shapes, array-level forward)."""
 
