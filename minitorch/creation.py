@@ -6,7 +6,7 @@ import numpy as np
 from .backend import is_cupy_array, numpy_of, xp_for_device
 from .backend.device import device_of, parse_device
 from .backend.dtype import default_float, from_numpy_dtype, to_dtype
-from .backend.random import rng_for
+from .backend.random import permutation_array, rng_for
 from .tensor import Tensor
 
 
@@ -148,13 +148,14 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 
 def randperm(n: int, *, generator=None, dtype=None, device=None) -> Tensor:
     xp, dt, dev = _xp_dtype(dtype, device, default=np.dtype(np.int64))
-    return Tensor._wrap(rng_for(dev, generator).permutation(n).astype(dt))
+    return Tensor._wrap(permutation_array(rng_for(dev, generator), n).astype(dt))
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None) -> Tensor:
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         shape = np.broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
-        return randn(*shape, generator=generator) * std + mean
+        like = mean if isinstance(mean, Tensor) else std
+        return randn(*shape, generator=generator, dtype=like.dtype, device=like.device) * std + mean
     return randn(*_size((size,)), generator=generator, dtype=dtype, device=device) * std + mean
 
 

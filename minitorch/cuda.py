@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .backend import cupy_module
+from .backend.checks import raise_pending
 
 
 def is_available() -> bool:
@@ -15,10 +16,11 @@ def device_count() -> int:
 
 
 def synchronize(device=None) -> None:
-    """Wait for all queued GPU work (needed before reading a timer)."""
+    """Wait for all queued GPU work (needed before reading a timer); raises a failed GPU-side check."""
     cp = cupy_module()
     if cp is not None:
         cp.cuda.Device().synchronize()
+        raise_pending()
 
 
 def manual_seed(seed: int) -> None:

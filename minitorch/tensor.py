@@ -10,7 +10,7 @@ import weakref
 
 import numpy as np
 
-from .backend import device_of, xp_of
+from .backend import device_of, numpy_of, xp_of
 from .backend.device import parse_device
 from .backend.dtype import from_numpy_dtype, to_dtype
 
@@ -108,13 +108,10 @@ class Tensor:
             raise RuntimeError(
                 f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
             )
-        return self.data.reshape(()).item()
+        return numpy_of(self.data.reshape(())).item()
 
     def tolist(self):
-        arr = self.data
-        if not isinstance(arr, np.ndarray):
-            arr = arr.get()
-        return arr.tolist()
+        return numpy_of(self.data).tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         if self.device.type != "cpu":
@@ -123,7 +120,7 @@ class Tensor:
                     f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
                     "copy the tensor to host memory first."
                 )
-            return self.data.get()
+            return numpy_of(self.data)
         if self._requires_grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
@@ -161,7 +158,7 @@ class Tensor:
         return (self[i] for i in range(self.data.shape[0]))
 
     def __repr__(self) -> str:
-        arr = self.data if isinstance(self.data, np.ndarray) else self.data.get()
+        arr = numpy_of(self.data)
         body = np.array2string(arr, separator=", ", precision=4, prefix="tensor(")
         extras = []
         if self.device.type != "cpu":

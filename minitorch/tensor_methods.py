@@ -269,9 +269,9 @@ def _uniform_(self, a=0.0, b=1.0, generator=None):
 
 
 def _normal_(self, mean=0.0, std=1.0, generator=None):
-    from .backend.random import rng_for
+    from .backend.random import normal_array, rng_for
 
-    arr = rng_for(self.device, generator).normal(mean, std, self.data.shape)
+    arr = normal_array(rng_for(self.device, generator), mean, std, self.data.shape)
     self.data[...] = arr.astype(self.data.dtype)
     self._version += 1
     return self

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with the test extra and run the whole suite (what CI runs):
-# ruff, then pytest over tests/ and the executed notebooks/ (nbmake).
+# ruff, then pytest over tests/ and the executed notebooks/ (nbmake), then the cuda cases again on
+# tests/fakecupy (CuPy's rules on NumPy), so the GPU code paths are exercised without a GPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v dot >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -14,3 +15,6 @@ python -m pip install -q -e ".[test]"
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}" MPLBACKEND=Agg
 ruff check minitorch tests benchmarks
 python -m pytest -n 2 tests notebooks --nbmake
+if python -c "import minitorch, sys; sys.exit(minitorch.cuda.is_available())"; then  # no real GPU here
+  MINITORCH_FAKE_GPU=1 python -m pytest -n 2 tests -k cuda
+fi

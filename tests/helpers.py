@@ -49,3 +49,19 @@ def devices():
             ),
         ),
     ]
+
+
+requires_cuda = pytest.mark.skipif(
+    not minitorch.cuda.is_available(), reason="no CUDA GPU / cupy here: cuda cases skipped"
+)
+
+
+def cuda_is_fake() -> bool:
+    """True when the cuda device is tests/fakecupy (MINITORCH_FAKE_GPU=1), not a real GPU."""
+    module = minitorch.backend.cupy_module()
+    return module is not None and module.__name__.endswith("fakecupy")
+
+
+def no_host_sync():
+    """A context in which any GPU -> host sync raises (CuPy's ``cupyx.allow_synchronize(False)``)."""
+    return minitorch.backend.cupyx_module().allow_synchronize(False)

@@ -49,6 +49,7 @@ def test_cupy_import_failure_means_no_gpu(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_cupy)
     monkeypatch.setattr(arrays, "_cupy_checked", False)
     monkeypatch.setattr(arrays, "_cupy", None)
+    monkeypatch.setattr(arrays, "_cupyx", None)
     assert arrays.cupy_module() is None
     assert minitorch.cuda.is_available() is False
 

@@ -4,22 +4,40 @@ from __future__ import annotations
 import numpy as np
 
 _cupy = None
+_cupyx = None
 _cupy_checked = False
 
 
 def cupy_module():
     """Return the cupy module if it is importable and a GPU is usable, else None (checked once)."""
-    global _cupy, _cupy_checked
+    global _cupy, _cupyx, _cupy_checked
     if not _cupy_checked:
         _cupy_checked = True
         try:
             import cupy  # noqa: PLC0415 - lazy on purpose: minitorch imports without cupy
 
             if cupy.cuda.is_available():  # `import cupy` succeeds on machines with no GPU
-                _cupy = cupy
+                import cupyx  # noqa: PLC0415
+                import cupyx.scipy.special  # noqa: F401, PLC0415
+
+                _cupy, _cupyx = cupy, cupyx
         except Exception:  # ImportError, or a broken CUDA install: no GPU backend
-            _cupy = None
+            _cupy = _cupyx = None
     return _cupy
+
+
+def cupyx_module():
+    """CuPy's companion package ``cupyx`` (scatter_add, scipy.special), or None without a GPU."""
+    cupy_module()
+    return _cupyx
+
+
+def use_gpu_module(module, extras) -> None:
+    """Route the cuda device to ``module`` (a CuPy-compatible array module) and ``extras`` (its
+    ``cupyx``). For tests: ``tests/fakecupy`` runs the cuda code paths on the CPU with CuPy's rules.
+    ``use_gpu_module(None, None)`` turns the cuda device off."""
+    global _cupy, _cupyx, _cupy_checked
+    _cupy, _cupyx, _cupy_checked = module, extras, True
 
 
 def is_cupy_array(array) -> bool:
@@ -48,8 +66,11 @@ def xp_for_device(device) -> object:
 
 
 def numpy_of(array) -> np.ndarray:
-    """A NumPy copy/view of ``array`` (copies from the GPU)."""
+    """A NumPy copy/view of ``array`` (copies from the GPU, after raising any failed GPU check)."""
     if is_cupy_array(array):
+        from .checks import raise_pending  # noqa: PLC0415 - checks imports this module
+
+        raise_pending()
         return array.get()
     return np.asarray(array)
 
@@ -58,8 +79,6 @@ def add_at(out, index, values) -> None:
     """``out[index] += values`` with repeated indices accumulated (NumPy ``add.at``; on CuPy,
     ``cupyx.scatter_add``, its atomic-add equivalent)."""
     if is_cupy_array(out):
-        import cupyx  # noqa: PLC0415 - only reached with cupy arrays
-
-        cupyx.scatter_add(out, index, values)
+        cupyx_module().scatter_add(out, index, values)
     else:
         np.add.at(out, index, values)

@@ -9,7 +9,7 @@ import math
 import warnings
 
 from ..backend import xp_of
-from ..backend.random import rng_for
+from ..backend.random import normal_array, rng_for
 from ..tensor import Tensor
 
 __all__ = [
@@ -30,9 +30,6 @@ def _uniform(rng, a: float, b: float, shape):
     """U(a, b) from ``rng.random`` (NumPy and CuPy Generators both have it)."""
     return a + (b - a) * rng.random(shape)
 
-
-def _normal(rng, mean: float, std: float, shape):
-    return mean + std * rng.standard_normal(shape)
 
 
 def _check(tensor, op: str) -> None:
@@ -90,7 +87,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with N(mean, std^2)."""
     _check(tensor, "normal_")
-    return _store(tensor, _normal(rng_for(tensor.device, generator), mean, std, tensor.data.shape))
+    return _store(tensor, normal_array(rng_for(tensor.device, generator), mean, std, tensor.data.shape))
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
@@ -101,14 +98,14 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
     rng = rng_for(tensor.device, generator)
-    out = _normal(rng, mean, std, tensor.data.shape)
+    out = normal_array(rng, mean, std, tensor.data.shape)
     xp = xp_of(out)
     for _ in range(1000):
         bad = (out < a) | (out > b)
         n = int(bad.sum())
         if n == 0:
             break
-        out[bad] = _normal(rng, mean, std, n)
+        out[bad] = normal_array(rng, mean, std, n)
     else:  # nearly all mass is outside: fall back to uniform inside the bounds
         bad = (out < a) | (out > b)
         out[bad] = _uniform(rng, a, b, int(bad.sum()))
@@ -209,7 +206,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _normal(rng_for(tensor.device, generator), 0.0, 1.0, (rows, cols))
+    flat = normal_array(rng_for(tensor.device, generator), 0.0, 1.0, (rows, cols))
     xp = xp_of(flat)
     if rows < cols:
         flat = flat.T
@@ -227,7 +224,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
     rng = rng_for(tensor.device, generator)
-    arr = _normal(rng, 0.0, std, (rows, cols))
+    arr = normal_array(rng, 0.0, std, (rows, cols))
     xp = xp_of(arr)
     for c in range(cols):
         arr[xp.argsort(rng.random(rows))[:num_zeros], c] = 0

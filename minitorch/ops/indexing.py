@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import BuiltinOp
-from ..backend import xp_of
+from ..backend import is_cupy_array, xp_of
 from ..backend.arrays import add_at
+from ..backend.checks import fail_if, out_of_range
 from ..tensor import Tensor
 from ._util import describe, unbroadcast, wrap_dim
 
@@ -26,11 +27,13 @@ def convert_index(idx, x_data):
                 raise IndexError(
                     f"tensors used as indices must be long, int, byte or bool tensors (got {i.dtype})"
                 )
-            if type(arr) is not type(x_data) and arr.ndim > 0:
+            if is_cupy_array(arr) and not is_cupy_array(x_data) and arr.ndim > 0:
                 raise RuntimeError(
-                    f"indices should be either on cpu or on the same device as the indexed tensor "
-                    f"({i.device})"
+                    f"indices should be either on cpu or on the same device as the indexed tensor (cpu), "
+                    f"got indices on {i.device}"
                 )
+            if is_cupy_array(x_data) and not is_cupy_array(arr) and arr.ndim > 0:
+                arr = xp_of(x_data).asarray(arr)  # cpu indices on a cuda tensor: copied over, as torch does
             if arr.ndim == 0 and arr.dtype.kind in "iu":
                 out.append(int(arr))
                 continue
@@ -61,10 +64,37 @@ def convert_index(idx, x_data):
     return tuple(out), advanced
 
 
+def _index_width(i) -> int:
+    """How many dimensions of the indexed array one NumPy index entry consumes."""
+    if i is None or isinstance(i, (bool, np.bool_)):
+        return 0
+    if hasattr(i, "dtype") and i.dtype.kind == "b":
+        return i.ndim
+    return 1
+
+
+def check_gpu_index_bounds(index: tuple, shape: tuple, op: str) -> None:
+    """CuPy wraps out-of-range integer indices around where NumPy raises: on the GPU, queue a range
+    check for every integer index array (raised at the next host sync, see backend.checks)."""
+    rest = len(shape) - sum(_index_width(i) for i in index if i is not Ellipsis)
+    axis = 0
+    for i in index:
+        if i is Ellipsis:
+            axis += rest
+            continue
+        if is_cupy_array(i) and i.dtype.kind in "iu" and i.size:
+            n = shape[axis]
+            fail_if(out_of_range(i, -n, n), IndexError,
+                    f"{op}: index out of bounds for dimension {axis} with size {n} (shape {list(shape)})")
+        axis += _index_width(i)
+
+
 class GetItem(BuiltinOp):
     @staticmethod
     def forward(ctx, x, index, advanced):
         ctx.in_shape, ctx.index, ctx.advanced = x.data.shape, index, advanced
+        if advanced and is_cupy_array(x.data):
+            check_gpu_index_bounds(index, x.data.shape, "index")
         try:
             return x.data[index]
         except IndexError as e:
@@ -103,6 +133,8 @@ class IndexPut(BuiltinOp):
     @staticmethod
     def forward(ctx, x, index, v):
         ctx.index = index
+        if is_cupy_array(x.data):
+            check_gpu_index_bounds(index, x.data.shape, "index_put")
         out = x.data.copy()
         val = v.data if isinstance(v, Tensor) else v
         try:
@@ -141,6 +173,8 @@ class Gather(BuiltinOp):
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.in_shape, ctx.dim, ctx.index = x.data.shape, dim, index
+        if is_cupy_array(index):
+            check_gpu_index_bounds((slice(None),) * dim + (index,), x.data.shape, "gather")
         try:
             return x.data[_along_dim_index(index, dim)]
         except IndexError as e:
@@ -158,6 +192,8 @@ class ScatterAdd(BuiltinOp):
     @staticmethod
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
+        if is_cupy_array(index):
+            check_gpu_index_bounds((slice(None),) * dim + (index,), x.data.shape, "scatter_add")
         out = x.data.copy()
         sub = src.data[tuple(slice(0, s) for s in index.shape)]
         add_at(out, _along_dim_index(index, dim), sub)
@@ -236,11 +272,10 @@ def index_select(x, dim, index):
         raise IndexError("index_select(): Index is supposed to be a vector")
     d = wrap_dim(dim, x.data.ndim, "index_select") if x.data.ndim else 0
     n = x.data.shape[d] if x.data.ndim else 1
-    if idx.size and (int(idx.max()) >= n or int(idx.min()) < -n):
-        raise RuntimeError(
+    if idx.size:
+        fail_if(out_of_range(idx, -n, n), RuntimeError, lambda: (
             f"index_select(): index out of range in self: indices {int(idx.min())}..{int(idx.max())} for "
-            f"dim {d} of size {n} (input shape {list(x.data.shape)})"
-        )
+            f"dim {d} of size {n} (input shape {list(x.data.shape)})"))
     return GetItem.apply(x, (slice(None),) * d + (idx.reshape(-1),), True)
 
 

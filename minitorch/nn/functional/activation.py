@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ...autograd.function import BuiltinOp
-from ...backend import is_cupy_array, xp_of
+from ...backend import cupyx_module, is_cupy_array, xp_of
 from ...ops.elementwise import Sigmoid, Tanh, where
 from ...tensor import Tensor, _wrap_dim
 
@@ -81,9 +81,10 @@ def _erf_series_cf(x):
 
 def _special_erf(arr):
     """The array library's own erf when there is one (SciPy on CPU, cupyx on GPU), else None."""
-    name = "cupyx.scipy.special" if is_cupy_array(arr) else "scipy.special"
+    if is_cupy_array(arr):
+        return getattr(cupyx_module().scipy.special, "erf", None)
     try:
-        return importlib.import_module(name).erf
+        return importlib.import_module("scipy.special").erf
     except ImportError:
         return None
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from ...autograd.function import BuiltinOp
 from ...autograd.grad_mode import _GradState
-from ...backend import xp_of
+from ...backend import is_cupy_array, xp_of
+from ...backend.checks import fail_if
 from ...ops.elementwise import minimum, where
 from ...ops.reduction import norm
 from ...tensor import Tensor
@@ -192,12 +193,17 @@ def _class_parts(t, n_classes: int, weight, ignore_index: int, smoothing: float,
     non-ignored targets.
     """
     xp = xp_of(t)
-    in_range = t.size == 0 or (int(t.min()) >= 0 and int(t.max()) < n_classes)
-    valid = None if in_range and not 0 <= ignore_index < n_classes else t != ignore_index
-    if not in_range:
-        bad = valid & ((t < 0) | (t >= n_classes))
-        if bool(bad.any()):
-            raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    if is_cupy_array(t):  # no host sync on the GPU: always mask ignored rows, check the range on the device
+        valid = t != ignore_index
+        fail_if((valid & ((t < 0) | (t >= n_classes))).any(), IndexError,
+                f"Target out of bounds: class indices must be in [0, {n_classes}).")
+    else:
+        in_range = t.size == 0 or (int(t.min()) >= 0 and int(t.max()) < n_classes)
+        valid = None if in_range and not 0 <= ignore_index < n_classes else t != ignore_index
+        if not in_range:
+            bad = valid & ((t < 0) | (t >= n_classes))
+            if bool(bad.any()):
+                raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
     safe = t if valid is None else xp.where(valid, t, 0)
     w_t = weight[safe] if weight is not None else xp.ones(t.shape, dtype=dtype)
     if valid is not None:
@@ -480,12 +486,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             "deprecated. Please ensure they have the same size."
         )
     xa, ta = input.data, target.data
-    if bool(((xa < 0) | (xa > 1)).any()):
-        raise RuntimeError(f"binary_cross_entropy: all elements of input should be between 0 and 1 "
-                           f"(input {list(input.shape)})")
-    if bool(((ta < 0) | (ta > 1)).any()):
-        raise RuntimeError(f"binary_cross_entropy: all elements of target should be between 0 and 1 "
-                           f"(target {list(target.shape)})")
+    fail_if(((xa < 0) | (xa > 1)).any(), RuntimeError,
+            f"binary_cross_entropy: all elements of input should be between 0 and 1 (input {list(input.shape)})")
+    fail_if(((ta < 0) | (ta > 1)).any(), RuntimeError,
+            f"binary_cross_entropy: all elements of target should be between 0 and 1 (target {list(target.shape)})")
     loss = BinaryCrossEntropy.apply(input, target)
     loss = loss if weight is None else loss * _bce_weight(weight, input)
     return _reduce(loss, reduction)

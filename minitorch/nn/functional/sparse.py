@@ -5,6 +5,7 @@ import numpy as np
 
 from ...autograd.function import BuiltinOp
 from ...backend import xp_of
+from ...backend.checks import fail_if, out_of_range
 from ...ops.indexing import IndexAdd
 from ...tensor import Tensor
 
@@ -66,9 +67,10 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
         elif padding_idx < 0:
             assert padding_idx >= -num, "Padding_idx must be within num_embeddings"
             padding_idx = num + padding_idx
-    if idx.size and (bool((idx < 0).any()) or bool((idx >= num).any())):
-        raise IndexError(f"index out of range in self (embedding: indices must be in [0, {num}) "
-                         f"for weight {list(weight.shape)})")
+    if idx.size:
+        fail_if(out_of_range(idx, 0, num), IndexError,
+                f"index out of range in self (embedding: indices must be in [0, {num}) for weight "
+                f"{list(weight.shape)})")
     if max_norm is not None and idx.size:
         _renorm_rows_(weight, idx, max_norm, norm_type)
     return Embedding.apply(weight, idx.astype(np.int64, copy=False), padding_idx, scale_grad_by_freq)

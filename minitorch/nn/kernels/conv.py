@@ -10,6 +10,7 @@ NHWC input instead of the columns, and the weight gradient gathers them again ch
 """
 from __future__ import annotations
 
+from ...backend import xp_of
 from .im2col import (
     ConvGeom,
     col2im,
@@ -34,9 +35,9 @@ def conv2d_forward(x, w, b, geo: ConvGeom, keep_cols: bool):
     xpad = to_nhwc_padded(x, geo, tag="xpad_keep" if keep_cols else "xpad")
     wm = weight_matrix(w, geo.groups)
     k = wm.shape[1]
-    step = images_per_chunk(_xp(x), n, oh, ow, k, x.dtype.itemsize) if geo.groups == 1 else n
+    step = images_per_chunk(xp_of(x), n, oh, ow, k, x.dtype.itemsize) if geo.groups == 1 else n
     if step < n:
-        xp = _xp(x)
+        xp = xp_of(x)
         y = scratch(xp, (n * oh * ow, o), x.dtype, "conv_out")
         rows = oh * ow
         for s, m, cols in im2col_chunks(xpad, geo, oh, ow, step):
@@ -76,7 +77,7 @@ def conv2d_input_grad(g, w, geo: ConvGeom, h: int, wd: int):
     dxpad = col2im(dcols, geo, n, oh, ow, c, hp, wp)
     del dcols
     dx = dxpad[:, geo.pt:geo.pt + h, geo.pl:geo.pl + wd]
-    xp = _xp(g)
+    xp = xp_of(g)
     out = xp.empty((n, h, wd, c), dtype=g.dtype)
     out[...] = dx
     return out.transpose(0, 3, 1, 2)
@@ -104,7 +105,7 @@ def _input_grad_by_conv(g, w, geo: ConvGeom, h: int, wd: int):
 def conv2d_weight_grad(x, g, geo: ConvGeom, w_shape: tuple, cache=None):
     """dw of y = conv2d(x, w) for upstream g: cols^T @ g, reusing what forward cached when given."""
     n, _, oh, ow = g.shape
-    xp = _xp(g)
+    xp = xp_of(g)
     kind, arr = cache if cache is not None else (None, None)
     if kind == "cols":
         cols = arr
@@ -125,7 +126,7 @@ def conv2d_weight_grad(x, g, geo: ConvGeom, w_shape: tuple, cache=None):
 
 def _chunked_weight_grad(xpad, g, geo: ConvGeom, oh: int, ow: int, step: int):
     """sum over chunks of cols_chunk^T @ g_chunk: (KH*KW*C, O), columns gathered a chunk at a time."""
-    xp = _xp(g)
+    xp = xp_of(g)
     n, o = g.shape[:2]
     rows = oh * ow
     gl = g.transpose(0, 2, 3, 1)  # (N, OH, OW, O)
@@ -153,12 +154,8 @@ def as_channels_last(a):
     if a.transpose(0, 2, 3, 1).flags.c_contiguous:
         return a
     n, c, h, w = a.shape
-    out = _xp(a).empty((n, h, w, c), dtype=a.dtype)
+    out = xp_of(a).empty((n, h, w, c), dtype=a.dtype)
     out[...] = a.transpose(0, 2, 3, 1)
     return out.transpose(0, 3, 1, 2)
 
 
-def _xp(arr):
-    from ...backend import xp_of
-
-    return xp_of(arr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ...backend import xp_of
 from .scratch import scratch
 
 
@@ -39,7 +40,7 @@ def as_strided(xp, arr, shape, strides):
 
 def to_nhwc_padded(x, geo: ConvGeom, tag: str = "xpad"):
     """NCHW array -> NHWC array with the conv's zero padding (a free view when nothing to pad)."""
-    xp = _xp(x)
+    xp = xp_of(x)
     n, c, h, w = x.shape
     nhwc = x.transpose(0, 2, 3, 1)
     if not (geo.pt or geo.pb or geo.pl or geo.pr):
@@ -59,7 +60,7 @@ def to_nhwc_padded(x, geo: ConvGeom, tag: str = "xpad"):
 
 def im2col(xpad, geo: ConvGeom, oh: int, ow: int, tag: str = "cols"):
     """NHWC padded input (N, Hp, Wp, C) -> columns (G, N*OH*OW, KH*KW*Cg), one contiguous copy."""
-    xp = _xp(xpad)
+    xp = xp_of(xpad)
     n, _, _, c = xpad.shape
     g = geo.groups
     cg = c // g
@@ -90,7 +91,7 @@ def im2col_chunks(xpad, geo: ConvGeom, oh: int, ow: int, step: int, tag: str = "
 
     Every chunk is written into the same buffer: use it before asking for the next one.
     """
-    xp = _xp(xpad)
+    xp = xp_of(xpad)
     n, _, _, c = xpad.shape
     sn, sh_, sw_, sc = xpad.strides
     k = geo.kh * geo.kw * c
@@ -108,7 +109,7 @@ def im2col_chunks(xpad, geo: ConvGeom, oh: int, ow: int, step: int, tag: str = "
 
 def col2im(dcols, geo: ConvGeom, n: int, oh: int, ow: int, c: int, hp: int, wp: int, tag: str = "dxpad"):
     """Adjoint of ``im2col``: (G, N*OH*OW, KH*KW*Cg) -> padded NHWC (N, Hp, Wp, C), summing offsets."""
-    xp = _xp(dcols)
+    xp = xp_of(dcols)
     g = geo.groups
     cg = c // g
     d = dcols.reshape(g, n, oh, ow, geo.kh, geo.kw, cg)
@@ -150,18 +151,18 @@ def gmat_of(gout, groups: int, tag: str = "gmat"):
     if groups == 1:
         if nhwc.flags.c_contiguous:
             return nhwc.reshape(1, n * oh * ow, o)
-        out = scratch(_xp(gout), (n, oh, ow, o), gout.dtype, tag)
+        out = scratch(xp_of(gout), (n, oh, ow, o), gout.dtype, tag)
         out[...] = nhwc
         return out.reshape(1, n * oh * ow, o)
     v = nhwc.reshape(n, oh, ow, groups, og).transpose(3, 0, 1, 2, 4)
-    out = scratch(_xp(gout), v.shape, gout.dtype, tag)
+    out = scratch(xp_of(gout), v.shape, gout.dtype, tag)
     out[...] = v
     return out.reshape(groups, n * oh * ow, og)
 
 
 def gemm(a, b, tag: str):
     """Batched-over-groups matmul on contiguous operands; a single 2-D BLAS call when G == 1."""
-    xp = _xp(a)
+    xp = xp_of(a)
     if a.shape[0] == 1:
         out = scratch(xp, (a.shape[1], b.shape[2]), a.dtype, tag)
         xp.matmul(a[0], b[0], out=out)
@@ -171,17 +172,12 @@ def gemm(a, b, tag: str):
     return out
 
 
-def _xp(arr):
-    from ...backend import xp_of
-
-    return xp_of(arr)
-
 
 def unfold_nchw(x, geo: ConvGeom, oh: int, ow: int):
     """torch's unfold layout: (N, C, H, W) -> (N, C*KH*KW, OH*OW), channel-major patches."""
     from .pool import pad_nchw
 
-    xp = _xp(x)
+    xp = xp_of(x)
     n, c, h, w = x.shape
     xpad = pad_nchw(x, geo, h + geo.pt + geo.pb, w + geo.pl + geo.pr, 0)
     sn, sc, sh_, sw_ = xpad.strides
@@ -194,7 +190,7 @@ def unfold_nchw(x, geo: ConvGeom, oh: int, ow: int):
 
 def fold_nchw(cols, geo: ConvGeom, c: int, h: int, w: int, oh: int, ow: int):
     """torch's fold (adjoint of unfold): (N, C*KH*KW, OH*OW) -> (N, C, H, W), summing overlaps."""
-    xp = _xp(cols)
+    xp = xp_of(cols)
     n = cols.shape[0]
     v = cols.reshape(n, c, geo.kh, geo.kw, oh, ow)
     hp = max(h + geo.pt + geo.pb, (oh - 1) * geo.sh + geo.dh * (geo.kh - 1) + 1)

@@ -6,13 +6,8 @@ maximum in each window (strict ``>``), as torch does, and routes the gradient on
 """
 from __future__ import annotations
 
+from ...backend import is_cupy_array, xp_of
 from .im2col import ConvGeom, offsets
-
-
-def _xp(arr):
-    from ...backend import xp_of
-
-    return xp_of(arr)
 
 
 def channels_last(a) -> bool:
@@ -55,7 +50,7 @@ def pad_nchw(x, geo: ConvGeom, hp: int, wp: int, value: float):
     n, c, h, w = x.shape
     if hp == h and wp == w:
         return x
-    xp = _xp(x)
+    xp = xp_of(x)
     out = _empty_like_layout(xp, (n, c, hp, wp), x.dtype, x)
     out.fill(value)
     out[:, :, geo.pt:geo.pt + h, geo.pl:geo.pl + w] = x
@@ -70,7 +65,7 @@ def max_pool_forward(x, geo: ConvGeom, oh: int, ow: int):
     n0*(1 + n1*(1 + ... (1 + n_{K-2}))) with n_k = [v_k != max], a few int8 passes, no masks.
     A window holding NaN points at its last NaN, as torch's CPU kernel does.
     """
-    xp = _xp(x)
+    xp = xp_of(x)
     n, c, h, w = x.shape
     hp, wp = padded_extent(geo, oh, ow, h, w)
     xpad = pad_nchw(x, geo, hp, wp, -xp.inf)
@@ -87,7 +82,8 @@ def max_pool_forward(x, geo: ConvGeom, oh: int, ow: int):
     for k in range(kk - 3, -1, -1):
         arg += 1
         arg *= xp.not_equal(views[k], best)
-    if bool(xp.isnan(best).any()):  # rare: route NaN windows to their last NaN (torch's choice)
+    # rare: route NaN windows to their last NaN (torch's choice); on the GPU always, as asking would sync
+    if is_cupy_array(best) or bool(xp.isnan(best).any()):
         for k, v in enumerate(views):
             xp.copyto(arg, k, where=xp.isnan(v))
     return _undom(best, nhwc), _undom(arg, nhwc)
@@ -95,7 +91,7 @@ def max_pool_forward(x, geo: ConvGeom, oh: int, ow: int):
 
 def flat_indices(arg, geo: ConvGeom, w: int):
     """Offset index -> torch's return_indices format: h * W + w in the unpadded input plane."""
-    xp = _xp(arg)
+    xp = xp_of(arg)
     oh, ow = arg.shape[-2:]
     i, j = arg // geo.kw, arg % geo.kw
     rows = xp.arange(oh, dtype=xp.int64).reshape(oh, 1) * geo.sh - geo.pt
@@ -109,7 +105,7 @@ def max_pool_scatter(g, arg, geo: ConvGeom, h: int, w: int):
     dx is laid out as the pooled input was (``arg`` remembers it), so the ops after it (relu's
     backward, conv's weight gradient) read matching layouts.
     """
-    xp = _xp(g)
+    xp = xp_of(g)
     n, c, oh, ow = g.shape
     hp, wp = padded_extent(geo, oh, ow, h, w)
     nhwc = channels_last(arg)
@@ -131,7 +127,7 @@ def max_pool_scatter(g, arg, geo: ConvGeom, h: int, w: int):
 
 def max_pool_gather(x, arg, geo: ConvGeom):
     """The value at each window's recorded maximum (the linear map max-pool applies locally)."""
-    xp = _xp(x)
+    xp = xp_of(x)
     oh, ow = arg.shape[-2:]
     hp, wp = padded_extent(geo, oh, ow, x.shape[2], x.shape[3])
     xpad = pad_nchw(x, geo, hp, wp, 0)
@@ -184,7 +180,7 @@ def window_sum(x, geo: ConvGeom, oh: int, ow: int):
 
 def window_spread(g, geo: ConvGeom, h: int, w: int):
     """Adjoint of ``window_sum``: add each window's value to every input position it covers."""
-    xp = _xp(g)
+    xp = xp_of(g)
     n, c, oh, ow = g.shape
     hp, wp = padded_extent(geo, oh, ow, h, w)
     dx = _empty_like_layout(xp, (n, c, hp, wp), g.dtype, g)
@@ -196,7 +192,7 @@ def window_spread(g, geo: ConvGeom, h: int, w: int):
 
 def plane_scatter(g, idx, hw: int):
     """Adjoint of gathering ``x.reshape(N, C, H*W)`` at flat ``idx``: sums duplicates (bincount)."""
-    xp = _xp(g)
+    xp = xp_of(g)
     n, c = g.shape[:2]
     planes = xp.arange(n * c, dtype=xp.int64).reshape(n, c, *([1] * (idx.ndim - 2))) * hw
     out = xp.bincount((idx + planes).ravel(), weights=g.ravel(), minlength=n * c * hw)
@@ -205,6 +201,6 @@ def plane_scatter(g, idx, hw: int):
 
 def plane_gather(x, idx):
     """x (N, C, H*W) at flat per-plane indices idx (N, C, ...)."""
-    xp = _xp(x)
+    xp = xp_of(x)
     n, c = x.shape[:2]
     return xp.take_along_axis(x, idx.reshape(n, c, -1), axis=2).reshape(idx.shape)

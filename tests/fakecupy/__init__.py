@@ -1,0 +1,536 @@
+"""A CPU stand-in for CuPy that keeps CuPy's rules, so minitorch's cuda code paths run (and fail the way
+they would on a GPU) on machines without one.
+
+It is NumPy underneath, but it behaves like CuPy where CuPy differs from NumPy:
+
+* its arrays are their own type (``fakecupy.ndarray``), not NumPy arrays;
+* mixing one with a NumPy array in an op raises ``TypeError`` (CuPy: "Unsupported type"), and
+  ``numpy.asarray(gpu_array)`` raises (CuPy: "Implicit conversion to a NumPy array is not allowed");
+* only names real CuPy has exist (the lists in ``cupy_api.json`` come from CuPy itself, see
+  ``dump_cupy_api.py``); ufunc ``reduce``/``accumulate``/``at`` exist only where CuPy implements them,
+  and ``scatter_add`` keeps CuPy's dtype limits (no int64);
+* reductions and scalar indexing return 0-d arrays, never NumPy scalars;
+* every device-to-host transfer (``.get()``, ``.item()``, ``.tolist()``, ``float()``, ``bool()``...)
+  is counted in ``SYNCS`` so tests can assert that a training step does not stall on the host;
+* ``random.default_rng`` gives a Generator with CuPy's (smaller) method set.
+
+Install it with ``minitorch.backend.use_gpu_module(fakecupy, fakecupy.cupyx)``; tests/conftest.py does
+so when ``MINITORCH_FAKE_GPU=1``. It is a test double: results are NumPy's, speed is NumPy's.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import types
+from contextlib import contextmanager
+
+import numpy as _np
+
+_API = json.load(open(os.path.join(os.path.dirname(__file__), "cupy_api.json")))
+_NAMES = set(_API["cupy"])
+_UFUNCS = set(_API["ufuncs"]) | {"matmul"}
+_METHODS = set(_API["ndarray"])
+_REDUCIBLE = {"add", "multiply"}  # CuPy's ufunc.reduce/accumulate implement only these
+_SCATTER = {"add": "add", "maximum": "max", "minimum": "min"}  # ufunc.at -> scatter op
+_SCATTER_DTYPES = {
+    "add": {"int32", "float16", "float32", "float64", "uint32", "uint64"},
+    "max": {"int32", "float32", "float64", "uint32", "uint64"},
+    "min": {"int32", "float32", "float64", "uint32", "uint64"},
+}
+_HOST_INPUT_OK = {"asarray", "array", "asanyarray"}  # the explicit host -> device copies
+
+SYNCS = {"count": 0, "where": None, "allowed": True}  # "where": a list to record each sync's caller
+
+
+class DeviceSynchronized(RuntimeError):
+    """Raised by a sync inside ``cupyx.allow_synchronize(False)``, as CuPy does."""
+
+
+@contextmanager
+def allow_synchronize(allow: bool):
+    """``cupyx.allow_synchronize``: with ``False``, any device -> host sync raises DeviceSynchronized."""
+    before = SYNCS["allowed"]
+    SYNCS["allowed"] = allow
+    try:
+        yield
+    finally:
+        SYNCS["allowed"] = before
+
+
+def _sync() -> None:
+    if not SYNCS["allowed"]:
+        raise DeviceSynchronized("Device synchronization was detected while disallowed.")
+    SYNCS["count"] += 1
+    if SYNCS["where"] is not None:
+        import traceback  # noqa: PLC0415
+
+        frames = [f for f in traceback.extract_stack()[:-2] if "fakecupy" not in f.filename]
+        SYNCS["where"].append(f"{frames[-1].filename}:{frames[-1].lineno} {frames[-1].line}" if frames else "?")
+
+
+@contextmanager
+def count_syncs():
+    """``with count_syncs() as n: ...`` then ``n["count"]`` is the number of device->host transfers."""
+    before = SYNCS["count"]
+    box = {"count": 0}
+    try:
+        yield box
+    finally:
+        box["count"] = SYNCS["count"] - before
+
+
+def _unsupported(x):
+    return TypeError(f"Unsupported type {type(x)}")
+
+
+def _raw(x, host_ok: bool = False):
+    """The NumPy array behind a fake array; refuses NumPy arrays as CuPy does (unless ``host_ok``)."""
+    if isinstance(x, ndarray):
+        return x._a
+    if isinstance(x, _np.ndarray) and not host_ok:
+        raise _unsupported(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_raw(v, host_ok) for v in x)
+    return x
+
+
+def _wrap(r):
+    if isinstance(r, _np.ndarray):
+        return ndarray(r)
+    if isinstance(r, _np.generic):
+        return ndarray(_np.asarray(r))
+    if isinstance(r, tuple):
+        return tuple(_wrap(v) for v in r)
+    if isinstance(r, list):
+        return [_wrap(v) for v in r]
+    return r
+
+
+def _unwrap_kwargs(kwargs, host_ok=False):
+    return {k: _raw(v, host_ok) for k, v in kwargs.items()}
+
+
+def _check_ufunc_input(x):
+    if isinstance(x, ndarray) or x is None:
+        return
+    if isinstance(x, (bool, int, float, complex, _np.generic)):
+        return
+    raise _unsupported(x)
+
+
+def _apply_ufunc(ufunc, method, inputs, kwargs):
+    name = ufunc.__name__
+    if name not in _UFUNCS:
+        raise TypeError(f"fakecupy: CuPy has no ufunc {name!r}")
+    if method == "at":
+        return _ufunc_at(ufunc, *inputs)
+    for x in inputs:
+        _check_ufunc_input(x)
+    out = kwargs.get("out")
+    if out is not None:
+        outs = out if isinstance(out, tuple) else (out,)
+        for o in outs:
+            if not isinstance(o, ndarray):
+                raise TypeError(f"fakecupy: out must be a cupy array, got {type(o)}")
+    if method in ("reduce", "accumulate") and name not in _REDUCIBLE:
+        raise NotImplementedError(f"`cupy_{name}.{method}` is not supported yet")
+    if method == "reduceat" and name != "add":
+        raise NotImplementedError(f"`cupy_{name}.reduceat` is not supported yet")
+    raw_inputs = [_raw(x) for x in inputs]
+    raw_kwargs = dict(kwargs)
+    if out is not None:
+        raw_kwargs["out"] = tuple(o._a for o in (out if isinstance(out, tuple) else (out,)))
+    result = getattr(ufunc, method)(*raw_inputs, **raw_kwargs)
+    if out is not None:
+        return out
+    return _wrap(result)
+
+
+def _ufunc_at(ufunc, target, indices, value=None):
+    """``ufunc.at``: CuPy has it only for add/maximum/minimum, as a scatter op (wrapping indices)."""
+    op = _SCATTER.get(ufunc.__name__)
+    if op is None:
+        raise NotImplementedError(f"`cupy_{ufunc.__name__}.at` is not supported yet")
+    if not isinstance(target, ndarray):
+        raise _unsupported(target)
+    _check_ufunc_input(value)
+    _check_scatter_dtype(op, target.dtype)
+    ufunc.at(target._a, _index(indices, target._a.shape), _raw(value))
+
+
+def _check_scatter_dtype(op: str, dtype) -> None:
+    if _np.dtype(dtype).name not in _SCATTER_DTYPES[op]:
+        raise TypeError(f"scatter_{op} only supports {', '.join(sorted(_SCATTER_DTYPES[op]))} as data type")
+
+
+_SUBMODULE_OF = {"numpy.linalg": "linalg", "numpy.fft": "fft"}
+
+
+def _cupy_name_of(func) -> str:
+    module = getattr(func, "__module__", "") or ""
+    for prefix, sub in _SUBMODULE_OF.items():
+        if module.startswith(prefix):
+            return f"{sub}.{func.__name__}"
+    if "stride_tricks" in module:
+        return f"lib.stride_tricks.{func.__name__}"
+    return func.__name__
+
+
+def _has_name(qualified: str) -> bool:
+    if "." not in qualified:
+        return qualified in _NAMES
+    sub, _, name = qualified.rpartition(".")
+    return name in _API.get(sub, ())
+
+
+class ndarray:
+    """A device array: NumPy data behind CuPy's interface and rules."""
+
+    __slots__ = ("_a",)
+    __array_priority__ = 100
+    __hash__ = None
+
+    def __init__(self, array):
+        if not isinstance(array, _np.ndarray):
+            raise TypeError("fakecupy.ndarray wraps a numpy array; use fakecupy.asarray/empty/zeros")
+        self._a = array
+
+    # NumPy protocols --------------------------------------------------------------------------
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            "Implicit conversion to a NumPy array is not allowed. Please use `.get()` to construct a "
+            "NumPy array explicitly."
+        )
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _apply_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types_, args, kwargs):
+        name = _cupy_name_of(func)
+        if not _has_name(name):
+            return NotImplemented
+        if name in ("take", "take_along_axis"):  # CuPy's take kernels wrap out-of-range indices
+            return _wrap(_wrapped_take(func, *_raw(args), **_unwrap_kwargs(kwargs)))
+        return _wrap(func(*_raw(args), **_unwrap_kwargs(kwargs)))
+
+    # attributes -------------------------------------------------------------------------------
+    shape = property(lambda self: self._a.shape)
+    dtype = property(lambda self: self._a.dtype)
+    ndim = property(lambda self: self._a.ndim)
+    size = property(lambda self: self._a.size)
+    itemsize = property(lambda self: self._a.itemsize)
+    nbytes = property(lambda self: self._a.nbytes)
+    strides = property(lambda self: self._a.strides)
+    flags = property(lambda self: self._a.flags)
+    T = property(lambda self: ndarray(self._a.T))
+    mT = property(lambda self: ndarray(_np.swapaxes(self._a, -1, -2)))
+    real = property(lambda self: ndarray(self._a.real))
+    imag = property(lambda self: ndarray(self._a.imag))
+    device = property(lambda self: cuda.Device(0))
+
+    @property
+    def base(self):
+        return None if self._a.base is None else ndarray(_np.asarray(self._a.base))
+
+    def __getattr__(self, name):
+        if name not in _METHODS or not hasattr(self._a, name):
+            raise AttributeError(f"'cupy.ndarray' object has no attribute {name!r}")
+        method = getattr(self._a, name)
+
+        def call(*args, **kwargs):
+            return _wrap(method(*_raw(args), **_unwrap_kwargs(kwargs)))
+
+        return call
+
+    # transfers (each one a sync) --------------------------------------------------------------
+    def get(self, stream=None, order="C", out=None):
+        _sync()
+        return _np.array(self._a, copy=True, order=order)
+
+    def item(self, *args):
+        _sync()
+        return self._a.item(*args)
+
+    def tolist(self):
+        _sync()
+        return self._a.tolist()
+
+    def tobytes(self, order="C"):
+        _sync()
+        return self._a.tobytes(order)
+
+    def __float__(self):
+        _sync()
+        return float(self._a)
+
+    def __int__(self):
+        _sync()
+        return int(self._a)
+
+    def __complex__(self):
+        _sync()
+        return complex(self._a)
+
+    def __bool__(self):
+        _sync()
+        return bool(self._a)
+
+    def __index__(self):
+        _sync()
+        return self._a.__index__()
+
+    def __repr__(self):
+        return repr(self._a)
+
+    def __str__(self):
+        return str(self._a)
+
+    def __format__(self, spec):
+        _sync()
+        return format(self._a.item() if self._a.ndim == 0 else self._a, spec)
+
+    # containers -------------------------------------------------------------------------------
+    def __len__(self):
+        return len(self._a)
+
+    def __iter__(self):
+        if self._a.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        return (ndarray(_np.asarray(self._a[i])) if self._a.ndim == 1 else ndarray(self._a[i])
+                for i in range(len(self._a)))
+
+    def __getitem__(self, key):
+        return _wrap(self._a[_index(key, self._a.shape)])
+
+    def __setitem__(self, key, value):
+        if isinstance(value, _np.ndarray):
+            raise _unsupported(value)  # CuPy's basic-slice update calls fill(value), which needs a scalar
+        self._a[_index(key, self._a.shape)] = _raw(value)
+
+    def __dlpack__(self, *args, **kwargs):
+        return self._a.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._a.__dlpack_device__()
+
+    def copy(self, order="C"):
+        return ndarray(self._a.copy(order=order))
+
+    def astype(self, dtype, order="K", casting=None, subok=None, copy=True):
+        return ndarray(self._a.astype(dtype, order=order, copy=copy))
+
+    def view(self, dtype=None):
+        return ndarray(self._a.view() if dtype is None else self._a.view(dtype))
+
+    def fill(self, value):
+        self._a.fill(_raw(value) if not isinstance(value, ndarray) else value._a)
+
+    def reshape(self, *shape, order="C"):
+        return ndarray(self._a.reshape(*shape, order=order))
+
+
+def _index(key, shape=None):
+    """Index arrays may be fake arrays, NumPy arrays or lists (CuPy copies the latter to the device).
+    Given the indexed ``shape``, integer index arrays wrap around as in CuPy (NumPy would raise)."""
+    entries = key if isinstance(key, tuple) else (key,)
+    raw = [k._a if isinstance(k, ndarray) else _np.asarray(k) if isinstance(k, list) else k for k in entries]
+    if shape is not None:
+        width = [0 if k is None or isinstance(k, (bool, _np.bool_)) else k.ndim
+                 if isinstance(k, _np.ndarray) and k.dtype.kind == "b" else 1 for k in raw]
+        rest = len(shape) - sum(w for k, w in zip(raw, width) if k is not Ellipsis)
+        axis = 0
+        for n, k in enumerate(raw):
+            if k is Ellipsis:
+                axis += rest
+                continue
+            if isinstance(k, _np.ndarray) and k.dtype.kind in "iu" and axis < len(shape) and shape[axis]:
+                raw[n] = k % shape[axis]
+            axis += width[n]
+    return tuple(raw) if isinstance(key, tuple) else raw[0]
+
+
+def _wrapped_take(func, a, indices, axis=None, **kwargs):
+    if func.__name__ == "take":
+        kwargs.setdefault("mode", "wrap")
+        return func(a, indices, axis, **kwargs)
+    n = a.size if axis is None else a.shape[axis]
+    return func(a, indices % n if n else indices, axis, **kwargs)
+
+
+def _make_operator(ufunc, reflected: bool = False, inplace: bool = False):
+    if inplace:
+        def op(self, other):
+            return _apply_ufunc(ufunc, "__call__", (self, other), {"out": self})
+    elif reflected:
+        def op(self, other):
+            return _apply_ufunc(ufunc, "__call__", (other, self), {})
+    else:
+        def op(self, other):
+            return _apply_ufunc(ufunc, "__call__", (self, other), {})
+    return op
+
+
+for _name, _uf in {
+    "add": _np.add, "sub": _np.subtract, "mul": _np.multiply, "truediv": _np.true_divide,
+    "floordiv": _np.floor_divide, "mod": _np.remainder, "pow": _np.power, "matmul": _np.matmul,
+    "and": _np.bitwise_and, "or": _np.bitwise_or, "xor": _np.bitwise_xor,
+    "lshift": _np.left_shift, "rshift": _np.right_shift,
+}.items():
+    setattr(ndarray, f"__{_name}__", _make_operator(_uf))
+    setattr(ndarray, f"__r{_name}__", _make_operator(_uf, reflected=True))
+    setattr(ndarray, f"__i{_name}__", _make_operator(_uf, inplace=True))
+for _name, _uf in {"eq": _np.equal, "ne": _np.not_equal, "lt": _np.less, "le": _np.less_equal,
+                   "gt": _np.greater, "ge": _np.greater_equal}.items():
+    setattr(ndarray, f"__{_name}__", _make_operator(_uf))
+for _name, _uf in {"neg": _np.negative, "pos": _np.positive, "abs": _np.absolute, "invert": _np.invert}.items():
+    setattr(ndarray, f"__{_name}__", (lambda uf: lambda self: _apply_ufunc(uf, "__call__", (self,), {}))(_uf))
+
+
+# module-level functions ---------------------------------------------------------------------------
+def _function(name: str, target):
+    if name in _HOST_INPUT_OK:
+        def call(obj, *args, **kwargs):  # a host -> device copy: the result never aliases host memory
+            if isinstance(obj, ndarray):
+                return _wrap(target(obj._a, *args, **kwargs))
+            return ndarray(_np.array(_raw(obj, host_ok=True), *args, **kwargs))
+    else:
+        def call(*args, **kwargs):
+            return _wrap(target(*_raw(args), **_unwrap_kwargs(kwargs)))
+
+    call.__name__ = name
+    return call
+
+
+class _Ufunc:
+    """A CuPy-style ufunc: calls accept fake arrays and Python/NumPy scalars only."""
+
+    def __init__(self, ufunc):
+        self._ufunc = ufunc
+        self.__name__ = ufunc.__name__
+        self.nin, self.nout = ufunc.nin, ufunc.nout
+
+    def __call__(self, *inputs, **kwargs):
+        return _apply_ufunc(self._ufunc, "__call__", inputs, kwargs)
+
+    def __getattr__(self, method):
+        if method not in ("reduce", "accumulate", "reduceat", "at", "outer"):
+            raise AttributeError(method)
+        return lambda *inputs, **kwargs: _apply_ufunc(self._ufunc, method, inputs, kwargs)
+
+
+def asnumpy(a, stream=None, order="C", out=None):
+    return a.get() if isinstance(a, ndarray) else _np.asarray(a, order=order)
+
+
+def get_array_module(*args):
+    return _this if any(isinstance(a, ndarray) for a in args) else _np
+
+
+def from_dlpack(obj, *, device=None, copy=None):
+    return ndarray(_np.from_dlpack(obj))
+
+
+class _Submodule(types.ModuleType):
+    """``fakecupy.linalg`` and friends: NumPy's functions, filtered to the names CuPy's submodule has."""
+
+    def __init__(self, name: str, numpy_module, extra: dict | None = None):
+        super().__init__(f"fakecupy.{name}")
+        self._key, self._numpy_module = name, numpy_module
+        self.__dict__.update(extra or {})
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name not in _API.get(self._key, ()):
+            raise AttributeError(f"module 'cupy.{self._key}' has no attribute {name!r}")
+        return _function(name, getattr(self._numpy_module, name))
+
+
+linalg = _Submodule("linalg", _np.linalg)
+fft = _Submodule("fft", _np.fft)
+lib = types.SimpleNamespace(stride_tricks=_Submodule("lib.stride_tricks", _np.lib.stride_tricks))
+
+
+class _Generator:
+    """``cupy.random.Generator``: only the methods CuPy's has (no normal/permutation/choice/shuffle)."""
+
+    def __init__(self, seed):
+        self._g = _np.random.default_rng(seed)
+
+    def __getattr__(self, name):
+        if name not in _API["random.Generator"]:
+            raise AttributeError(f"'cupy.random.Generator' object has no attribute {name!r}")
+        method = getattr(self._g, name)
+        return lambda *args, **kwargs: _wrap(_np.asarray(method(*_raw(args), **_unwrap_kwargs(kwargs))))
+
+
+random = types.SimpleNamespace(default_rng=lambda seed=None: _Generator(seed), Generator=_Generator)
+
+
+class _Device:
+    def __init__(self, device=0):
+        self.id = int(device)
+
+    def synchronize(self):
+        _sync()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+cuda = types.SimpleNamespace(
+    is_available=lambda: True,
+    Device=_Device,
+    runtime=types.SimpleNamespace(
+        getDeviceCount=lambda: 1,
+        getDeviceProperties=lambda i: {"name": b"fakecupy (NumPy on the CPU)", "totalGlobalMem": 0},
+    ),
+)
+
+
+def _scatter_add(a, slices, value):
+    if not isinstance(a, ndarray):
+        raise _unsupported(a)
+    _check_scatter_dtype("add", a.dtype)
+    if isinstance(value, _np.ndarray):
+        raise _unsupported(value)
+    _np.add.at(a._a, _index(slices, a._a.shape), _raw(value))
+
+
+def _special(name):
+    import scipy.special  # noqa: PLC0415 - only when a test asks for it
+
+    return _function(name, getattr(scipy.special, name))
+
+
+cupyx = types.SimpleNamespace(
+    scatter_add=_scatter_add,
+    allow_synchronize=allow_synchronize,
+    DeviceSynchronized=DeviceSynchronized,
+    scipy=types.SimpleNamespace(special=types.SimpleNamespace(
+        **{n: _special(n) for n in ("erf", "erfc", "erfinv") if _has_name(f"cupyx.scipy.special.{n}")}
+    )) if __import__("importlib").util.find_spec("scipy") else types.SimpleNamespace(),
+)
+
+
+_this = sys.modules[__name__]
+
+
+def __getattr__(name):
+    """Everything else: NumPy's object of that name, if CuPy has the name too."""
+    if name.startswith("__") or name not in _NAMES:
+        raise AttributeError(f"module 'cupy' has no attribute {name!r}")
+    target = getattr(_np, name)
+    if isinstance(target, _np.ufunc):
+        value = _Ufunc(target)
+    elif callable(target) and not isinstance(target, type):
+        value = _function(name, target)
+    else:
+        value = target  # dtypes (cupy.float32 is numpy.float32), constants (inf, pi, newaxis)
+    globals()[name] = value
+    return value
+
+
+ndarray.__module__ = "cupy"
