@@ -120,13 +120,15 @@ class RunState:
     test_acc: list = field(default_factory=list)
 
 
-def _run_batch(model, loss_fn, opt, x, y) -> float:
-    """One optimisation step; returns the batch loss (module-level so tests can interrupt it)."""
+def _run_batch(model, loss_fn, opt, x, y):
+    """One optimisation step; returns the batch loss as a detached 0-d tensor on the model's device
+    (read with .item() only when needed: on a GPU each read waits for the device).
+    Module-level so tests can interrupt it."""
     opt.zero_grad()
     loss = loss_fn(model(x), y)
     loss.backward()
     opt.step()
-    return float(loss.item())
+    return loss.detach()
 
 
 def evaluate(model, x, y, batch_size: int = 1024) -> tuple[int, int]:
@@ -137,9 +139,9 @@ def evaluate(model, x, y, batch_size: int = 1024) -> tuple[int, int]:
     with minitorch.no_grad():
         for i in range(0, len(y), batch_size):
             pred = model(x[i:i + batch_size]).argmax(dim=1)
-            correct += int((pred == y[i:i + batch_size]).sum().item())
+            correct = correct + (pred == y[i:i + batch_size]).sum()
     model.train()
-    return correct, len(y)
+    return int(correct), len(y)
 
 
 def _checkpoint_bytes(model, opt, state: RunState, config: dict, loader_gen) -> bytes:
@@ -255,25 +257,25 @@ def train(args) -> int:
     try:
         while state.epoch < cfg["epochs"]:
             t0 = time.perf_counter()
-            total, count = 0.0, 0
+            total, count = 0.0, 0  # total becomes a 0-d tensor: summed on the device, read once per epoch
             bar = tqdm(loader, desc=f"epoch {state.epoch + 1}/{cfg['epochs']}", leave=False, unit="batch",
                        disable=args.no_progress, file=sys.stderr)
-            for x, y in bar:
+            for batch, (x, y) in enumerate(bar):
                 loss = _run_batch(model, loss_fn, opt, x, y)
-                total += loss * len(y)
+                total = total + loss.double() * len(y)
                 count += len(y)
-                if not args.no_progress:
-                    bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
+                if not args.no_progress and batch % 10 == 0:  # reading the loss waits for a GPU
+                    bar.set_postfix(loss=f"{loss.item():.4f}", refresh=False)
             bar.close()
             correct, n = evaluate(model, xte, yte)
             state.epoch += 1
-            state.train_loss.append(total / count)
+            state.train_loss.append(float(total) / count)
             state.test_acc.append(correct / n)
             seconds = time.perf_counter() - t0
             snapshot, snapshot_epoch = _checkpoint_bytes(model, opt, state, cfg, loader_gen), state.epoch
             if save_path:
                 _write_atomic(save_path, snapshot)
-            print(f"epoch {state.epoch:3d}/{cfg['epochs']}  train loss {total / count:.4f}  held-out acc "
+            print(f"epoch {state.epoch:3d}/{cfg['epochs']}  train loss {state.train_loss[-1]:.4f}  held-out acc "
                   f"{100 * correct / n:6.2f}%  ({seconds:.1f} s)", flush=True)
     except KeyboardInterrupt:
         path = save_path or INTERRUPT_PATH

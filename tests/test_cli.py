@@ -209,3 +209,14 @@ def test_real_ctrl_c_in_a_subprocess_saves_a_checkpoint(tmp_path):
     assert "interrupted during epoch" in err
     saved = minitorch.load(ckpt)
     assert saved["epoch"] >= 1 and f"saved the state after epoch {saved['epoch']} " in err
+
+
+@pytest.mark.skipif(not minitorch.cuda.is_available(), reason="no CUDA GPU / cupy here: cuda cases skipped")
+def test_train_on_cuda_learns_and_resumes_like_cpu(tmp_path, capsys):
+    assert cli.main(FAST + ["--device", "cuda", "--epochs", "2", "--save", str(tmp_path / "g")]) == 0
+    out = capsys.readouterr().out
+    accuracy = float(out.split("held-out accuracy ")[1].split("%")[0])
+    assert accuracy > 80.0, out
+    state = minitorch.load(tmp_path / "g", map_location="cpu")
+    assert all(v.device.type == "cpu" for v in state["model"].values())
+    assert cli.main(["train", "--resume", str(tmp_path / "g"), "--epochs", "3", "--no-progress"]) == 0

@@ -18,7 +18,7 @@ from hypothesis.extra.numpy import mutually_broadcastable_shapes
 import minitorch
 from minitorch.autograd import gradcheck, gradgradcheck
 
-from .helpers import assert_close, devices, require_torch
+from .helpers import assert_close, devices, no_host_sync, require_torch, requires_cuda
 from .op_table import OpInfo, collect
 
 torch = require_torch()
@@ -233,3 +233,36 @@ def test_every_issue_op_has_a_row() -> None:
     missing = [r for r in required if not any(n == r or n.startswith(r + "_") or n.startswith(r) for n in names)]
     assert not missing, f"ops without an op-table row: {missing}"
     assert len(set(names)) == len(names), "duplicate row names"
+
+
+#: rows that read data back to the host by nature, as their torch counterparts do: the output's shape
+#: depends on the values (boolean masks, one_hot sizing itself), or the backward branches on zeros (prod)
+SYNCS_BY_NATURE = {
+    "F_one_hot": "num_classes=-1 sizes the output from the largest index",
+    "getitem_bool_cols": "a boolean mask's selection count sizes the output",
+    "getitem_bool_mask": "a boolean mask's selection count sizes the output",
+    "getitem_bool_rows": "a boolean mask's selection count sizes the output",
+    "setitem_bool_mask": "CuPy counts the selected elements to scatter them",
+    "prod": "prod's backward checks the input for zeros (torch's does too)",
+    "prod_0d": "prod's backward checks the input for zeros (torch's does too)",
+    "prod_with_zeros": "prod's backward checks the input for zeros (torch's does too)",
+}
+
+
+@requires_cuda
+@pytest.mark.parametrize("op", ROWS)
+def test_cuda_forward_and_backward_never_wait_for_the_host(op: OpInfo) -> None:
+    """No op reads GPU data back behind the user's back (only .item()/.tolist()/.cpu() may)."""
+    if op.name in SYNCS_BY_NATURE:
+        pytest.skip(f"syncs by nature: {SYNCS_BY_NATURE[op.name]}")
+    for k, shapes, kw in samples(op):
+        arrays = make_arrays(op, shapes, _rng(op, k), np.float32)
+        m_in, _ = to_inputs(op, arrays, "cuda", grad=op.supports_grad)
+        with no_host_sync():
+            outs = [o for o in flat(op.mt(*m_in, **kw)) if isinstance(o, minitorch.Tensor) and o.requires_grad]
+            if outs:
+                minitorch.autograd.backward(outs, [minitorch.ones_like(o) for o in outs])
+
+
+def test_sync_exemptions_name_real_rows() -> None:
+    assert set(SYNCS_BY_NATURE) <= {op.name for op in OPS}

@@ -384,3 +384,12 @@ def test_mT_needs_a_matrix():
         _ = torch.ones(3).mT
     with pytest.raises(RuntimeError, match="1-D"):
         _ = minitorch.ones(3).mT
+
+
+def test_format_spec_like_torch():
+    assert f"{minitorch.tensor(1.23456):.2f}" == f"{torch.tensor(1.23456):.2f}" == "1.23"
+    assert f"{minitorch.tensor(3)}" == "3" and f"{minitorch.ones(2)}" == str(minitorch.ones(2))
+    with pytest.raises(TypeError):
+        f"{torch.ones(2):.2f}"
+    with pytest.raises(TypeError):
+        f"{minitorch.ones(2):.2f}"

@@ -34,8 +34,8 @@ def convert_index(idx, x_data):
                 )
             if is_cupy_array(x_data) and not is_cupy_array(arr) and arr.ndim > 0:
                 arr = xp_of(x_data).asarray(arr)  # cpu indices on a cuda tensor: copied over, as torch does
-            if arr.ndim == 0 and arr.dtype.kind in "iu":
-                out.append(int(arr))
+            if arr.ndim == 0 and arr.dtype.kind in "iu" and not is_cupy_array(arr):
+                out.append(int(arr))  # on the GPU a 0-d index stays an array: int() would sync
                 continue
             advanced = True
             out.append(arr)

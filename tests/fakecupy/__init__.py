@@ -210,6 +210,8 @@ class ndarray:
         name = _cupy_name_of(func)
         if not _has_name(name):
             return NotImplemented
+        if name in _DATA_SHAPED or (name == "where" and len(args) + len(kwargs) == 1):
+            _sync()  # the output's size is read back from the device
         if name in ("take", "take_along_axis"):  # CuPy's take kernels wrap out-of-range indices
             return _wrap(_wrapped_take(func, *_raw(args), **_unwrap_kwargs(kwargs)))
         return _wrap(func(*_raw(args), **_unwrap_kwargs(kwargs)))
@@ -237,6 +239,8 @@ class ndarray:
         if name not in _METHODS or not hasattr(self._a, name):
             raise AttributeError(f"'cupy.ndarray' object has no attribute {name!r}")
         method = getattr(self._a, name)
+        if name in _DATA_SHAPED:
+            _sync()
 
         def call(*args, **kwargs):
             return _wrap(method(*_raw(args), **_unwrap_kwargs(kwargs)))
@@ -301,12 +305,16 @@ class ndarray:
                 for i in range(len(self._a)))
 
     def __getitem__(self, key):
-        return _wrap(self._a[_index(key, self._a.shape)])
+        index = _index(key, self._a.shape)
+        _sync_if_masked(index)
+        return _wrap(self._a[index])
 
     def __setitem__(self, key, value):
         if isinstance(value, _np.ndarray):
             raise _unsupported(value)  # CuPy's basic-slice update calls fill(value), which needs a scalar
-        self._a[_index(key, self._a.shape)] = _raw(value)
+        index = _index(key, self._a.shape)
+        _sync_if_masked(index)
+        self._a[index] = _raw(value)
 
     def __dlpack__(self, *args, **kwargs):
         return self._a.__dlpack__(*args, **kwargs)
@@ -348,6 +356,17 @@ def _index(key, shape=None):
                 raw[n] = k % shape[axis]
             axis += width[n]
     return tuple(raw) if isinstance(key, tuple) else raw[0]
+
+
+_DATA_SHAPED = {"nonzero", "argwhere", "flatnonzero", "unique", "compress", "extract"}
+
+
+def _sync_if_masked(index) -> None:
+    """A boolean-array index makes CuPy count the selected elements on the host (one sync)."""
+    for k in index if isinstance(index, tuple) else (index,):
+        if isinstance(k, _np.ndarray) and k.dtype.kind == "b" and k.ndim:
+            _sync()
+            return
 
 
 def _wrapped_take(func, a, indices, axis=None, **kwargs):
@@ -396,6 +415,8 @@ def _function(name: str, target):
             return ndarray(_np.array(_raw(obj, host_ok=True), *args, **kwargs))
     else:
         def call(*args, **kwargs):
+            if name in _DATA_SHAPED or (name == "where" and len(args) + len(kwargs) == 1):
+                _sync()  # the output's size is read back from the device
             return _wrap(target(*_raw(args), **_unwrap_kwargs(kwargs)))
 
     call.__name__ = name

@@ -85,11 +85,10 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if num_classes == -1:
         if idx.size == 0:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
-        num_classes = int(idx.max()) + 1
+        num_classes = int(idx.max()) + 1  # the output's shape depends on the data: a sync, as in torch
     if idx.size:
-        if bool((idx < 0).any()):
-            raise RuntimeError("Class values must be non-negative.")
-        if bool((idx >= num_classes).any()):
-            raise RuntimeError("Class values must be smaller than num_classes.")
+        fail_if((idx < 0).any(), RuntimeError, "one_hot: Class values must be non-negative.")
+        fail_if((idx >= num_classes).any(), RuntimeError,
+                f"one_hot: Class values must be smaller than num_classes ({num_classes}).")
     out = (idx[..., None] == xp.arange(num_classes)).astype(np.int64)
     return Tensor._wrap(out)

@@ -159,8 +159,7 @@ def avg_divisor(xp, geo: ConvGeom, oh: int, ow: int, h: int, w: int, count_inclu
         div = (fh.reshape(-1, 1) * fw).astype(xp.float64)
     else:
         div = (ch.reshape(-1, 1) * cw).astype(xp.float64)
-    div[div == 0] = 1  # an all-padding window sums to 0 anyway
-    return div.astype(dtype)
+    return xp.maximum(div, 1).astype(dtype)  # an all-padding window counts 0 but sums to 0 anyway
 
 
 def window_sum(x, geo: ConvGeom, oh: int, ow: int):
