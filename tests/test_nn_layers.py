@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import minitorch
-from tests.helpers import assert_close, require_torch, to_mt
+from tests.helpers import assert_close, devices, require_torch, to_mt
 
 torch = require_torch()
 
@@ -27,14 +27,16 @@ def copy_weights(tm, mm) -> None:
 
 
 def compare_module(build, inputs, train: bool = True, rtol: float = RTOL, atol: float = ATOL, seed: int = 0,
-                   call=None):
+                   call=None, device: str = "cpu"):
     """Build the module in both libraries, copy weights, compare outputs, input grads, param grads, buffers.
 
-    ``inputs``: NumPy arrays (float ones get gradients) or non-array arguments passed as-is.
+    ``inputs``: NumPy arrays (float ones get gradients) or non-array arguments passed as-is. The minitorch
+    module and inputs live on ``device``; torch's stay on the CPU as the reference.
     """
     torch.manual_seed(seed)
     tm, mm = build(torch), build(minitorch)
     copy_weights(tm, mm)
+    mm.to(device)
     tm.train(train)
     mm.train(train)
     targs, margs = [], []
@@ -42,7 +44,7 @@ def compare_module(build, inputs, train: bool = True, rtol: float = RTOL, atol: 
         if isinstance(a, np.ndarray):
             grad = a.dtype.kind == "f"
             targs.append(torch.tensor(a, requires_grad=grad))
-            margs.append(minitorch.tensor(a, requires_grad=grad))
+            margs.append(minitorch.tensor(a, requires_grad=grad, device=device))
         else:
             targs.append(a)
             margs.append(a)
@@ -58,7 +60,8 @@ def compare_module(build, inputs, train: bool = True, rtol: float = RTOL, atol: 
         if t.requires_grad:
             g = rng.standard_normal(tuple(t.shape)).astype(np.float32)
             tloss = tloss + (t * torch.tensor(g)).sum()
-            mloss = mloss + (m * minitorch.tensor(g)).sum()
+            assert m.device.type == device, f"output {i} on {m.device}, expected {device}"
+            mloss = mloss + (m * minitorch.tensor(g, device=device)).sum()
     if isinstance(tloss, torch.Tensor):
         tloss.backward()
         mloss.backward()
@@ -68,7 +71,7 @@ def compare_module(build, inputs, train: bool = True, rtol: float = RTOL, atol: 
         mparams = dict(mm.named_parameters())
         for name, p in tm.named_parameters():
             if p.grad is None:
-                assert mparams[name].grad is None or not np.any(mparams[name].grad.numpy()), name
+                assert mparams[name].grad is None or not np.any(mparams[name].grad.cpu().numpy()), name
             else:
                 assert mparams[name].grad is not None, f"no grad for {name}"
                 assert_close(mparams[name].grad, p.grad, rtol, atol, msg=f"grad of {name}")
@@ -150,15 +153,17 @@ ACTIVATIONS = [
 ]
 
 
+@pytest.mark.parametrize("device", devices())
 @pytest.mark.parametrize("name,build,shapes", LAYERS, ids=[c[0] for c in LAYERS])
-def test_layer_matches_torch(name, build, shapes):
-    compare_module(build, [rand(*s, seed=i) for i, s in enumerate(shapes)])
+def test_layer_matches_torch(name, build, shapes, device):
+    compare_module(build, [rand(*s, seed=i) for i, s in enumerate(shapes)], device=device)
 
 
+@pytest.mark.parametrize("device", devices())
 @pytest.mark.parametrize("name,build", ACTIVATIONS, ids=[c[0] for c in ACTIVATIONS])
-def test_activation_module_matches_torch(name, build):
+def test_activation_module_matches_torch(name, build, device):
     x = rand(3, 4, 5) * 3
-    compare_module(build, [x])
+    compare_module(build, [x], device=device)
     assert repr(build(minitorch)) == repr(build(torch))
 
 
@@ -228,11 +233,13 @@ BN_CASES = [
 ]
 
 
+@pytest.mark.parametrize("device", devices())
 @pytest.mark.parametrize("name,build,shape", BN_CASES, ids=[c[0] for c in BN_CASES])
-def test_batchnorm_train_then_eval_matches_torch(name, build, shape):
+def test_batchnorm_train_then_eval_matches_torch(name, build, shape, device):
     torch.manual_seed(0)
     tm, mm = build(torch), build(minitorch)
     copy_weights(tm, mm)
+    mm.to(device)
     if tm.weight is not None:  # non-trivial affine parameters
         w, b = rand(shape[1], seed=7), rand(shape[1], seed=8)
         with torch.no_grad():
@@ -240,17 +247,18 @@ def test_batchnorm_train_then_eval_matches_torch(name, build, shape):
             if tm.bias is not None:
                 tm.bias.copy_(torch.tensor(b))
         copy_weights(tm, mm)
+    assert all(b.device.type == device for b in mm.buffers())  # load_state_dict keeps the module's device
     for step in range(3):  # several training steps move the running statistics
         x = rand(*shape, seed=step) * (step + 1) + step
-        to, mo = tm(torch.tensor(x)), mm(minitorch.tensor(x))
+        to, mo = tm(torch.tensor(x)), mm(minitorch.tensor(x, device=device))
         assert_close(mo, to, RTOL, ATOL)
     for (n, b) in tm.named_buffers():
         assert_close(dict(mm.named_buffers())[n], b, RTOL, ATOL, msg=n)
     if tm.num_batches_tracked is not None:
         assert mm.num_batches_tracked.item() == 3 and mm.num_batches_tracked.dtype == minitorch.int64
     # gradients in training mode and outputs/gradients in eval mode
-    compare_module(lambda L: tm if L is torch else mm, [rand(*shape, seed=9)], train=True)
-    compare_module(lambda L: tm if L is torch else mm, [rand(*shape, seed=10)], train=False)
+    compare_module(lambda L: tm if L is torch else mm, [rand(*shape, seed=9)], train=True, device=device)
+    compare_module(lambda L: tm if L is torch else mm, [rand(*shape, seed=10)], train=False, device=device)
 
 
 def test_batchnorm_bad_rank_raises_value_error_like_torch():
@@ -356,16 +364,24 @@ LOSSES = [
 
 @pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("device", devices())
 @pytest.mark.parametrize("name,build,make", LOSSES, ids=[c[0] for c in LOSSES])
-def test_loss_module_matches_torch(name, build, make, reduction):
-    compare_module(lambda L: build(L, reduction), make(), call=_const_call)
+def test_loss_module_matches_torch(name, build, make, reduction, device):
+    compare_module(lambda L: build(L, reduction), make(), call=_const_call_on(device), device=device)
     assert repr(build(minitorch, reduction)) == repr(build(torch, reduction))
 
 
-def _const_call(m, args):
-    """Call ``m`` with the _Const targets turned into tensors of m's library (no gradient)."""
-    lib = torch if isinstance(m, torch.nn.Module) else minitorch
-    return m(*[lib.tensor(a.a) if isinstance(a, _Const) else a for a in args])
+def _const_call_on(device: str = "cpu"):
+    """Call ``m`` with the _Const targets turned into tensors of m's library (no gradient; minitorch's
+    on ``device``)."""
+    def call(m, args):
+        if isinstance(m, torch.nn.Module):
+            return m(*[torch.tensor(a.a) if isinstance(a, _Const) else a for a in args])
+        return m(*[minitorch.tensor(a.a, device=device) if isinstance(a, _Const) else a for a in args])
+    return call
+
+
+_const_call = _const_call_on("cpu")
 
 
 def test_kl_div_batchmean():

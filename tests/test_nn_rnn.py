@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minitorch
-from tests.helpers import require_torch
+from tests.helpers import devices, require_torch
 from tests.test_nn_layers import compare_module, rand
 
 torch = require_torch()
@@ -28,10 +28,11 @@ KINDS = [
 ]
 
 
+@pytest.mark.parametrize("device", devices())
 @pytest.mark.parametrize("cname,kw,shape", CONFIGS, ids=[c[0] for c in CONFIGS])
 @pytest.mark.parametrize("kname,build", KINDS, ids=[k[0] for k in KINDS])
-def test_recurrent_layer_matches_torch(kname, build, cname, kw, shape):
-    compare_module(lambda L: build(L, kw), [rand(*shape)])
+def test_recurrent_layer_matches_torch(kname, build, cname, kw, shape, device):
+    compare_module(lambda L: build(L, kw), [rand(*shape)], device=device)
     tm, mm = build(torch, kw), build(minitorch, kw)
     assert repr(mm) == repr(tm)
     assert list(mm.state_dict()) == list(tm.state_dict())
@@ -107,10 +108,11 @@ CELLS = [
 ]
 
 
+@pytest.mark.parametrize("device", devices())
 @pytest.mark.parametrize("name,build", CELLS, ids=[c[0] for c in CELLS])
-def test_cell_matches_torch(name, build):
-    compare_module(build, [rand(3, 4)])  # zero initial state
-    compare_module(build, [rand(4)])  # unbatched
+def test_cell_matches_torch(name, build, device):
+    compare_module(build, [rand(3, 4)], device=device)  # zero initial state
+    compare_module(build, [rand(4)], device=device)  # unbatched
     h = rand(3, 5, seed=4)
     if name == "LSTMCell":
         compare_module(build, [rand(3, 4), h, rand(3, 5, seed=5)], call=lambda m, a: m(a[0], (a[1], a[2])))
