@@ -96,3 +96,14 @@ def test_api_lists_come_from_a_real_cupy_dump():
     assert cp._API["cupy_version"].split(".")[0].isdigit()
     assert {"add", "exp", "maximum"} <= set(cp._API["ufuncs"])
     assert "standard_normal" in cp._API["random.Generator"] and "normal" not in cp._API["random.Generator"]
+
+
+def test_keyword_arguments_cupy_lacks_are_refused():
+    with pytest.raises(TypeError, match="sparse"):
+        cp.indices((2, 3), sparse=True)
+    a = cp.ones(3)
+    with pytest.raises(TypeError, match="where"):
+        np.add(a, a, where=cp.ones(3, dtype=bool))
+    with pytest.raises(TypeError, match="initial"):
+        a.max(initial=0.0)
+    assert a.sum(axis=0, keepdims=True).shape == (1,)

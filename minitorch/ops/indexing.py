@@ -164,7 +164,9 @@ class IndexPut(BuiltinOp):
 def _along_dim_index(index_arr, dim):
     """The full NumPy index that picks index_arr[...] along ``dim`` and the grid elsewhere."""
     xp = xp_of(index_arr)
-    grids = list(xp.indices(index_arr.shape, sparse=True))
+    nd = index_arr.ndim
+    # open grids, as np.indices(shape, sparse=True) (CuPy's indices has no sparse=)
+    grids = [xp.arange(n).reshape((1,) * d + (n,) + (1,) * (nd - d - 1)) for d, n in enumerate(index_arr.shape)]
     grids[dim] = index_arr
     return tuple(grids)
 

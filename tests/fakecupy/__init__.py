@@ -39,6 +39,21 @@ _SCATTER_DTYPES = {
     "min": {"int32", "float32", "float64", "uint32", "uint64"},
 }
 _HOST_INPUT_OK = {"asarray", "array", "asanyarray"}  # the explicit host -> device copies
+_SIGNATURES = _API["signatures"]
+_UFUNC_KWARGS = {"out", "casting", "dtype"}  # CuPy's ufuncs take no where=, order=, subok=...
+
+
+def _check_kwargs(where: str, name: str, kwargs) -> None:
+    """Refuse keyword arguments the CuPy function does not have (e.g. ``cupy.indices(sparse=True)``)."""
+    if not kwargs:
+        return
+    allowed = _SIGNATURES.get(where, {}).get(name)
+    if allowed is None:
+        return
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        prefix = "cupy." if where == "cupy" else f"cupy.{where}."
+        raise TypeError(f"{prefix}{name}() got an unexpected keyword argument {unknown[0]!r}")
 
 SYNCS = {"count": 0, "where": None, "allowed": True}  # "where": a list to record each sync's caller
 
@@ -127,6 +142,9 @@ def _apply_ufunc(ufunc, method, inputs, kwargs):
         return _ufunc_at(ufunc, *inputs)
     for x in inputs:
         _check_ufunc_input(x)
+    unknown = sorted(set(kwargs) - _UFUNC_KWARGS - ({"axis", "keepdims"} if method != "__call__" else set()))
+    if unknown:
+        raise TypeError(f"cupy.{name}: unexpected keyword argument {unknown[0]!r}")
     out = kwargs.get("out")
     if out is not None:
         outs = out if isinstance(out, tuple) else (out,)
@@ -210,6 +228,8 @@ class ndarray:
         name = _cupy_name_of(func)
         if not _has_name(name):
             return NotImplemented
+        where, _, short = name.rpartition(".")
+        _check_kwargs(where or "cupy", short, kwargs)
         if name in _DATA_SHAPED or (name == "where" and len(args) + len(kwargs) == 1):
             _sync()  # the output's size is read back from the device
         if name in ("take", "take_along_axis"):  # CuPy's take kernels wrap out-of-range indices
@@ -243,6 +263,7 @@ class ndarray:
             _sync()
 
         def call(*args, **kwargs):
+            _check_kwargs("ndarray", name, kwargs)
             return _wrap(method(*_raw(args), **_unwrap_kwargs(kwargs)))
 
         return call
@@ -407,14 +428,16 @@ for _name, _uf in {"neg": _np.negative, "pos": _np.positive, "abs": _np.absolute
 
 
 # module-level functions ---------------------------------------------------------------------------
-def _function(name: str, target):
+def _function(name: str, target, where: str = "cupy"):
     if name in _HOST_INPUT_OK:
         def call(obj, *args, **kwargs):  # a host -> device copy: the result never aliases host memory
+            _check_kwargs(where, name, kwargs)
             if isinstance(obj, ndarray):
                 return _wrap(target(obj._a, *args, **kwargs))
             return ndarray(_np.array(_raw(obj, host_ok=True), *args, **kwargs))
     else:
         def call(*args, **kwargs):
+            _check_kwargs(where, name, kwargs)
             if name in _DATA_SHAPED or (name == "where" and len(args) + len(kwargs) == 1):
                 _sync()  # the output's size is read back from the device
             return _wrap(target(*_raw(args), **_unwrap_kwargs(kwargs)))
@@ -463,7 +486,7 @@ class _Submodule(types.ModuleType):
     def __getattr__(self, name):
         if name.startswith("__") or name not in _API.get(self._key, ()):
             raise AttributeError(f"module 'cupy.{self._key}' has no attribute {name!r}")
-        return _function(name, getattr(self._numpy_module, name))
+        return _function(name, getattr(self._numpy_module, name), self._key)
 
 
 linalg = _Submodule("linalg", _np.linalg)
@@ -481,7 +504,12 @@ class _Generator:
         if name not in _API["random.Generator"]:
             raise AttributeError(f"'cupy.random.Generator' object has no attribute {name!r}")
         method = getattr(self._g, name)
-        return lambda *args, **kwargs: _wrap(_np.asarray(method(*_raw(args), **_unwrap_kwargs(kwargs))))
+
+        def call(*args, **kwargs):
+            _check_kwargs("random.Generator", name, kwargs)
+            return _wrap(_np.asarray(method(*_raw(args), **_unwrap_kwargs(kwargs))))
+
+        return call
 
 
 random = types.SimpleNamespace(default_rng=lambda seed=None: _Generator(seed), Generator=_Generator)
