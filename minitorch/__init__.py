@@ -2,7 +2,7 @@
 
 ``import minitorch as torch`` runs PyTorch scripts for the parts minitorch covers.
 """
-from . import autograd, backend, cuda
+from . import autograd, backend, backends, cuda
 from . import tensor_methods as _tensor_methods  # noqa: F401  (binds the ops onto Tensor)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device, manual_seed

@@ -219,10 +219,17 @@ class Tensor:
     def cpu(self) -> Tensor:
         return self.to("cpu")
 
-    def cuda(self, device=None) -> Tensor:
+    def cuda(self, device=None, non_blocking: bool = False) -> Tensor:
         if device is None:
             return self.to("cuda")
         return self.to(parse_device(f"cuda:{device}" if isinstance(device, int) else device))
+
+    def pin_memory(self) -> Tensor:
+        """Accepted for PyTorch scripts: CPU arrays are copied to the GPU as they are (no pinned memory)."""
+        if self.device.type != "cpu":
+            raise RuntimeError(f"cannot pin '{self.device}' memory: only CPU tensors can be pinned")
+        return self
+
 
     def type(self, dtype=None):
         if dtype is None:

@@ -373,3 +373,46 @@ def test_benchmark_workloads_run_on_cuda_agree_with_cpu_and_do_not_sync_per_step
                 case.sync()
         ok, message, _ = compare(probes["cuda"], probes["cpu"], 1e-4)
         assert ok, f"{wl.name}: {message}"
+
+
+def test_pytorch_gpu_idioms_run():
+    """What PyTorch training scripts call around the GPU works (single GPU: cuda:0)."""
+    device = minitorch.device("cuda" if minitorch.cuda.is_available() else "cpu")
+    x = minitorch.ones(3)
+    _on_cuda(x.to(device, non_blocking=True))
+    _on_cuda(x.pin_memory().cuda(non_blocking=True))
+    assert x.get_device() == -1 and x.cuda().get_device() == 0
+    minitorch.backends.cudnn.benchmark = True
+    minitorch.backends.cudnn.deterministic = True
+    assert minitorch.backends.mps.is_available() is False
+    minitorch.cuda.set_device(0)
+    with minitorch.cuda.device(0):
+        _on_cuda(minitorch.zeros(1, device="cuda"))
+    with pytest.raises(ValueError, match="one GPU"):
+        minitorch.cuda.set_device(1)
+    assert minitorch.cuda.memory_allocated() >= 0 and minitorch.cuda.memory_reserved() >= 0
+    minitorch.cuda.empty_cache()
+    start, end = minitorch.cuda.Event(enable_timing=True), minitorch.cuda.Event(enable_timing=True)
+    start.record()
+    (minitorch.randn(64, 64, device="cuda") @ minitorch.randn(64, 64, device="cuda")).sum()
+    end.record()
+    end.synchronize()
+    assert start.elapsed_time(end) >= 0.0
+    with pytest.raises(RuntimeError, match="pin"):
+        x.cuda().pin_memory()
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "uint8", "float32", "float64"])
+def test_accumulating_scatter_works_for_every_dtype_on_cuda(dtype):
+    """CuPy's atomic scatter-add has no int64/int16/uint8: minitorch routes those through other types."""
+    dt = getattr(minitorch, dtype)
+    idx = minitorch.tensor([0, 2, 0, 4, 0])
+    src = minitorch.tensor([1, 2, 3, 4, 5 if dtype != "int64" else 2**40], dtype=dt)
+    for device in ("cpu", "cuda"):
+        base = minitorch.zeros(5, dtype=dt, device=device)
+        out = base.scatter_add(0, idx.to(device), src.to(device))
+        put = minitorch.zeros(5, dtype=dt, device=device).index_put_((idx.to(device),), src.to(device), accumulate=True)
+        if device == "cpu":
+            expected = out.tolist()
+        else:
+            assert out.tolist() == expected and put.tolist() == expected and out.dtype == dt

@@ -79,6 +79,26 @@ def add_at(out, index, values) -> None:
     """``out[index] += values`` with repeated indices accumulated (NumPy ``add.at``; on CuPy,
     ``cupyx.scatter_add``, its atomic-add equivalent)."""
     if is_cupy_array(out):
-        cupyx_module().scatter_add(out, index, values)
+        _gpu_scatter_add(out, index, values)
     else:
         np.add.at(out, index, values)
+
+
+#: dtypes CuPy's atomic scatter-add supports directly
+_GPU_SCATTER_DTYPES = {"float16", "float32", "float64", "int32", "uint32", "uint64"}
+
+
+def _gpu_scatter_add(out, index, values) -> None:
+    """``cupyx.scatter_add`` for every dtype: int64 adds as uint64 (the same two's-complement sums),
+    the small integer types and bool through an int32 copy."""
+    scatter = cupyx_module().scatter_add
+    name = out.dtype.name
+    if name in _GPU_SCATTER_DTYPES:
+        scatter(out, index, values)
+    elif name == "int64":
+        as_array = cupy_module().asarray(values, dtype=np.int64)
+        scatter(out.view(np.uint64), index, as_array.view(np.uint64))
+    else:
+        wide = out.astype(np.int32)
+        scatter(wide, index, cupy_module().asarray(values).astype(np.int32))
+        out[...] = wide.astype(out.dtype) if name != "bool" else wide != 0

@@ -529,9 +529,50 @@ class _Device:
         return False
 
 
+class _Event:
+    """``cupy.cuda.Event``: host time stands in for device time."""
+
+    def __init__(self, block=False, disable_timing=False, interprocess=False):
+        self.time = None
+
+    def record(self, stream=None):
+        import time  # noqa: PLC0415
+
+        self.time = time.perf_counter()
+
+    def synchronize(self):
+        _sync()
+
+    @property
+    def done(self):
+        return True
+
+
+class _MemoryPool:
+    """``cupy.get_default_memory_pool()``: NumPy owns the memory here, so the pool reports 0 bytes."""
+
+    def used_bytes(self):
+        return 0
+
+    def total_bytes(self):
+        return 0
+
+    def free_all_blocks(self):
+        return None
+
+
+_POOL = _MemoryPool()
+
+
+def get_default_memory_pool():
+    return _POOL
+
+
 cuda = types.SimpleNamespace(
     is_available=lambda: True,
     Device=_Device,
+    Event=_Event,
+    get_elapsed_time=lambda start, end: (end.time - start.time) * 1000.0,
     runtime=types.SimpleNamespace(
         getDeviceCount=lambda: 1,
         getDeviceProperties=lambda i: {"name": b"fakecupy (NumPy on the CPU)", "totalGlobalMem": 0},
