@@ -107,3 +107,19 @@ def test_keyword_arguments_cupy_lacks_are_refused():
     with pytest.raises(TypeError, match="initial"):
         a.max(initial=0.0)
     assert a.sum(axis=0, keepdims=True).shape == (1,)
+
+
+def test_arrays_defer_to_tensors_like_cupy():
+    """``gpu_array * tensor`` runs Tensor.__rmul__ (Tensor's __array_priority__ is higher), as with CuPy."""
+    import minitorch
+
+    a = cp.ones(2)
+
+    class Tensorish:
+        __array_priority__ = 1000
+
+        def __rmul__(self, other):
+            return "tensor"
+
+    assert a * Tensorish() == "tensor"
+    assert minitorch.Tensor.__array_priority__ > cp.ndarray.__array_priority__

@@ -398,7 +398,19 @@ def _wrapped_take(func, a, indices, axis=None, **kwargs):
     return func(a, indices % n if n else indices, axis, **kwargs)
 
 
+def _defers_to(other) -> bool:
+    """CuPy returns NotImplemented (Python then tries ``other``'s reflected op) when ``other`` is not a
+    CuPy array and has a higher ``__array_priority__`` (minitorch's Tensor does: 1000)."""
+    return not isinstance(other, ndarray) and getattr(other, "__array_priority__", 0) > ndarray.__array_priority__
+
+
 def _make_operator(ufunc, reflected: bool = False, inplace: bool = False):
+    if not reflected and not inplace:
+        def op(self, other):
+            if _defers_to(other):
+                return NotImplemented
+            return _apply_ufunc(ufunc, "__call__", (self, other), {})
+        return op
     if inplace:
         def op(self, other):
             return _apply_ufunc(ufunc, "__call__", (self, other), {"out": self})
