@@ -416,3 +416,29 @@ def test_accumulating_scatter_works_for_every_dtype_on_cuda(dtype):
             expected = out.tolist()
         else:
             assert out.tolist() == expected and put.tolist() == expected and out.dtype == dt
+
+
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam", "RMSprop", "Adagrad", "Adadelta"])
+def test_optimizer_state_follows_a_model_moved_after_steps(opt_name):
+    """model.cuda() after some CPU steps: the next step moves the optimizer's state along (torch raises);
+    the result equals training on one device throughout."""
+    kw = {"lr": 0.1, "momentum": 0.9} if opt_name == "SGD" else {}
+    runs = {}
+    for moved in (False, True):
+        minitorch.manual_seed(0)
+        model = nn.Linear(3, 2)
+        opt = getattr(minitorch.optim, opt_name)(model.parameters(), **kw)
+        x = minitorch.randn(4, 3)
+        for step in range(4):
+            if moved and step == 2:
+                model.cuda()
+            xb = x.to(model.weight.device)
+            opt.zero_grad()
+            model(xb).pow(2).sum().backward()
+            opt.step()
+        if moved:
+            for state in opt.state.values():
+                assert all(v.device.type == "cuda" for k, v in state.items()
+                           if isinstance(v, minitorch.Tensor) and k != "step")
+        runs[moved] = model.weight.detach().cpu().numpy()
+    np.testing.assert_allclose(runs[True], runs[False], rtol=1e-5, atol=1e-6)

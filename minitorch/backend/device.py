@@ -57,6 +57,19 @@ def device_of(array) -> device:
     return CPU
 
 
+_parameter_moves = [0]
+
+
+def note_parameter_move() -> None:
+    """Record that a Parameter's array changed device (Module.to): optimizers then move their state."""
+    _parameter_moves[0] += 1
+
+
+def parameter_moves() -> int:
+    """How many Parameter device moves have happened so far (a cheap 'anything moved?' check)."""
+    return _parameter_moves[0]
+
+
 def parse_device(dev) -> device:
     """Accept ``None`` (cpu), a string, or a device."""
     if dev is None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..backend import xp_of
+from ..backend.device import device_of, parameter_moves
 from ..tensor import Tensor
 
 
@@ -67,6 +68,8 @@ def _hooked_step(step: Callable) -> Callable:
                         f"but got {res!r}"
                     )
                 args, kwargs = res
+        if getattr(self, "_moves_seen", -1) != parameter_moves():  # Module.to moved parameters: bring the state along
+            self._state_follows_parameters()
         self._opt_called = True
         self._in_step = True
         try:
@@ -102,6 +105,7 @@ class Optimizer:
         self._optimizer_step_post_hooks: dict[int, Callable] = OrderedDict()
         self._in_step = False
         self._opt_called = False
+        self._moves_seen = parameter_moves()
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, "
@@ -288,6 +292,15 @@ class Optimizer:
             if "param_names" in g and "param_names" not in sg:
                 sg["param_names"] = g["param_names"]
         self.__setstate__({"state": state, "param_groups": saved_groups})
+
+    def _state_follows_parameters(self) -> None:
+        """Move each parameter's state tensors to that parameter's device (torch raises instead)."""
+        for param, state in self.state.items():
+            where = device_of(param.data)
+            for key, value in list(state.items()):
+                if isinstance(value, Tensor) and key != "step" and device_of(value.data) != where:
+                    state[key] = self._cast_state(param, None, value, key)
+        self._moves_seen = parameter_moves()
 
     @staticmethod
     def _cast_state(param: Tensor, index, value, key=None):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from ...autograd.grad_mode import no_grad
-from ...backend.device import parse_device
+from ...backend.device import device_of, note_parameter_move, parse_device
 from ...backend.dtype import dtype as DType
 from ...backend.dtype import to_dtype
 from ...tensor import Tensor
@@ -487,6 +487,8 @@ class Module:
                     continue
                 new = fn(p)
                 if new is not p:
+                    if device_of(new.data) != device_of(p.data):
+                        note_parameter_move()
                     p.data = new.data
                     p._version += 1
                 if p.grad is not None:
