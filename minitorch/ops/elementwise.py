@@ -307,9 +307,13 @@ class Sigmoid(BuiltinOp):
     def forward(ctx, a):
         x = _floating(a.data)
         xp = xp_of(x)
-        # stable: exp of a non-positive number only
-        e = xp.exp(-xp.abs(x))
-        return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        # 1 / (1 + exp(-x)) is accurate in relative terms everywhere: for x << 0 the sum is exp(-x)
+        # itself (no cancellation), and where exp overflows (x < -88 in float32) the result is 0.
+        t = xp.negative(x, out=xp.empty_like(x))  # an array even for 0-d input (ufuncs return scalars)
+        with np.errstate(over="ignore"):
+            xp.exp(t, out=t)
+        t += 1
+        return xp.reciprocal(t, out=t)
 
     @staticmethod
     def backward(ctx, g):

@@ -314,11 +314,7 @@ def split(x, split_size_or_sections, dim: int = 0):
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                 f"dimension {d}), but got split_sizes={sizes}"
             )
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(x, d, start, s))
-        start += s
-    return tuple(out)
+    return Split.apply(x, d, tuple(sizes), False)
 
 
 def chunk(x, chunks: int, dim: int = 0):
@@ -332,7 +328,28 @@ def chunk(x, chunks: int, dim: int = 0):
 
 def unbind(x, dim: int = 0):
     d = wrap_dim(dim, x.data.ndim, "unbind")
-    return tuple(x[(slice(None),) * d + (i,)] for i in range(x.data.shape[d]))
+    return Split.apply(x, d, (1,) * x.data.shape[d], True)
+
+
+class Split(BuiltinOp):
+    """Consecutive pieces of x along ``dim`` (views), one output each; ``squeeze``: unbind's
+    size-1 pieces without that dim. One node for all pieces, so backward is one cat, not a
+    zero-filled full-size gradient per piece."""
+
+    @staticmethod
+    def forward(ctx, x, dim, sizes, squeeze):
+        ctx.dim, ctx.squeeze = dim, squeeze
+        arr, lead, out, start = x.data, (slice(None),) * dim, [], 0
+        for s in sizes:
+            out.append(arr[lead + ((start,) if squeeze else (slice(start, start + s),))])
+            start += s
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        """d x = the pieces' gradients joined back along dim (missing ones arrive as zeros)."""
+        joined = stack(grads, ctx.dim) if ctx.squeeze else cat(grads, ctx.dim)
+        return joined, None, None, None
 
 
 def movedim(x, source, destination):
