@@ -5,12 +5,13 @@ Run longer by hand with ``HYPOTHESIS_PROFILE=long pytest tests/test_fuzz.py``.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import minitorch
 
-from .helpers import require_torch
+from .helpers import devices, require_torch
 
 torch = require_torch()
 
@@ -91,13 +92,15 @@ def _run(lib, steps, inputs):
     return (out * out).sum() + pool[-1].sum()
 
 
-@given(programs())
-def test_random_programs_match_torch_in_float64(program):
+@pytest.mark.parametrize("device", devices())
+@given(program=programs())
+def test_random_programs_match_torch_in_float64(program, device):
     steps, shape_b, seed = program
     rng = np.random.default_rng(seed)
     a = rng.uniform(-1.5, 1.5, (ROWS, COLS))
     b = rng.uniform(-1.5, 1.5, shape_b)
-    mt_in = [minitorch.tensor(a, requires_grad=True), minitorch.tensor(b, requires_grad=True)]
+    mt_in = [minitorch.tensor(a, requires_grad=True, device=device),
+             minitorch.tensor(b, requires_grad=True, device=device)]
     th_in = [torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)]
     mt_out = _run(minitorch, steps, mt_in)
     th_out = _run(torch, steps, th_in)
@@ -106,7 +109,8 @@ def test_random_programs_match_torch_in_float64(program):
     th_out.backward()
     for m, t in zip(mt_in, th_in):
         if t.grad is None:
-            assert m.grad is None or np.allclose(m.grad.numpy(), 0)
+            assert m.grad is None or np.allclose(m.grad.cpu().numpy(), 0)
             continue
         assert m.grad is not None, f"missing grad for {steps}"
-        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-8, atol=1e-9, err_msg=str(steps))
+        assert m.grad.device.type == device
+        np.testing.assert_allclose(m.grad.cpu().numpy(), t.grad.numpy(), rtol=1e-8, atol=1e-9, err_msg=str(steps))
