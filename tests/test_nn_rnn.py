@@ -164,3 +164,41 @@ def test_default_init_is_uniform_one_over_sqrt_hidden():
     assert vals.min() >= -bound and vals.max() <= bound
     assert abs(vals.std() - bound / np.sqrt(3)) < 0.05 * bound
     assert abs(vals.mean()) < 0.05 * bound
+
+
+@pytest.mark.parametrize("device", devices())
+def test_lstm_gradcheck_and_gradgradcheck_in_float64(device):
+    """The fused LSTM step (one node per time step) has exact first and second derivatives."""
+    from minitorch.autograd import gradcheck, gradgradcheck
+
+    minitorch.manual_seed(0)
+    lstm = minitorch.nn.LSTM(3, 4, batch_first=True).double().to(device)
+    x = minitorch.randn(2, 5, 3, dtype=minitorch.float64, device=device, requires_grad=True)
+    h0 = minitorch.randn(1, 2, 4, dtype=minitorch.float64, device=device, requires_grad=True)
+    c0 = minitorch.randn(1, 2, 4, dtype=minitorch.float64, device=device, requires_grad=True)
+
+    def run(x, h0, c0):
+        out, (h, c) = lstm(x, (h0, c0))
+        return out, h, c
+
+    assert gradcheck(run, (x, h0, c0))
+    assert gradgradcheck(run, (x, h0, c0))
+
+
+def test_fused_lstm_step_equals_the_op_by_op_formula():
+    from minitorch.nn.functional.recurrent import lstm_pointwise
+
+    rng = np.random.default_rng(3)
+    gates = minitorch.tensor(rng.standard_normal((3, 8)), requires_grad=True)
+    c = minitorch.tensor(rng.standard_normal((3, 2)), requires_grad=True)
+    h1, c1 = lstm_pointwise(gates, c)
+    i, f, g, o = gates.chunk(4, -1)
+    c2 = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    h2 = o.sigmoid() * c2.tanh()
+    np.testing.assert_allclose(h1.detach().numpy(), h2.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(c1.detach().numpy(), c2.detach().numpy(), rtol=1e-12)
+    up_h, up_c = minitorch.tensor(rng.standard_normal((3, 2))), minitorch.tensor(rng.standard_normal((3, 2)))
+    ga = minitorch.autograd.grad([h1, c1], [gates, c], [up_h, up_c])
+    gb = minitorch.autograd.grad([h2, c2], [gates, c], [up_h, up_c])
+    for a, b in zip(ga, gb):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)

@@ -15,6 +15,7 @@ from ...ops.shape import cat, stack
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
+from ..functional.recurrent import lstm_pointwise
 from ..parameter import Parameter
 from .module import Module
 
@@ -34,10 +35,7 @@ def _rnn_step(act):
 
 def _lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh: Tensor, b_hh):
     """i, f, o = sigmoid(.), g = tanh(.); c' = f c + i g; h' = o tanh(c')."""
-    gates = xg + F.linear(h, w_hh, b_hh)
-    i, f, g, o = gates.chunk(4, -1)
-    c_new = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c_new.tanh(), c_new
+    return lstm_pointwise(xg + F.linear(h, w_hh, b_hh), c)
 
 
 def _gru_step(xg: Tensor, h: Tensor, c, w_hh: Tensor, b_hh):
