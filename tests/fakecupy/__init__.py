@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import types
 from contextlib import contextmanager
 
@@ -548,8 +549,6 @@ class _Event:
         self.time = None
 
     def record(self, stream=None):
-        import time  # noqa: PLC0415
-
         self.time = time.perf_counter()
 
     def synchronize(self):

@@ -82,7 +82,8 @@ def _erf_series_cf(x):
 def _special_erf(arr):
     """The array library's own erf when there is one (SciPy on CPU, cupyx on GPU), else None."""
     if is_cupy_array(arr):
-        return getattr(cupyx_module().scipy.special, "erf", None)
+        special = getattr(getattr(cupyx_module(), "scipy", None), "special", None)
+        return getattr(special, "erf", None)
     try:
         return importlib.import_module("scipy.special").erf
     except ImportError:
