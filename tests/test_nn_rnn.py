@@ -167,15 +167,19 @@ def test_default_init_is_uniform_one_over_sqrt_hidden():
 
 
 @pytest.mark.parametrize("device", devices())
-def test_lstm_gradcheck_and_gradgradcheck_in_float64(device):
-    """The fused LSTM step (one node per time step) has exact first and second derivatives."""
+@pytest.mark.parametrize("kw", [{}, {"bidirectional": True, "bias": False, "num_layers": 2}],
+                         ids=["uni", "bi-nobias-2"])
+def test_lstm_gradcheck_and_gradgradcheck_in_float64(device, kw):
+    """The LSTM sequence node (array BPTT; Tensor-op BPTT under create_graph) has exact first and
+    second derivatives."""
     from minitorch.autograd import gradcheck, gradgradcheck
 
     minitorch.manual_seed(0)
-    lstm = minitorch.nn.LSTM(3, 4, batch_first=True).double().to(device)
+    lstm = minitorch.nn.LSTM(3, 4, batch_first=True, **kw).double().to(device)
+    states = (2 if kw else 1) * (2 if kw else 1)
     x = minitorch.randn(2, 5, 3, dtype=minitorch.float64, device=device, requires_grad=True)
-    h0 = minitorch.randn(1, 2, 4, dtype=minitorch.float64, device=device, requires_grad=True)
-    c0 = minitorch.randn(1, 2, 4, dtype=minitorch.float64, device=device, requires_grad=True)
+    h0 = minitorch.randn(states, 2, 4, dtype=minitorch.float64, device=device, requires_grad=True)
+    c0 = minitorch.randn(states, 2, 4, dtype=minitorch.float64, device=device, requires_grad=True)
 
     def run(x, h0, c0):
         out, (h, c) = lstm(x, (h0, c0))

@@ -15,7 +15,7 @@ from ...ops.shape import cat, stack
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
-from ..functional.recurrent import lstm_pointwise
+from ..functional.recurrent import lstm_pointwise, lstm_sequence
 from ..parameter import Parameter
 from .module import Module
 
@@ -200,6 +200,12 @@ class RNNBase(Module):
                 w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
                 b_ih, b_hh = (getattr(self, names[2]), getattr(self, names[3])) if self.bias else (None, None)
                 h, c = states[layer * num_directions + direction]
+                if self.mode == "LSTM":  # the whole sequence as one node (backpropagation through time on arrays)
+                    seq, h, c = lstm_sequence(F.linear(x, w_ih, b_ih), h, c, w_hh, b_hh, direction == 1)
+                    outs.append(seq)
+                    h_out.append(h)
+                    c_out.append(c)
+                    continue
                 xg = F.linear(x, w_ih, b_ih).unbind(0)  # input projection of every step in one product
                 steps = range(len(xg) - 1, -1, -1) if direction == 1 else range(len(xg))
                 seq = [None] * len(xg)
