@@ -169,24 +169,35 @@ def test_default_init_is_uniform_one_over_sqrt_hidden():
 @pytest.mark.parametrize("device", devices())
 @pytest.mark.parametrize("kw", [{}, {"bidirectional": True, "bias": False, "num_layers": 2}],
                          ids=["uni", "bi-nobias-2"])
-def test_lstm_gradcheck_and_gradgradcheck_in_float64(device, kw):
-    """The LSTM sequence node (array BPTT; Tensor-op BPTT under create_graph) has exact first and
-    second derivatives."""
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_recurrent_gradcheck_and_gradgradcheck_in_float64(device, kw, kind):
+    """The sequence node (array BPTT; Tensor-op BPTT under create_graph) has exact first and second
+    derivatives with respect to the input, the initial states and the weights."""
     from minitorch.autograd import gradcheck, gradgradcheck
 
     minitorch.manual_seed(0)
-    lstm = minitorch.nn.LSTM(3, 4, batch_first=True, **kw).double().to(device)
+    layer = getattr(minitorch.nn, kind)(3, 4, batch_first=True, **kw).double().to(device)
     states = (2 if kw else 1) * (2 if kw else 1)
     x = minitorch.randn(2, 5, 3, dtype=minitorch.float64, device=device, requires_grad=True)
     h0 = minitorch.randn(states, 2, 4, dtype=minitorch.float64, device=device, requires_grad=True)
     c0 = minitorch.randn(states, 2, 4, dtype=minitorch.float64, device=device, requires_grad=True)
+    w_hh = layer.weight_hh_l0
 
-    def run(x, h0, c0):
-        out, (h, c) = lstm(x, (h0, c0))
-        return out, h, c
+    def run(x, h0, c0, w):
+        layer._parameters["weight_hh_l0"] = w  # the weight as gradcheck hands it over
+        return _outputs(layer(x, (h0, c0)) if kind == "LSTM" else layer(x, h0))
 
-    assert gradcheck(run, (x, h0, c0))
-    assert gradgradcheck(run, (x, h0, c0))
+    try:
+        assert gradcheck(run, (x, h0, c0, w_hh))
+        assert gradgradcheck(run, (x, h0, c0, w_hh))
+    finally:
+        layer._parameters["weight_hh_l0"] = w_hh
+
+
+def _outputs(out):
+    """(output, h_n[, c_n]) as a flat tuple."""
+    seq, state = out
+    return (seq, *state) if isinstance(state, tuple) else (seq, state)
 
 
 def test_fused_lstm_step_equals_the_op_by_op_formula():

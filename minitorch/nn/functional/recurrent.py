@@ -1,8 +1,13 @@
-"""The pointwise half of an LSTM step as one op: gates (B, 4H) and c (B, H) in, (h', c') out.
+"""Recurrent time loops as single graph nodes.
 
-Written out with separate ops it costs about a dozen graph nodes per time step (chunk, three
-sigmoids, two tanh, three products, a sum); fused, it is one node whose backward is the same
-chain rule done by hand.
+``RecurrentSequence``: one RNN/LSTM/GRU layer direction over a whole sequence is one node. Written
+out op by op, each time step costs a dozen graph nodes and a small weight-gradient product;
+here backward is backpropagation through time done by hand, and the hidden-to-hidden weight
+gradient is one product over all steps. Each cell's step and step-backward are written once, over
+"values" that are raw arrays (plain backward) or Tensors (``create_graph``: the same formulas
+then record a graph, so second derivatives work).
+
+``LSTMPointwise``: the pointwise half of one LSTM step (what ``LSTMCell`` uses).
 """
 from __future__ import annotations
 
@@ -63,127 +68,219 @@ def lstm_pointwise(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     return LSTMPointwise.apply(gates, c)
 
 
-class LSTMSequence(BuiltinOp):
-    """One LSTM layer direction over a whole sequence as one node.
 
-    Inputs: xg (T, B, 4H) = x W_ih^T + b_ih for every step, h0 and c0 (B, H), w_hh (4H, H), b_hh
-    (4H) or None, and ``reverse`` (run t = T-1 .. 0). Outputs: the hidden states (T, B, H) in time
-    order, h_T and c_T. Backward is backpropagation through time on arrays; the hidden-to-hidden
-    weight gradient is one product over all steps instead of one per step.
+class _ArrayOps:
+    """The few functions a cell's formulas need, on raw arrays."""
+
+    sigmoid = staticmethod(sigmoid_array)
+
+    @staticmethod
+    def tanh(a):
+        return xp_of(a).tanh(a)
+
+    @staticmethod
+    def relu(a):
+        return xp_of(a).maximum(a, 0)
+
+    @staticmethod
+    def positive(a):
+        return a > 0
+
+    @staticmethod
+    def split(a, parts: int):
+        width = a.shape[-1] // parts
+        return [a[..., k * width:(k + 1) * width] for k in range(parts)]
+
+    @staticmethod
+    def cat(values):
+        return xp_of(values[0]).concatenate(values, axis=-1)
+
+    @staticmethod
+    def stack(values):
+        return xp_of(values[0]).stack(values)
+
+    @staticmethod
+    def matmul_t(a, b):
+        """a @ b^T."""
+        return a @ b.T
+
+    @staticmethod
+    def matmul_tn(a, b):
+        """a^T @ b."""
+        return a.T @ b
+
+
+class _TensorOps:
+    """The same functions on Tensors (they record a graph under create_graph)."""
+
+    sigmoid = staticmethod(lambda t: t.sigmoid())
+    tanh = staticmethod(lambda t: t.tanh())
+    relu = staticmethod(lambda t: t.relu())
+    positive = staticmethod(lambda t: (t > 0).to(t.dtype))
+    split = staticmethod(lambda t, parts: list(t.chunk(parts, -1)))
+    cat = staticmethod(lambda values: cat(values, -1))
+    stack = staticmethod(lambda values: stack(values, 0))
+    matmul_t = staticmethod(lambda a, b: a @ b.t())
+    matmul_tn = staticmethod(lambda a, b: a.t() @ b)
+
+
+# ---- the cells: step(ops, zx, zh, h, c) -> (h', c', cache); step_back(ops, cache, dh, dc) ->
+# (d zx, d zh, dh through the cell's own use of h (or None), dc) where zx = x W_ih^T + b_ih and
+# zh = h W_hh^T + b_hh are the step's two pre-activation products.
+def _lstm(ops, zx, zh, h, c):
+    """i, f, o = sigmoid, g = tanh of (zx + zh)'s quarters; c' = f c + i g; h' = o tanh(c')."""
+    z = zx + zh
+    i, f, _, o = ops.split(ops.sigmoid(z), 4)  # one sigmoid pass over all four quarters
+    g = ops.tanh(ops.split(z, 4)[2])
+    c_new = f * c + i * g
+    tc = ops.tanh(c_new)
+    return o * tc, c_new, (i, f, g, o, tc, c)
+
+
+def _lstm_back(ops, cache, dh, dc):
+    """dc' += dh o (1 - tanh(c')^2); d z = [dc' g i(1-i), dc' c f(1-f), dc' i (1-g^2), dh tanh(c') o(1-o)]."""
+    i, f, g, o, tc, c = cache
+    dct = dh * o * (1 - tc * tc) if dc is None else dc + dh * o * (1 - tc * tc)
+    dz = ops.cat([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g), dh * tc * o * (1 - o)])
+    return dz, dz, None, dct * f
+
+
+def _gru(ops, zx, zh, h, c):
+    """r, z = sigmoid(zx_rz + zh_rz); n = tanh(zx_n + r zh_n); h' = n + z (h - n)."""
+    xr, xz, xn = ops.split(zx, 3)
+    hr, hz, hn = ops.split(zh, 3)
+    r, z = ops.sigmoid(xr + hr), ops.sigmoid(xz + hz)
+    n = ops.tanh(xn + r * hn)
+    return n + z * (h - n), None, (r, z, n, hn, h)
+
+
+def _gru_back(ops, cache, dh, dc):
+    """dn = dh (1-z) (1-n^2); dr = dn zh_n r(1-r); dz = dh (h-n) z(1-z); d zx = [dr, dz, dn];
+    d zh = [dr, dz, dn r]; dh through h' = dh z."""
+    r, z, n, hn, h = cache
+    dn = dh * (1 - z) * (1 - n * n)
+    dr = dn * hn * r * (1 - r)
+    dz = dh * (h - n) * z * (1 - z)
+    return ops.cat([dr, dz, dn]), ops.cat([dr, dz, dn * r]), dh * z, None
+
+
+def _rnn_tanh(ops, zx, zh, h, c):
+    """h' = tanh(zx + zh)."""
+    h_new = ops.tanh(zx + zh)
+    return h_new, None, (h_new,)
+
+
+def _rnn_tanh_back(ops, cache, dh, dc):
+    """d z = dh (1 - h'^2)."""
+    (h_new,) = cache
+    dz = dh * (1 - h_new * h_new)
+    return dz, dz, None, None
+
+
+def _rnn_relu(ops, zx, zh, h, c):
+    """h' = relu(zx + zh)."""
+    h_new = ops.relu(zx + zh)
+    return h_new, None, (h_new,)
+
+
+def _rnn_relu_back(ops, cache, dh, dc):
+    """d z = dh [h' > 0]."""
+    (h_new,) = cache
+    dz = dh * ops.positive(h_new)
+    return dz, dz, None, None
+
+
+CELLS = {
+    "LSTM": (_lstm, _lstm_back),
+    "GRU": (_gru, _gru_back),
+    "RNN_TANH": (_rnn_tanh, _rnn_tanh_back),
+    "RNN_RELU": (_rnn_relu, _rnn_relu_back),
+}
+
+
+def _order(steps: int, reverse: bool) -> list:
+    return list(range(steps - 1, -1, -1) if reverse else range(steps))
+
+
+def _run_steps(ops, mode, xg, h, c, w_hh, b_hh, order):
+    """The forward recursion: per step (time index, h_{t-1}, cache), and the last (h, c)."""
+    step = CELLS[mode][0]
+    steps = []
+    for t in order:
+        zh = ops.matmul_t(h, w_hh)
+        if b_hh is not None:
+            zh = zh + b_hh
+        h_prev = h
+        h, c, cache = step(ops, xg[t], zh, h, c)
+        steps.append((t, h_prev, h, cache))
+    return steps, h, c
+
+
+def _backprop_steps(ops, mode, steps, w_hh, has_bias, d_hs, d_ht, d_ct):
+    """Backpropagation through time over the recorded steps (last first)."""
+    step_back = CELLS[mode][1]
+    dh_next, dc_next = d_ht, d_ct
+    d_zx, d_zh, h_prevs = {}, {}, {}
+    for t, h_prev, _, cache in reversed(steps):
+        dh = d_hs[t] + dh_next
+        dzx, dzh, dh_direct, dc_next = step_back(ops, cache, dh, dc_next)
+        d_zx[t], d_zh[t], h_prevs[t] = dzx, dzh, h_prev
+        dh_next = dzh @ w_hh if dh_direct is None else dh_direct + dzh @ w_hh
+    times = sorted(d_zx)
+    dzh_all = ops.stack([d_zh[t] for t in times])
+    shared = all(d_zx[t] is d_zh[t] for t in times)  # LSTM and RNN: both products have one gradient
+    steps_n, batch, width = dzh_all.shape
+    flat = dzh_all.reshape((steps_n * batch, width))
+    h_all = ops.stack([h_prevs[t] for t in times]).reshape((steps_n * batch, h_prevs[times[0]].shape[-1]))
+    d_w = ops.matmul_tn(flat, h_all)  # one product over all steps
+    d_b = flat.sum(0) if has_bias else None
+    d_xg = dzh_all if shared else ops.stack([d_zx[t] for t in times])
+    return d_xg, dh_next, dc_next, d_w, d_b
+
+
+class RecurrentSequence(BuiltinOp):
+    """One RNN/LSTM/GRU layer direction over a whole sequence as one node.
+
+    Inputs: xg (T, B, G*H) = x W_ih^T + b_ih for every step, h0 (B, H), c0 (B, H) for LSTM (else
+    None), w_hh (G*H, H), b_hh or None, ``reverse`` (t = T-1 .. 0) and the mode. Outputs: the hidden
+    states (T, B, H) in time order, h_T, and c_T for LSTM.
     """
 
     @staticmethod
-    def forward(ctx, xg, h0, c0, w_hh, b_hh, reverse):
-        z_all, w = xg.data, w_hh.data
-        xp = xp_of(z_all)
-        steps, batch, width = z_all.shape
-        hid = width // 4
-        hs = xp.empty((steps, batch, hid), dtype=z_all.dtype)
-        cs = xp.empty_like(hs)
-        tcs = xp.empty_like(hs)
-        acts = xp.empty_like(z_all)
-        h, c = h0.data, c0.data
-        for t in _order(steps, reverse):
-            gates = h @ w.T
-            gates += z_all[t]
-            if b_hh is not None:
-                gates += b_hh.data
-            act = acts[t]
-            act[...] = sigmoid_array(gates)
-            xp.tanh(gates[:, 2 * hid:3 * hid], out=act[:, 2 * hid:3 * hid])
-            c = act[:, hid:2 * hid] * c
-            c += act[:, :hid] * act[:, 2 * hid:3 * hid]
-            cs[t] = c
-            xp.tanh(c, out=tcs[t])
-            h = act[:, 3 * hid:] * tcs[t]
-            hs[t] = h
-        ctx.save_for_backward(xg, h0, c0, w_hh, *([b_hh] if b_hh is not None else []))
-        ctx.hs, ctx.cs, ctx.tcs, ctx.acts, ctx.reverse = hs, cs, tcs, acts, reverse
-        return hs, h, c
+    def forward(ctx, xg, h0, c0, w_hh, b_hh, reverse, mode):
+        order = _order(xg.data.shape[0], reverse)
+        steps, h, c = _run_steps(_ArrayOps, mode, xg.data, h0.data, None if c0 is None else c0.data,
+                                 w_hh.data, None if b_hh is None else b_hh.data, order)
+        hs = xp_of(h).stack([s[2] for s in sorted(steps, key=lambda s: s[0])])
+        ctx.save_for_backward(xg, h0, c0, w_hh, b_hh)
+        ctx.steps, ctx.order, ctx.mode = steps, order, mode
+        return (hs, h, c) if mode == "LSTM" else (hs, h)
 
     @staticmethod
-    def backward(ctx, d_hs, d_ht, d_ct):
-        """Through time, last step first: dh_t = d_hs[t] + dh_{t+1}; the step's gate gradients as in
-        LSTMPointwise; dh_{t-1} = d gates_t W_hh, dc_{t-1} = dc'_t f_t; dW_hh = sum_t d gates_t^T h_{t-1};
-        db_hh = sum_t d gates_t; d xg = d gates."""
-        saved = ctx.saved_tensors
-        xg, h0, c0, w_hh = saved[:4]
-        b_hh = saved[4] if len(saved) > 4 else None
-        if _GradState.enabled:  # create_graph: the same recursion with differentiable ops
-            return _lstm_sequence_backward_graph(xg, h0, c0, w_hh, b_hh, ctx.reverse, d_hs, d_ht, d_ct)
-        acts, tcs, cs, hs = ctx.acts, ctx.tcs, ctx.cs, ctx.hs
-        xp = xp_of(acts)
-        steps, batch, width = acts.shape
-        hid = width // 4
-        w = w_hh.data
-        d_gates = xp.empty_like(acts)
-        dh_next, dc_next = d_ht.data, d_ct.data
-        order = list(_order(steps, ctx.reverse))
-        for k in range(steps - 1, -1, -1):
-            t = order[k]
-            c_prev = cs[order[k - 1]] if k else c0.data
-            i, f, g, o = (acts[t][:, q * hid:(q + 1) * hid] for q in range(4))
-            tc = tcs[t]
-            dh = d_hs.data[t] + dh_next
-            dct = dc_next + dh * o * (1 - tc * tc)
-            dz = d_gates[t]
-            xp.multiply(dct * g, i * (1 - i), out=dz[:, :hid])
-            xp.multiply(dct * c_prev, f * (1 - f), out=dz[:, hid:2 * hid])
-            xp.multiply(dct * i, 1 - g * g, out=dz[:, 2 * hid:3 * hid])
-            xp.multiply(dh * tc, o * (1 - o), out=dz[:, 3 * hid:])
-            dc_next = dct * f
-            dh_next = dz @ w
-        h_prev = xp.empty_like(hs)  # h_{t-1} for every step, in time order
-        for k, t in enumerate(order):
-            h_prev[t] = hs[order[k - 1]] if k else h0.data
-        flat_dz = d_gates.reshape(steps * batch, width)
-        d_w = flat_dz.T @ h_prev.reshape(steps * batch, hid)
-        d_b = flat_dz.sum(axis=0) if b_hh is not None else None
-        return (Tensor._wrap(d_gates), Tensor._wrap(dh_next), Tensor._wrap(dc_next), Tensor._wrap(d_w),
-                None if d_b is None else Tensor._wrap(d_b), None)
+    def backward(ctx, d_hs, d_ht, d_ct=None):
+        """Backpropagation through time: dh_t = d_hs[t] + dh_{t+1}; each cell's step-backward gives
+        the gradients of its two pre-activation products; dh_{t-1} = d zh_t W_hh (+ the cell's own
+        use of h); dW_hh = sum_t d zh_t^T h_{t-1}, db_hh = sum_t d zh_t, d xg = d zx."""
+        xg, h0, c0, w_hh, b_hh = ctx.saved_tensors
+        if _GradState.enabled:  # create_graph: the same recursion on Tensors, recomputed from the inputs
+            ops, steps, w = _TensorOps, _run_steps(_TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, ctx.order)[0], w_hh
+            dhs, dht, dct = d_hs, d_ht, d_ct
+        else:
+            ops, steps, w = _ArrayOps, ctx.steps, w_hh.data
+            dhs, dht, dct = d_hs.data, d_ht.data, None if d_ct is None else d_ct.data
+        d_xg, d_h0, d_c0, d_w, d_b = _backprop_steps(ops, ctx.mode, steps, w, b_hh is not None, dhs, dht, dct)
+        if ops is _ArrayOps:
+            wrap = Tensor._wrap
+            d_xg, d_h0, d_w = wrap(d_xg), wrap(d_h0), wrap(d_w)
+            d_c0 = None if d_c0 is None else wrap(d_c0)
+            d_b = None if d_b is None else wrap(d_b)
+        return d_xg, d_h0, d_c0, d_w, d_b, None, None
 
 
-def _order(steps: int, reverse: bool) -> range:
-    return range(steps - 1, -1, -1) if reverse else range(steps)
+def recurrent_sequence(mode: str, xg: Tensor, h0: Tensor, c0: Tensor | None, w_hh: Tensor, b_hh: Tensor | None,
+                       reverse: bool = False) -> tuple:
+    """(hidden states (T, B, H), h_T[, c_T]) of one layer direction; xg = x W_ih^T + b_ih (T, B, G*H)."""
+    return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, reverse, mode)
 
 
-def _lstm_sequence_backward_graph(xg, h0, c0, w_hh, b_hh, reverse, d_hs, d_ht, d_ct):
-    """LSTMSequence's backward with Tensor ops (for create_graph): recompute the steps, then recurse."""
-    steps = xg.shape[0]
-    order = list(_order(steps, reverse))
-    h, c, saved = h0, c0, []
-    for t in order:
-        gates = xg[t] + h @ w_hh.t()
-        if b_hh is not None:
-            gates = gates + b_hh
-        i, f, g, o = gates.chunk(4, -1)
-        i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
-        c_prev, h_prev = c, h
-        c = f * c + i * g
-        tc = c.tanh()
-        h = o * tc
-        saved.append((i, f, g, o, tc, c_prev, h_prev))
-    dh_next, dc_next = d_ht, d_ct
-    d_gates = [None] * steps
-    d_w = d_b = None
-    for k in range(steps - 1, -1, -1):
-        t = order[k]
-        i, f, g, o, tc, c_prev, h_prev = saved[k]
-        dh = d_hs[t] + dh_next
-        dct = dc_next + dh * o * (1 - tc * tc)
-        dz = cat([dct * g * i * (1 - i), dct * c_prev * f * (1 - f), dct * i * (1 - g * g),
-                  dh * tc * o * (1 - o)], -1)
-        d_gates[t] = dz
-        dc_next = dct * f
-        dh_next = dz @ w_hh
-        part = dz.t() @ h_prev
-        d_w = part if d_w is None else d_w + part
-        if b_hh is not None:
-            d_b = dz.sum(0) if d_b is None else d_b + dz.sum(0)
-    return stack(d_gates, 0), dh_next, dc_next, d_w, d_b, None
-
-
-def lstm_sequence(xg: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, b_hh: Tensor | None,
-                  reverse: bool = False) -> tuple[Tensor, Tensor, Tensor]:
-    """(hidden states (T, B, H), h_T, c_T) of one LSTM layer direction; xg = x W_ih^T + b_ih (T, B, 4H)."""
-    return LSTMSequence.apply(xg, h0, c0, w_hh, b_hh, reverse)
+TENSOR_OPS = _TensorOps

@@ -15,7 +15,7 @@ from ...ops.shape import cat, stack
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
-from ..functional.recurrent import lstm_pointwise, lstm_sequence
+from ..functional.recurrent import CELLS, TENSOR_OPS, lstm_pointwise, recurrent_sequence
 from ..parameter import Parameter
 from .module import Module
 
@@ -24,37 +24,23 @@ __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell"
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-# ---------------------------------------------------------------- one time step per mode ---------
-def _rnn_step(act):
-    def step(xg: Tensor, h: Tensor, c, w_hh: Tensor, b_hh):
-        """h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
-        return act(xg + F.linear(h, w_hh, b_hh)), None
-
-    return step
-
-
+# ---------------------------------------------------------------- one time step per mode (cells) ---------
 def _lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh: Tensor, b_hh):
-    """i, f, o = sigmoid(.), g = tanh(.); c' = f c + i g; h' = o tanh(c')."""
+    """i, f, o = sigmoid(.), g = tanh(.); c' = f c + i g; h' = o tanh(c') (one fused node)."""
     return lstm_pointwise(xg + F.linear(h, w_hh, b_hh), c)
 
 
-def _gru_step(xg: Tensor, h: Tensor, c, w_hh: Tensor, b_hh):
-    """r, z = sigmoid(.); n = tanh(x_n + r (h W_hn^T + b_hn)); h' = (1 - z) n + z h."""
-    hg = F.linear(h, w_hh, b_hh)
-    xr, xz, xn = xg.chunk(3, -1)
-    hr, hz, hn = hg.chunk(3, -1)
-    r = (xr + hr).sigmoid()
-    z = (xz + hz).sigmoid()
-    n = (xn + r * hn).tanh()
-    return n + z * (h - n), None
-
-
 def _step_for(mode: str):
+    """One time step (xg, h, c, w_hh, b_hh) -> (h', c'), for the cells; the formulas live in
+    ``nn/functional/recurrent.py`` (shared with the sequence node)."""
     if mode == "LSTM":
         return _lstm_step
-    if mode == "GRU":
-        return _gru_step
-    return _rnn_step(F.tanh if mode == "RNN_TANH" else F.relu)
+    cell = CELLS[mode][0]
+
+    def step(xg: Tensor, h: Tensor, c, w_hh: Tensor, b_hh):
+        return cell(TENSOR_OPS, xg, F.linear(h, w_hh, b_hh), h, c)[:2]
+
+    return step
 
 
 class RNNBase(Module):
@@ -190,7 +176,6 @@ class RNNBase(Module):
         return x, states
 
     def _run(self, x: Tensor, states: list):
-        step = _step_for(self.mode)
         num_directions = 2 if self.bidirectional else 1
         h_out, c_out = [], []
         for layer in range(self.num_layers):
@@ -200,21 +185,12 @@ class RNNBase(Module):
                 w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
                 b_ih, b_hh = (getattr(self, names[2]), getattr(self, names[3])) if self.bias else (None, None)
                 h, c = states[layer * num_directions + direction]
-                if self.mode == "LSTM":  # the whole sequence as one node (backpropagation through time on arrays)
-                    seq, h, c = lstm_sequence(F.linear(x, w_ih, b_ih), h, c, w_hh, b_hh, direction == 1)
-                    outs.append(seq)
-                    h_out.append(h)
-                    c_out.append(c)
-                    continue
-                xg = F.linear(x, w_ih, b_ih).unbind(0)  # input projection of every step in one product
-                steps = range(len(xg) - 1, -1, -1) if direction == 1 else range(len(xg))
-                seq = [None] * len(xg)
-                for t in steps:
-                    h, c = step(xg[t], h, c, w_hh, b_hh)
-                    seq[t] = h
-                outs.append(stack(seq, 0))
+                xg = F.linear(x, w_ih, b_ih)  # input projection of every step in one product
+                # the whole sequence as one node (backpropagation through time on arrays)
+                seq, h, *rest = recurrent_sequence(self.mode, xg, h, c, w_hh, b_hh, direction == 1)
+                outs.append(seq)
                 h_out.append(h)
-                c_out.append(c)
+                c_out.append(rest[0] if rest else None)
             x = outs[0] if num_directions == 1 else cat(outs, 2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
