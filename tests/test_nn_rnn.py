@@ -217,3 +217,14 @@ def test_fused_lstm_step_equals_the_op_by_op_formula():
     gb = minitorch.autograd.grad([h2, c2], [gates, c], [up_h, up_c])
     for a, b in zip(ga, gb):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_fused_lstm_step_second_derivatives():
+    from minitorch.autograd import gradcheck, gradgradcheck
+    from minitorch.nn.functional.recurrent import lstm_pointwise
+
+    rng = np.random.default_rng(5)
+    gates = minitorch.tensor(rng.standard_normal((2, 8)), requires_grad=True)
+    c = minitorch.tensor(rng.standard_normal((2, 2)), requires_grad=True)
+    assert gradcheck(lstm_pointwise, (gates, c))
+    assert gradgradcheck(lstm_pointwise, (gates, c))

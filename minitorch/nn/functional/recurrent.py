@@ -20,47 +20,26 @@ from ...tensor import Tensor
 
 
 class LSTMPointwise(BuiltinOp):
+    """The pointwise half of one LSTM step, gates (B, 4H) and c (B, H) in, (h', c') out, as one node
+    (the formulas are the sequence node's LSTM cell, ``_lstm`` / ``_lstm_back``)."""
+
     @staticmethod
     def forward(ctx, gates, c):
-        z = gates.data
-        xp = xp_of(z)
-        hid = z.shape[-1] // 4
-        act = sigmoid_array(z)  # i, f, o; the g quarter is overwritten with tanh below
-        xp.tanh(z[..., 2 * hid:3 * hid], out=act[..., 2 * hid:3 * hid])
-        i, f, g, o = (act[..., k * hid:(k + 1) * hid] for k in range(4))
-        c_new = f * c.data
-        c_new += i * g
-        tc = xp.tanh(c_new)
+        h_new, c_new, ctx.cache = _lstm(_ArrayOps, gates.data, 0, None, c.data)
         ctx.save_for_backward(gates, c)
-        ctx.act, ctx.tc = act, tc
-        return o * tc, c_new
+        return h_new, c_new
 
     @staticmethod
     def backward(ctx, dh, dc):
-        """With i, f, o = sigmoid, g = tanh of the gate quarters and T = tanh(c'):
-        dc' += dh o (1 - T^2); di = dc' g i(1-i); df = dc' c f(1-f); dg = dc' i (1-g^2);
-        do = dh T o(1-o); d gates = [di, df, dg, do]; dc = dc' f."""
-        gates, c = ctx.saved_tensors
-        if not _GradState.enabled:  # plain backward: on arrays
-            act, tc, hid = ctx.act, ctx.tc, ctx.act.shape[-1] // 4
-            i, f, g, o = (act[..., k * hid:(k + 1) * hid] for k in range(4))
-            dha = dh.data
-            dct = dc.data + dha * o * (1 - tc * tc)
-            xp = xp_of(act)
-            out = xp.empty_like(act)
-            xp.multiply(dct * g, i * (1 - i), out=out[..., :hid])
-            xp.multiply(dct * c.data, f * (1 - f), out=out[..., hid:2 * hid])
-            xp.multiply(dct * i, 1 - g * g, out=out[..., 2 * hid:3 * hid])
-            xp.multiply(dha * tc, o * (1 - o), out=out[..., 3 * hid:])
-            return Tensor._wrap(out), Tensor._wrap(dct * f)
-        # create_graph: the same chain rule with differentiable ops of gates and c
-        i, f, g, o = gates.chunk(4, -1)
-        i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
-        tc = (f * c + i * g).tanh()
-        dct = dc + dh * o * (1 - tc * tc)
-        d_gates = cat([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g),
-                       dh * tc * o * (1 - o)], -1)
-        return d_gates, dct * f
+        """d gates = [dc' g i(1-i), dc' c f(1-f), dc' i (1-g^2), dh tanh(c') o(1-o)] with
+        dc' = dc + dh o (1 - tanh(c')^2); dc_prev = dc' f."""
+        if _GradState.enabled:  # create_graph: the same formulas on Tensors, recomputed from the inputs
+            gates, c = ctx.saved_tensors
+            cache = _lstm(_TensorOps, gates, 0, None, c)[2]
+            d_gates, _, _, d_c = _lstm_back(_TensorOps, cache, dh, dc)
+            return d_gates, d_c
+        d_gates, _, _, d_c = _lstm_back(_ArrayOps, ctx.cache, dh.data, dc.data)
+        return Tensor._wrap(d_gates), Tensor._wrap(d_c)
 
 
 def lstm_pointwise(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
