@@ -65,3 +65,19 @@ def cuda_is_fake() -> bool:
 def no_host_sync():
     """A context in which any GPU -> host sync raises (CuPy's ``cupyx.allow_synchronize(False)``)."""
     return minitorch.backend.cupyx_module().allow_synchronize(False)
+
+
+def raises_like_torch(torch_call, minitorch_call) -> BaseException:
+    """Both calls must raise, minitorch's exception an instance of torch's exception type (of its builtin
+    base when torch raises one of its own classes). Returns minitorch's exception."""
+    with pytest.raises(Exception) as torch_err:
+        torch_call()
+    expected = type(torch_err.value)
+    if expected.__module__.startswith("torch"):
+        expected = next(b for b in expected.__mro__ if b.__module__ == "builtins")
+    with pytest.raises(Exception) as mt_err:
+        minitorch_call()
+    assert isinstance(mt_err.value, expected), (
+        f"minitorch raised {type(mt_err.value).__name__}: {mt_err.value}; torch raises {expected.__name__}"
+    )
+    return mt_err.value
