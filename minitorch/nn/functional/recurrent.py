@@ -25,7 +25,7 @@ class LSTMPointwise(BuiltinOp):
 
     @staticmethod
     def forward(ctx, gates, c):
-        h_new, c_new, ctx.cache = _lstm(_ArrayOps, gates.data, 0, None, c.data)
+        h_new, c_new, ctx.cache = _lstm(ArrayOps, gates.data, 0, None, c.data)
         ctx.save_for_backward(gates, c)
         return h_new, c_new
 
@@ -35,10 +35,10 @@ class LSTMPointwise(BuiltinOp):
         dc' = dc + dh o (1 - tanh(c')^2); dc_prev = dc' f."""
         if _GradState.enabled:  # create_graph: the same formulas on Tensors, recomputed from the inputs
             gates, c = ctx.saved_tensors
-            cache = _lstm(_TensorOps, gates, 0, None, c)[2]
-            d_gates, _, _, d_c = _lstm_back(_TensorOps, cache, dh, dc)
+            cache = _lstm(TensorOps, gates, 0, None, c)[2]
+            d_gates, _, _, d_c = _lstm_back(TensorOps, cache, dh, dc)
             return d_gates, d_c
-        d_gates, _, _, d_c = _lstm_back(_ArrayOps, ctx.cache, dh.data, dc.data)
+        d_gates, _, _, d_c = _lstm_back(ArrayOps, ctx.cache, dh.data, dc.data)
         return Tensor._wrap(d_gates), Tensor._wrap(d_c)
 
 
@@ -47,8 +47,7 @@ def lstm_pointwise(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     return LSTMPointwise.apply(gates, c)
 
 
-
-class _ArrayOps:
+class ArrayOps:
     """The few functions a cell's formulas need, on raw arrays."""
 
     sigmoid = staticmethod(sigmoid_array)
@@ -89,7 +88,7 @@ class _ArrayOps:
         return a.T @ b
 
 
-class _TensorOps:
+class TensorOps:
     """The same functions on Tensors (they record a graph under create_graph)."""
 
     sigmoid = staticmethod(lambda t: t.sigmoid())
@@ -182,39 +181,36 @@ def _order(steps: int, reverse: bool) -> list:
 
 
 def _run_steps(ops, mode, xg, h, c, w_hh, b_hh, order):
-    """The forward recursion: per step (time index, h_{t-1}, cache), and the last (h, c)."""
+    """The forward recursion in ``order``: per time index t, (h_{t-1}, h_t, cache_t); and the last (h, c)."""
     step = CELLS[mode][0]
-    steps = []
+    per_t = [None] * len(order)
     for t in order:
         zh = ops.matmul_t(h, w_hh)
         if b_hh is not None:
             zh = zh + b_hh
-        h_prev = h
-        h, c, cache = step(ops, xg[t], zh, h, c)
-        steps.append((t, h_prev, h, cache))
-    return steps, h, c
+        h_new, c, cache = step(ops, xg[t], zh, h, c)
+        per_t[t] = (h, h_new, cache)
+        h = h_new
+    return per_t, h, c
 
 
-def _backprop_steps(ops, mode, steps, w_hh, has_bias, d_hs, d_ht, d_ct):
-    """Backpropagation through time over the recorded steps (last first)."""
+def _backprop_steps(ops, mode, per_t, order, w_hh, has_bias, d_hs, d_ht, d_ct):
+    """Backpropagation through time, last step first; the weight gradients as one product over all steps."""
     step_back = CELLS[mode][1]
     dh_next, dc_next = d_ht, d_ct
-    d_zx, d_zh, h_prevs = {}, {}, {}
-    for t, h_prev, _, cache in reversed(steps):
+    d_zx, d_zh = [None] * len(order), [None] * len(order)
+    for t in reversed(order):
         dh = d_hs[t] + dh_next
-        dzx, dzh, dh_direct, dc_next = step_back(ops, cache, dh, dc_next)
-        d_zx[t], d_zh[t], h_prevs[t] = dzx, dzh, h_prev
-        dh_next = dzh @ w_hh if dh_direct is None else dh_direct + dzh @ w_hh
-    times = sorted(d_zx)
-    dzh_all = ops.stack([d_zh[t] for t in times])
-    shared = all(d_zx[t] is d_zh[t] for t in times)  # LSTM and RNN: both products have one gradient
-    steps_n, batch, width = dzh_all.shape
-    flat = dzh_all.reshape((steps_n * batch, width))
-    h_all = ops.stack([h_prevs[t] for t in times]).reshape((steps_n * batch, h_prevs[times[0]].shape[-1]))
-    d_w = ops.matmul_tn(flat, h_all)  # one product over all steps
+        d_zx[t], d_zh[t], dh_direct, dc_next = step_back(ops, per_t[t][2], dh, dc_next)
+        dh_next = d_zh[t] @ w_hh if dh_direct is None else dh_direct + d_zh[t] @ w_hh
+    dzh_all = ops.stack(d_zh)
+    steps, batch, width = dzh_all.shape
+    flat = dzh_all.reshape((steps * batch, width))
+    h_prev = ops.stack([rec[0] for rec in per_t])
+    d_w = ops.matmul_tn(flat, h_prev.reshape((steps * batch, h_prev.shape[-1])))
     d_b = flat.sum(0) if has_bias else None
-    d_xg = dzh_all if shared else ops.stack([d_zx[t] for t in times])
-    return d_xg, dh_next, dc_next, d_w, d_b
+    shared = all(a is b for a, b in zip(d_zx, d_zh))  # LSTM and RNN: both products have one gradient
+    return dzh_all if shared else ops.stack(d_zx), dh_next, dc_next, d_w, d_b
 
 
 class RecurrentSequence(BuiltinOp):
@@ -228,11 +224,11 @@ class RecurrentSequence(BuiltinOp):
     @staticmethod
     def forward(ctx, xg, h0, c0, w_hh, b_hh, reverse, mode):
         order = _order(xg.data.shape[0], reverse)
-        steps, h, c = _run_steps(_ArrayOps, mode, xg.data, h0.data, None if c0 is None else c0.data,
+        per_t, h, c = _run_steps(ArrayOps, mode, xg.data, h0.data, None if c0 is None else c0.data,
                                  w_hh.data, None if b_hh is None else b_hh.data, order)
-        hs = xp_of(h).stack([s[2] for s in sorted(steps, key=lambda s: s[0])])
+        hs = xp_of(h).stack([rec[1] for rec in per_t])
         ctx.save_for_backward(xg, h0, c0, w_hh, b_hh)
-        ctx.steps, ctx.order, ctx.mode = steps, order, mode
+        ctx.per_t, ctx.order, ctx.mode = per_t, order, mode
         return (hs, h, c) if mode == "LSTM" else (hs, h)
 
     @staticmethod
@@ -242,13 +238,15 @@ class RecurrentSequence(BuiltinOp):
         use of h); dW_hh = sum_t d zh_t^T h_{t-1}, db_hh = sum_t d zh_t, d xg = d zx."""
         xg, h0, c0, w_hh, b_hh = ctx.saved_tensors
         if _GradState.enabled:  # create_graph: the same recursion on Tensors, recomputed from the inputs
-            ops, steps, w = _TensorOps, _run_steps(_TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, ctx.order)[0], w_hh
+            ops, w = TensorOps, w_hh
+            per_t = _run_steps(TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, ctx.order)[0]
             dhs, dht, dct = d_hs, d_ht, d_ct
         else:
-            ops, steps, w = _ArrayOps, ctx.steps, w_hh.data
+            ops, w, per_t = ArrayOps, w_hh.data, ctx.per_t
             dhs, dht, dct = d_hs.data, d_ht.data, None if d_ct is None else d_ct.data
-        d_xg, d_h0, d_c0, d_w, d_b = _backprop_steps(ops, ctx.mode, steps, w, b_hh is not None, dhs, dht, dct)
-        if ops is _ArrayOps:
+        d_xg, d_h0, d_c0, d_w, d_b = _backprop_steps(ops, ctx.mode, per_t, ctx.order, w, b_hh is not None,
+                                                     dhs, dht, dct)
+        if ops is ArrayOps:
             wrap = Tensor._wrap
             d_xg, d_h0, d_w = wrap(d_xg), wrap(d_h0), wrap(d_w)
             d_c0 = None if d_c0 is None else wrap(d_c0)
@@ -260,6 +258,3 @@ def recurrent_sequence(mode: str, xg: Tensor, h0: Tensor, c0: Tensor | None, w_h
                        reverse: bool = False) -> tuple:
     """(hidden states (T, B, H), h_T[, c_T]) of one layer direction; xg = x W_ih^T + b_ih (T, B, G*H)."""
     return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, reverse, mode)
-
-
-TENSOR_OPS = _TensorOps

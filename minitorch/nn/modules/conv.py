@@ -1,8 +1,6 @@
 """Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d."""
 from __future__ import annotations
 
-import math
-
 from ... import creation
 from ...tensor import Tensor
 from .. import functional as F
@@ -79,12 +77,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        init._default_layer_init_(self.weight, self.bias)
 
     def extra_repr(self) -> str:
         n = len(self.kernel_size)

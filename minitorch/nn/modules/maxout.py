@@ -1,8 +1,6 @@
 """Maxout (Goodfellow et al. 2013): not in PyTorch, built from Linear's pieces."""
 from __future__ import annotations
 
-import math
-
 from ... import creation
 from ...tensor import Tensor
 from .. import functional as F
@@ -42,11 +40,7 @@ class Maxout(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_features
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init._default_layer_init_(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         pieces = F.linear(input, self.weight, self.bias)

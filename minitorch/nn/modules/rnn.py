@@ -15,7 +15,7 @@ from ...ops.shape import cat, stack
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
-from ..functional.recurrent import CELLS, TENSOR_OPS, lstm_pointwise, recurrent_sequence
+from ..functional.recurrent import CELLS, TensorOps, lstm_pointwise, recurrent_sequence
 from ..parameter import Parameter
 from .module import Module
 
@@ -38,9 +38,16 @@ def _step_for(mode: str):
     cell = CELLS[mode][0]
 
     def step(xg: Tensor, h: Tensor, c, w_hh: Tensor, b_hh):
-        return cell(TENSOR_OPS, xg, F.linear(h, w_hh, b_hh), h, c)[:2]
+        return cell(TensorOps, xg, F.linear(h, w_hh, b_hh), h, c)[:2]
 
     return step
+
+
+def _uniform_by_hidden_size_(module: Module) -> None:
+    """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as torch initialises RNNs."""
+    bound = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for w in module.parameters():
+        init.uniform_(w, -bound, bound)
 
 
 class RNNBase(Module):
@@ -97,10 +104,7 @@ class RNNBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as torch."""
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for w in self.parameters():
-            init.uniform_(w, -stdv, stdv)
+        _uniform_by_hidden_size_(self)
 
     def flatten_parameters(self) -> None:
         """No-op (cuDNN weight packing does not apply here); kept so torch scripts run."""
@@ -279,10 +283,7 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for w in self.parameters():
-            init.uniform_(w, -stdv, stdv)
+        _uniform_by_hidden_size_(self)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
