@@ -37,6 +37,7 @@ from .creation import (
     zeros_like,
 )
 from .interop import from_dlpack
+from .ops.arrange import *  # noqa: F403
 from .ops.comparison import (  # noqa: A004
     all,
     allclose,
@@ -69,7 +70,9 @@ from .ops.comparison import (  # noqa: A004
     trunc,
     unique,
 )
+from .ops.contraction import *  # noqa: F403
 from .ops.conversion import clone
+from .ops.diagonal import *  # noqa: F403
 from .ops.elementwise import (
     abs,
     add,
@@ -103,6 +106,7 @@ from .ops.elementwise import (
 )
 from .ops.indexing import gather, index_put, index_select, masked_select, scatter, scatter_add, take_along_dim
 from .ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
+from .ops.order import *  # noqa: F403
 from .ops.reduction import (
     amax,
     amin,
@@ -123,6 +127,7 @@ from .ops.reduction import (
     var,
     var_mean,
 )
+from .ops.scan import *  # noqa: F403
 from .ops.shape import (
     broadcast_to,
     cat,
@@ -146,6 +151,8 @@ from .ops.shape import (
     unflatten,
     unsqueeze,
 )
+from .ops.special import *  # noqa: F403
+from .ops.trig import *  # noqa: F403, E402  (TEMPORARY during parallel work: explicit names later)
 from .tensor import Size, Tensor
 
 float = float32  # noqa: A001

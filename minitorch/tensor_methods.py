@@ -59,7 +59,7 @@ _METHODS = {
     # elementwise
     "add": ew.add, "sub": ew.sub, "subtract": ew.sub, "mul": ew.mul, "multiply": ew.mul, "div": ew.div,
     "divide": ew.div, "true_divide": ew.div, "neg": ew.neg, "negative": ew.neg, "pow": ew.pow,
-    "remainder": ew.remainder, "fmod": ew.remainder,
+    "remainder": ew.remainder,
     "exp": ew.exp, "log": ew.log, "log1p": ew.log1p, "log2": ew.log2, "log10": ew.log10, "sqrt": ew.sqrt,
     "rsqrt": ew.rsqrt, "abs": ew.abs, "absolute": ew.abs, "sign": ew.sign, "sin": ew.sin, "cos": ew.cos,
     "tanh": ew.tanh, "sigmoid": ew.sigmoid, "relu": ew.relu, "clamp": ew.clamp, "clip": ew.clamp,
@@ -183,6 +183,14 @@ for _name, _fn in {
     "scatter_add_": ix.scatter_add, "scatter_": ix.scatter, "index_put_": ix.index_put,
 }.items():
     setattr(Tensor, _name, _inplace(_name, _fn))
+
+from .ops import arrange, contraction, diagonal, order, scan, special, trig  # noqa: E402
+
+for _family in (trig, special, diagonal, arrange, contraction, scan, order):
+    for _name, _fn in _family.METHODS.items():
+        setattr(Tensor, _name, _fn)
+    for _name, _fn in _family.INPLACE_METHODS.items():
+        setattr(Tensor, _name, _inplace(_name, _fn))
 
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_

@@ -52,6 +52,9 @@ class OpInfo:
     #: run gradcheck (False where finite differences are meaningless, e.g. at ties; backward vs
     #: torch is still checked)
     supports_gradcheck: bool = True
+    #: why this op must read GPU data back to the host (its output shape depends on the values, ...),
+    #: as its torch counterpart does; None = it must never sync
+    syncs_by_nature: str | None = None
 
 
 def collect() -> list:
@@ -64,4 +67,8 @@ def collect() -> list:
         op_table_nn = None
     if op_table_nn is not None:
         ops += list(op_table_nn.OPS)
+    from . import op_table_contraction, op_table_math, op_table_structure
+
+    for family in (op_table_math, op_table_structure, op_table_contraction):
+        ops += list(family.OPS)
     return ops

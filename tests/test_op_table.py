@@ -253,8 +253,9 @@ SYNCS_BY_NATURE = {
 @pytest.mark.parametrize("op", ROWS)
 def test_cuda_forward_and_backward_never_wait_for_the_host(op: OpInfo) -> None:
     """No op reads GPU data back behind the user's back (only .item()/.tolist()/.cpu() may)."""
-    if op.name in SYNCS_BY_NATURE:
-        pytest.skip(f"syncs by nature: {SYNCS_BY_NATURE[op.name]}")
+    reason = op.syncs_by_nature or SYNCS_BY_NATURE.get(op.name)
+    if reason:
+        pytest.skip(f"syncs by nature: {reason}")
     for k, shapes, kw in samples(op):
         arrays = make_arrays(op, shapes, _rng(op, k), np.float32)
         m_in, _ = to_inputs(op, arrays, "cuda", grad=op.supports_grad)
