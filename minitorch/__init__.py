@@ -104,7 +104,20 @@ from .ops.elementwise import (
     tanh,
     where,
 )
-from .ops.indexing import gather, index_put, index_select, masked_select, scatter, scatter_add, take_along_dim
+from .ops.indexing import (
+    argwhere,
+    gather,
+    index_add,
+    index_copy,
+    index_fill,
+    index_put,
+    index_select,
+    masked_scatter,
+    masked_select,
+    scatter,
+    scatter_add,
+    take_along_dim,
+)
 from .ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
 from .ops.order import *  # noqa: F403
 from .ops.reduction import (
@@ -153,6 +166,7 @@ from .ops.shape import (
 )
 from .ops.special import *  # noqa: F403
 from .ops.trig import *  # noqa: F403, E402  (TEMPORARY during parallel work: explicit names later)
+from .sampling import bernoulli, get_rng_state, initial_seed, multinomial, poisson, seed, set_rng_state
 from .tensor import Size, Tensor
 
 float = float32  # noqa: A001

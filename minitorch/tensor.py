@@ -97,6 +97,31 @@ class Tensor:
     def element_size(self) -> int:
         return self.data.dtype.itemsize
 
+    ndimension = dim
+
+    @property
+    def itemsize(self) -> int:
+        return self.data.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.data.nbytes)
+
+    def is_complex(self) -> bool:
+        return False  # minitorch has no complex dtypes
+
+    def stride(self, dim: int | None = None):
+        """Steps in elements (not bytes) between neighbours along each dim, as torch reports them."""
+        steps = tuple(s // self.data.dtype.itemsize for s in self.data.strides)
+        if dim is None:
+            return steps
+        return steps[_wrap_dim(dim, self.data.ndim, "stride")]
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        """Row-major with no gaps. Conv/pool outputs are channels-last in memory (see nn/kernels), so they
+        answer False where torch's NCHW outputs answer True; ``.contiguous()`` makes either one row-major."""
+        return bool(self.data.flags.c_contiguous)
+
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -165,7 +190,7 @@ class Tensor:
 
     def __repr__(self) -> str:
         arr = numpy_of(self.data)
-        body = np.array2string(arr, separator=", ", precision=4, prefix="tensor(")
+        body = np.array2string(arr, separator=", ", precision=4, prefix="tensor(", floatmode=_float_mode(arr))
         extras = []
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")
@@ -259,6 +284,16 @@ class Tensor:
     def byte(self) -> Tensor:
         return self.to("uint8")
 
+    def char(self) -> Tensor:
+        return self.to("int8")
+
+    def short(self) -> Tensor:
+        return self.to("int16")
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """This tensor with ``other``'s dtype and device."""
+        return self.to(other)
+
     # ---- autograd ------------------------------------------------------------------------------------
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if not requires_grad and self._grad_fn is not None:
@@ -338,6 +373,17 @@ class Tensor:
 
     def get_device(self) -> int:
         return -1 if self.device.type == "cpu" else (self.device.index or 0)
+
+
+def _float_mode(arr: np.ndarray) -> str:
+    """torch prints 4 fixed decimals (``0.4330``, ``1.0000e+09``) unless every value is a whole number
+    below 1e8 (``1., 2.``); NumPy's default would trim trailing zeros (``0.433 ``)."""
+    if arr.dtype.kind != "f":
+        return "maxprec_equal"
+    finite = arr[np.isfinite(arr)]
+    if finite.size and (np.any(finite != np.round(finite)) or np.abs(finite).max() >= 1e8):
+        return "fixed"
+    return "maxprec_equal"
 
 
 def _init_fields(t: Tensor, array) -> None:

@@ -1,7 +1,7 @@
 """Bind the op families onto Tensor as methods and operators (``x.exp()``, ``a @ b``, ``x[0] = 1``)."""
 from __future__ import annotations
 
-from . import creation
+from . import creation, sampling
 from .autograd.grad_mode import _GradState
 from .backend import xp_of
 from .ops import comparison as cmp
@@ -80,6 +80,8 @@ _METHODS = {
     # indexing
     "gather": ix.gather, "scatter_add": ix.scatter_add, "scatter": ix.scatter, "index_select": ix.index_select,
     "masked_select": ix.masked_select, "index_put": ix.index_put, "take_along_dim": ix.take_along_dim,
+    "index_add": ix.index_add, "index_copy": ix.index_copy, "index_fill": ix.index_fill,
+    "masked_scatter": ix.masked_scatter, "argwhere": ix.argwhere,
     # linalg
     "matmul": la.matmul, "mm": la.mm, "bmm": la.bmm, "mv": la.mv, "dot": la.dot, "outer": la.outer,
     # no-grad
@@ -181,6 +183,8 @@ for _name, _fn in {
     "clip_": ew.clamp, "exp_": ew.exp, "log_": ew.log, "sqrt_": ew.sqrt, "neg_": ew.neg, "abs_": ew.abs,
     "relu_": ew.relu, "sigmoid_": ew.sigmoid, "tanh_": ew.tanh, "masked_fill_": ew.masked_fill,
     "scatter_add_": ix.scatter_add, "scatter_": ix.scatter, "index_put_": ix.index_put,
+    "index_add_": ix.index_add, "index_copy_": ix.index_copy, "index_fill_": ix.index_fill,
+    "masked_scatter_": ix.masked_scatter,
 }.items():
     setattr(Tensor, _name, _inplace(_name, _fn))
 
@@ -266,36 +270,8 @@ Tensor.copy_ = _copy_
 Tensor.__setitem__ = _setitem
 
 
-def _uniform_(self, a=0.0, b=1.0, generator=None):
-    from .backend.random import rng_for
-
-    with _NoGraph():
-        arr = rng_for(self.device, generator).uniform(a, b, self.data.shape)
-        self.data[...] = arr.astype(self.data.dtype)
-    self._version += 1
-    return self
-
-
-def _normal_(self, mean=0.0, std=1.0, generator=None):
-    from .backend.random import normal_array, rng_for
-
-    arr = normal_array(rng_for(self.device, generator), mean, std, self.data.shape)
-    self.data[...] = arr.astype(self.data.dtype)
-    self._version += 1
-    return self
-
-
-def _bernoulli_(self, p=0.5, generator=None):
-    from .backend.random import rng_for
-
-    self.data[...] = (rng_for(self.device, generator).random(self.data.shape) < p).astype(self.data.dtype)
-    self._version += 1
-    return self
-
-
-Tensor.uniform_ = _uniform_
-Tensor.normal_ = _normal_
-Tensor.bernoulli_ = _bernoulli_
+for _name, _fn in {**sampling.INPLACE_SAMPLERS, **sampling.SAMPLING_METHODS}.items():
+    setattr(Tensor, _name, _fn)
 
 
 def _new_factory(factory):

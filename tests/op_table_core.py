@@ -364,6 +364,43 @@ def _index_select_inputs(rng, dtype):
 add(pair("index_select", lambda L: lambda a, i: L.index_select(a, 1, i), make_inputs=_index_select_inputs))
 add(pair("index_select_dim0", lambda L: lambda a, i: a.index_select(0, i[:2]), make_inputs=_index_select_inputs))
 
+
+def _index_add_inputs(rng, dtype):
+    return [_f(rng, dtype, 3, 4), np.array([0, 2, 2, 3, 0], dtype=I64), _f(rng, dtype, 3, 5)]  # repeats add up
+
+
+add(pair("index_add", lambda L: lambda a, i, s: a.index_add(1, i, s), make_inputs=_index_add_inputs))
+add(pair("index_add_alpha_fn", lambda L: lambda a, i, s: L.index_add(a, -1, i, s, alpha=-2.5),
+         make_inputs=_index_add_inputs))
+add(pair("index_add_dim0", lambda L: lambda a, i, s: a.index_add(0, i, s),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 3, 4), np.array([2, 0], dtype=I64), _f(rng, dtype, 2, 4)]))
+add(pair("index_add_0d", lambda L: lambda a, i, s: a.index_add(0, i, s),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype), np.array([0], dtype=I64), _f(rng, dtype)]))
+add(pair("index_copy", lambda L: lambda a, i, s: a.index_copy(1, i, s),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 3, 4), np.array([3, 0], dtype=I64), _f(rng, dtype, 3, 2)]))
+add(pair("index_copy_fn_dim0", lambda L: lambda a, i, s: L.index_copy(a, 0, i, s),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 3, 4), np.array([2], dtype=I64), _f(rng, dtype, 1, 4)]))
+add(pair("index_fill", lambda L: lambda a, i: a.index_fill(1, i, -1.5),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 3, 4), np.array([1, 1, -1], dtype=I64)]))
+add(pair("index_fill_tensor_value", lambda L: lambda a, i, v: L.index_fill(a, 0, i, v),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 3, 4), np.array([2, 0, 2], dtype=I64), _f(rng, dtype)]))
+
+
+def _masked_scatter_inputs(rng, dtype):
+    return [_f(rng, dtype, 3, 4), np.asarray(rng.random((3, 4))) < 0.5, _f(rng, dtype, 14)]
+
+
+MASKED_SCATTER_SYNC = "the number of masked positions sizes the copy from source (torch syncs too)"
+add(pair("masked_scatter", lambda L: lambda a, m, s: a.masked_scatter(m, s), make_inputs=_masked_scatter_inputs,
+         syncs_by_nature=MASKED_SCATTER_SYNC))
+add(pair("masked_scatter_broadcast", lambda L: lambda a, m, s: L.masked_scatter(a, m, s),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 4), np.array([[True, False, True, True], [False] * 4,
+                                                                   [True] * 4]), _f(rng, dtype, 3, 3)],
+         syncs_by_nature=MASKED_SCATTER_SYNC))
+add(pair("argwhere", lambda L: lambda a: L.argwhere(a), make_inputs=lambda rng, dtype: [
+    np.where(np.asarray(rng.random((3, 4))) < 0.5, 0.0, 1.5).astype(dtype)], supports_grad=False,
+    syncs_by_nature="the count of nonzero elements sizes the output"))
+
 GI_SHAPES = [((4, 5),)]
 add(pair("getitem_int", lambda L: lambda a: a[1], shapes=GI_SHAPES))
 add(pair("getitem_neg_int", lambda L: lambda a: a[-1, -2], shapes=GI_SHAPES))

@@ -343,6 +343,15 @@ def test_repr_mentions_what_torch_mentions(make):
             assert word.replace("torch", "minitorch") not in m, (m, t)
 
 
+@pytest.mark.parametrize("values", [
+    [0.433, 5.5338], [1e7, 1.5], [1.0, 2.0], [0.5, float("nan"), float("inf")], [1e-5, 1.0],
+    [[1.25, 2.0], [3.0, 4.0]], [123456.7, 1.0], [1e9, 2e9], [-0.1, 0.25], [1, 2, 3],
+])
+def test_repr_numbers_print_like_torch(values):
+    """Four fixed decimals (0.4330, not NumPy's 0.433), whole numbers as '1.', scientific as torch switches."""
+    assert repr(minitorch.tensor(values)) == repr(torch.tensor(values))
+
+
 # ---------------------------------------------------------------- int / bool inputs ---------------
 _I = [1, 2, 3]
 

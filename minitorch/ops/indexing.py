@@ -298,3 +298,129 @@ def masked_select(x, mask):
 
 def take_along_dim(x, indices, dim):
     return gather(x, dim, indices)
+
+
+# ---------------------------------------------------------------- index_add / copy / fill, masked_scatter
+def _vector_index(op: str, x: Tensor, dim: int, index, negative_ok: bool) -> tuple:
+    """Check an index_* op's dim and index vector; return (dim, index array, NumPy index along dim).
+
+    A 0-d ``x`` is indexed as if it had one element (``dim`` 0 or -1, index 0), as torch allows.
+    """
+    idx = _index_arg(index, op)
+    if idx.ndim > 1:
+        raise IndexError(f"{op}(): Index is supposed to be a vector, but got dim: {idx.ndim} with size "
+                         f"{list(idx.shape)}")
+    ndim = max(x.data.ndim, 1)
+    d = wrap_dim(dim, ndim, op)
+    n = x.data.shape[d] if x.data.ndim else 1
+    if idx.size:
+        def message() -> str:
+            return (f"{op}(): index out of range: indices {int(idx.min())}..{int(idx.max())} for dim {d} of "
+                    f"size {n} (self shape {list(x.data.shape)})")
+
+        # torch's exception types: index_add raises RuntimeError past the end but IndexError below 0
+        fail_if((idx >= n).any(), RuntimeError if op == "index_add" else IndexError, message)
+        fail_if((idx < (-n if negative_ok else 0)).any(), IndexError, message)
+    return d, idx.reshape(-1), (slice(None),) * d + (idx.reshape(-1),)
+
+
+def _check_source(op: str, x: Tensor, d: int, idx, source: Tensor) -> None:
+    xs, ss = tuple(x.data.shape) or (1,), tuple(source.data.shape) or (1,)
+    if source.data.dtype != x.data.dtype:
+        raise RuntimeError(f"{op}(): self ({x.dtype}) and source ({source.dtype}) must have the same scalar type")
+    if len(ss) != len(xs) or any(a != b for k, (a, b) in enumerate(zip(xs, ss)) if k != d):
+        raise RuntimeError(f"{op}(): source tensor shape must match self tensor shape, excluding the specified "
+                           f"dimension. Got self.shape = {list(x.data.shape)} source.shape = {list(source.data.shape)}")
+    if ss[d] != idx.size:  # torch: RuntimeError from index_add, IndexError from index_copy
+        raise (RuntimeError if op == "index_add" else IndexError)(
+            f"{op}(): Number of indices ({idx.size}) should be equal to source.size(dim): ({ss[d]}), for dim: {d}")
+
+
+def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
+    """x with alpha * source[j] added at x[index[j]] along ``dim`` (repeated indices accumulate)."""
+    d, idx, where_ = _vector_index("index_add", x, dim, index, negative_ok=False)
+    _check_source("index_add", x, d, idx, source)
+    src = source if alpha == 1 else source * alpha
+    if x.data.ndim == 0:
+        return x + IndexAdd.apply(src.reshape(1), (1,), where_, True).reshape(())
+    return x + IndexAdd.apply(src, x.data.shape, where_, True)
+
+
+def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """x with x[index[j]] = source[j] along ``dim`` (with repeated indices, which write wins is undefined)."""
+    d, idx, where_ = _vector_index("index_copy", x, dim, index, negative_ok=False)
+    _check_source("index_copy", x, d, idx, source)
+    if x.data.ndim == 0:
+        return IndexPut.apply(x.reshape(1), where_, source.reshape(1)).reshape(())
+    return IndexPut.apply(x, where_, source)
+
+
+def index_fill(x: Tensor, dim: int, index: Tensor, value) -> Tensor:
+    """x with ``value`` at the positions ``index`` along ``dim``: a masked_fill with a mask along one dim."""
+    d, idx, _ = _vector_index("index_fill", x, dim, index, negative_ok=True)
+    if isinstance(value, Tensor) and value.data.ndim != 0:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.data.ndim} dimension(s).")
+    xp = xp_of(x.data)
+    n = x.data.shape[d] if x.data.ndim else 1
+    hit = xp.zeros(n, dtype=bool)
+    hit[idx] = True
+    mask = hit.reshape((n,) + (1,) * (x.data.ndim - d - 1)) if x.data.ndim else hit.reshape(())
+    from .elementwise import masked_fill
+
+    return masked_fill(x, Tensor._wrap(mask), value)
+
+
+class MaskedScatter(BuiltinOp):
+    """out = x (broadcast with mask) with its masked positions filled, in order, by source's first elements."""
+
+    @staticmethod
+    def forward(ctx, x, mask, source):
+        shape = np.broadcast_shapes(x.data.shape, mask.shape)
+        xp = xp_of(x.data)
+        m = xp.broadcast_to(mask, shape)
+        out = xp.broadcast_to(x.data, shape).copy()
+        picked = int(m.sum())  # the number of masked positions sizes the copy: a host sync, as in torch
+        if picked > source.data.size:
+            raise RuntimeError(f"masked_scatter: Number of elements of source ({source.data.size}) < number of ones "
+                               f"in mask ({picked}) (self {list(x.data.shape)}, mask {list(mask.shape)})")
+        out[m] = source.data.reshape(-1)[:picked]
+        ctx.m, ctx.picked, ctx.x_shape, ctx.src_shape = m, picked, x.data.shape, source.data.shape
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        """d x = g where mask is False (summed over broadcast dims); d source[:k] = g[mask], zero after."""
+        nx, _, ns = ctx.needs_input_grad
+        gx = gs = None
+        m = Tensor._wrap(ctx.m)
+        if nx:
+            gx = unbroadcast(g.masked_fill(m, 0), ctx.x_shape)
+        if ns:
+            size = int(np.prod(ctx.src_shape))
+            flat = Tensor._wrap(xp_of(g.data).zeros(size, dtype=g.data.dtype))
+            gs = IndexPut.apply(flat, (slice(0, ctx.picked),), g[m]).reshape(ctx.src_shape)
+        return gx, None, gs
+
+
+def masked_scatter(x: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """Copy source's elements, in order, into the positions where ``mask`` (broadcast against x) is True."""
+    m = mask.data if isinstance(mask, Tensor) else mask
+    if m.dtype.kind != "b":
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if source.data.dtype != x.data.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got {x.dtype} and "
+                           f"{source.dtype}")
+    try:
+        np.broadcast_shapes(x.data.shape, m.shape)
+    except ValueError:
+        raise RuntimeError(f"masked_scatter: mask of shape {list(m.shape)} does not broadcast with self of shape "
+                           f"{list(x.data.shape)}") from None
+    return MaskedScatter.apply(x, m, source)
+
+
+def argwhere(x: Tensor) -> Tensor:
+    """The (N, x.dim()) int64 coordinates of x's nonzero elements (its size depends on the values: a host sync)."""
+    from .comparison import nonzero
+
+    return nonzero(x)
