@@ -9,7 +9,22 @@ from .backend import device, manual_seed
 from .backend.dtype import (
     bool_ as bool,  # noqa: A001
 )
-from .backend.dtype import dtype, float16, float32, float64, int8, int16, int32, int64, uint8
+from .backend.dtype import (
+    can_cast,
+    dtype,
+    finfo,
+    float16,
+    float32,
+    float64,
+    iinfo,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    result_type,
+    uint8,
+)
 from .backend.random import Generator
 from .creation import (
     arange,

@@ -75,3 +75,91 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return _BY_NUMPY[np_dtype]
     except KeyError:
         raise TypeError(f"minitorch does not support arrays of dtype {np_dtype}") from None
+
+
+# ---------------------------------------------------------------- dtype facts and promotion ------
+class finfo:
+    """Machine limits of a floating dtype, as ``torch.finfo``: bits, eps, max, min, tiny, resolution."""
+
+    def __init__(self, type=None):  # noqa: A002  (torch's argument name)
+        d = to_dtype(type) if type is not None else default_float
+        if d.np.kind != "f":
+            raise TypeError(f"torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            f"'{d!r}'")
+        info = np.finfo(d.np)
+        self.bits, self.dtype = int(info.bits), d.name
+        self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0 ** -int(info.precision)
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype, as ``torch.iinfo``: bits, min, max."""
+
+    def __init__(self, type):  # noqa: A002
+        d = to_dtype(type)
+        if d.np.kind not in "iub":
+            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo to handle '{d!r}'")
+        info = np.iinfo(np.uint8 if d.np.kind == "b" else d.np)
+        self.bits, self.min, self.max, self.dtype = int(info.bits), int(info.min), int(info.max), d.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+def _category(d: dtype) -> int:
+    """bool < integer < floating: the order torch promotes across."""
+    return 0 if d.np.kind == "b" else 2 if d.np.kind == "f" else 1
+
+
+def promote_types(type1, type2) -> dtype:
+    """The smallest dtype both promote to, by torch's table: an int with a float gives that float
+    (int64 + float16 -> float16, where NumPy would give float64); uint8 + int8 -> int16."""
+    a, b = to_dtype(type1), to_dtype(type2)
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return from_numpy_dtype(np.promote_types(a.np, b.np))
+
+
+def _operand_dtype(x) -> tuple:
+    """(dtype, priority): priority 2 = a tensor with dimensions, 1 = a 0-d tensor, 0 = a Python number."""
+    if isinstance(x, bool):
+        return bool_, 0
+    if isinstance(x, int):
+        return int64, 0
+    if isinstance(x, float):
+        return default_float, 0
+    arr = getattr(x, "data", None)
+    if arr is not None and hasattr(arr, "dtype") and hasattr(arr, "ndim"):
+        return from_numpy_dtype(arr.dtype), (2 if arr.ndim else 1)
+    raise TypeError(f"result_type(): expected a Tensor or a Python number, got {type(x).__name__}")
+
+
+def result_type(tensor1, tensor2) -> dtype:
+    """The dtype an arithmetic op on these operands returns, by torch's rules: tensors with dimensions
+    decide, unless a 0-d tensor or Python number is of a higher category (bool < int < float)."""
+    by_priority: dict = {}
+    for x in (tensor1, tensor2):
+        d, p = _operand_dtype(x)
+        by_priority[p] = promote_types(by_priority[p], d) if p in by_priority else d
+    result = None
+    for p in (2, 1, 0):
+        d = by_priority.get(p)
+        if d is None:
+            continue
+        if result is None:
+            result = d
+        elif _category(d) > _category(result):
+            result = promote_types(result, d) if _category(result) == 0 or p else d
+    return result
+
+
+def can_cast(from_, to) -> bool:
+    """Whether torch's casting rules allow ``from_`` -> ``to`` in an in-place op: never to a lower
+    category (float -> int, int -> bool)."""
+    return _category(to_dtype(to)) >= _category(to_dtype(from_))
