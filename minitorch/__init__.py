@@ -16,6 +16,7 @@ from .backend.dtype import (
     float16,
     float32,
     float64,
+    get_default_dtype,
     iinfo,
     int8,
     int16,
@@ -23,6 +24,7 @@ from .backend.dtype import (
     int64,
     promote_types,
     result_type,
+    set_default_dtype,
     uint8,
 )
 from .backend.random import Generator
@@ -201,10 +203,6 @@ def is_tensor(obj) -> bool:
 
 def numel(x: Tensor) -> int:
     return x.numel()
-
-
-def get_default_dtype():
-    return float32
 
 
 def is_floating_point(x: Tensor) -> bool:

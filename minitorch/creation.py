@@ -5,7 +5,7 @@ import numpy as np
 
 from .backend import is_cupy_array, numpy_of, xp_for_device
 from .backend.device import device_of, parse_device
-from .backend.dtype import default_float, from_numpy_dtype, to_dtype
+from .backend.dtype import from_numpy_dtype, get_default_dtype, to_dtype
 from .backend.random import permutation_array, rng_for
 from .tensor import Tensor
 
@@ -23,11 +23,11 @@ def _size(size) -> tuple:
 
 
 def _infer_numpy_dtype(arr: np.ndarray, data) -> np.dtype:
-    """PyTorch's inference: Python floats -> float32, ints -> int64, arrays keep their dtype."""
+    """PyTorch's inference: Python floats -> the default float dtype, ints -> int64, arrays keep their dtype."""
     if isinstance(data, (np.ndarray, np.generic)) or is_cupy_array(data):
         return arr.dtype
     if arr.dtype.kind == "f":
-        return default_float.np
+        return get_default_dtype().np
     if arr.dtype.kind in "iu":
         return np.dtype(np.int64)
     return arr.dtype
@@ -94,7 +94,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 def _xp_dtype(dtype, device, default=None):
     dev = parse_device(device)
-    dt = to_dtype(dtype).np if dtype is not None else (default or default_float.np)
+    dt = to_dtype(dtype).np if dtype is not None else (default or get_default_dtype().np)
     return xp_for_device(dev), dt, dev
 
 
@@ -115,7 +115,7 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, **_) -> T
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     if dtype is None:
-        dtype = ("bool" if isinstance(fill_value, bool) else "int64" if isinstance(fill_value, int) else "float32")
+        dtype = "bool" if isinstance(fill_value, bool) else "int64" if isinstance(fill_value, int) else None
     xp, dt, _ = _xp_dtype(dtype, device)
     return _finish(xp.full(_size((size,)), fill_value, dtype=dt), requires_grad)
 
@@ -169,7 +169,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
             f"arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})"
         )
     is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
-    default = np.dtype(np.int64) if is_int else default_float.np
+    default = np.dtype(np.int64) if is_int else get_default_dtype().np
     xp, dt, _ = _xp_dtype(dtype, device, default=default)
     return _finish(xp.arange(start, end, step).astype(dt, copy=False), requires_grad)
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .backend import device_of, numpy_of, xp_of
 from .backend.device import parse_device
-from .backend.dtype import from_numpy_dtype, to_dtype
+from .backend.dtype import from_numpy_dtype, get_default_dtype, to_dtype
 
 
 class Tensor:
@@ -32,7 +32,7 @@ class Tensor:
 
         if data is None:
             data = []
-        _init_fields(self, as_array(data, dtype=dtype if dtype is not None else "float32", device=device))
+        _init_fields(self, as_array(data, dtype=dtype if dtype is not None else get_default_dtype(), device=device))
         if requires_grad:
             self.requires_grad_(True)
 
@@ -194,7 +194,7 @@ class Tensor:
         extras = []
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")
-        if arr.dtype not in (np.float32, np.int64, np.bool_) or arr.size == 0:
+        if arr.dtype not in (get_default_dtype().np, np.int64, np.bool_) or arr.size == 0:
             extras.append(f"dtype={self.dtype}")
         if self._grad_fn is not None:
             extras.append(f"grad_fn=<{self._grad_fn.name()}>")

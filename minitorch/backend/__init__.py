@@ -7,11 +7,11 @@ from .arrays import cupy_module, cupyx_module, is_cupy_array, numpy_of, use_gpu_
 from .device import device, device_of, parse_device
 from .dtype import (
     bool_,
-    default_float,
     dtype,
     float16,
     float32,
     float64,
+    get_default_dtype,
     int8,
     int16,
     int32,
@@ -26,6 +26,6 @@ __all__ = [
     "xp_of", "xp_for_device", "cupy_module", "cupyx_module", "use_gpu_module", "is_cupy_array", "numpy_of",
     "device", "device_of", "parse_device",
     "dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_",
-    "default_float", "to_dtype", "to_numpy_dtype",
+    "get_default_dtype", "to_dtype", "to_numpy_dtype",
     "manual_seed", "rng_for", "default_generator",
 ]

@@ -33,7 +33,23 @@ int64 = dtype("int64", np.int64)
 uint8 = dtype("uint8", np.uint8)
 bool_ = dtype("bool", np.bool_)
 
+#: the dtype of Python floats and of float results from integer inputs; change it with
+#: ``set_default_dtype`` and read it as ``dtype.default_float`` at call time (never import the name)
 default_float = float32
+
+
+def set_default_dtype(d) -> None:
+    """Make ``d`` (float16, float32 or float64) the dtype of new float tensors, as ``torch.set_default_dtype``."""
+    global default_float
+    new = to_dtype(d)
+    if new.np.kind != "f":
+        raise TypeError(f"only floating-point types are supported as the default type (got {new!r})")
+    default_float = new
+
+
+def get_default_dtype() -> dtype:
+    """The dtype new float tensors get (float32 unless ``set_default_dtype`` changed it)."""
+    return default_float
 
 _BY_NUMPY = {d.np: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)}
 _BY_NAME = {d.name: d for d in _BY_NUMPY.values()}
@@ -49,8 +65,8 @@ def to_dtype(x) -> dtype:
         if name in _BY_NAME:
             return _BY_NAME[name]
         raise TypeError(f"unknown dtype name {x!r}")
-    if x is float:
-        return float32
+    if x is float:  # Python's float is a double, as in torch (dtype=float -> float64)
+        return float64
     if x is int:
         return int64
     if x is bool:
@@ -82,7 +98,7 @@ class finfo:
     """Machine limits of a floating dtype, as ``torch.finfo``: bits, eps, max, min, tiny, resolution."""
 
     def __init__(self, type=None):  # noqa: A002  (torch's argument name)
-        d = to_dtype(type) if type is not None else default_float
+        d = to_dtype(type) if type is not None else get_default_dtype()
         if d.np.kind != "f":
             raise TypeError(f"torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             f"'{d!r}'")
@@ -133,7 +149,7 @@ def _operand_dtype(x) -> tuple:
     if isinstance(x, int):
         return int64, 0
     if isinstance(x, float):
-        return default_float, 0
+        return get_default_dtype(), 0
     arr = getattr(x, "data", None)
     if arr is not None and hasattr(arr, "dtype") and hasattr(arr, "ndim"):
         return from_numpy_dtype(arr.dtype), (2 if arr.ndim else 1)

@@ -1,6 +1,7 @@
 """``nn.Parameter``: a Tensor that a Module registers as a learnable weight."""
 from __future__ import annotations
 
+from ..backend.dtype import get_default_dtype
 from ..creation import as_array
 from ..tensor import Tensor, _init_fields
 
@@ -17,7 +18,7 @@ class Parameter(Tensor):
 
     def __init__(self, data=None, requires_grad: bool = True):
         if data is None:
-            arr = as_array([], dtype="float32")
+            arr = as_array([], dtype=get_default_dtype())
         elif isinstance(data, Tensor):
             arr = data.data
         else:

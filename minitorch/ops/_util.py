@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend.dtype import get_default_dtype
 from ..tensor import Tensor, _wrap_dim
 
 _FLOAT64 = np.dtype(np.float64)
+_FLOAT32 = np.dtype(np.float32)
 
 
 def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
@@ -67,8 +69,18 @@ def torch_float_result(r, x, y):
     """NumPy promotes int with float32 (or int / int, or anything with a np.float64 scalar) to
     float64; PyTorch keeps float64 only when a float64 tensor asks for it (see ``_keeps_float64``)."""
     if r.dtype is _FLOAT64 and not _keeps_float64(x, y):
-        return r.astype(np.float32)
+        narrow = _narrow_float(x, y)
+        return r if narrow is _FLOAT64 else r.astype(narrow)
     return r
+
+
+def _narrow_float(x, y) -> np.dtype:
+    """The float width torch gives a result NumPy widened to float64: float32 when a float32 array
+    takes part (an int tensor with a 0-d float32 tensor), else the default float dtype."""
+    for v in (x, y):
+        if getattr(v, "dtype", None) == _FLOAT32 and not isinstance(v, np.generic):
+            return _FLOAT32
+    return get_default_dtype().np
 
 
 def _keeps_float64(x, y) -> bool:

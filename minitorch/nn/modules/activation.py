@@ -301,7 +301,7 @@ class PReLU(Module):
         self.num_parameters = num_parameters
         self.init = init
         self.weight = Parameter(creation.full((num_parameters,), float(init), device=device,
-                                              dtype=dtype or "float32"))
+                                              dtype=dtype))
 
     def reset_parameters(self) -> None:
         self.weight.data[...] = self.init
