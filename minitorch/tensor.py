@@ -190,11 +190,18 @@ class Tensor:
 
     def __repr__(self) -> str:
         arr = numpy_of(self.data)
-        body = np.array2string(arr, separator=", ", precision=4, prefix="tensor(", floatmode=_float_mode(arr))
+        width = 5 if arr.dtype == np.bool_ and not arr.all() else 4  # ' True' only beside a 'False', as torch
+        body = np.array2string(arr, separator=", ", precision=4, prefix="tensor(", floatmode=_float_mode(arr),
+                               formatter={"bool": lambda v: f"{v!s:>{width}}"})
         extras = []
+        if arr.size == 0:
+            body = "[]"
+            if arr.ndim != 1:
+                extras.append(f"size={tuple(arr.shape)}")
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")
-        if arr.dtype not in (get_default_dtype().np, np.int64, np.bool_) or arr.size == 0:
+        default = get_default_dtype().np
+        if arr.dtype not in (default, np.int64, np.bool_) or (arr.size == 0 and arr.dtype != default):
             extras.append(f"dtype={self.dtype}")
         if self._grad_fn is not None:
             extras.append(f"grad_fn=<{self._grad_fn.name()}>")

@@ -352,6 +352,14 @@ def test_repr_numbers_print_like_torch(values):
     assert repr(minitorch.tensor(values)) == repr(torch.tensor(values))
 
 
+@pytest.mark.parametrize("make", [
+    lambda L: L.zeros(0), lambda L: L.zeros(0, dtype=L.int64), lambda L: L.zeros(0, dtype=L.bool),
+    lambda L: L.zeros(2, 0), lambda L: L.zeros(0, 3, dtype=L.float64), lambda L: L.tensor([True]),
+])
+def test_repr_of_empty_and_bool_tensors_like_torch(make):
+    assert repr(make(minitorch)).replace("minitorch.", "torch.") == repr(make(torch))
+
+
 # ---------------------------------------------------------------- int / bool inputs ---------------
 _I = [1, 2, 3]
 
