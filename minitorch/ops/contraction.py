@@ -1,9 +1,384 @@
-"""Contractions: einsum, tensordot, baddbmm, addmv, addr, cross, kron, cdist, ..."""
+"""Contractions: einsum, tensordot, baddbmm, addmv, addr, cross, kron, cdist, ...
+
+``Einsum`` is the one Function here: the others are composites of it, of matmul, and of
+elementwise ops, so their gradients (and double backward) come from those ops.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import string
 
-#: Tensor methods this module adds (name -> function taking the tensor first)
-METHODS: dict = {}
-#: in-place Tensor methods (name ending in _ -> the out-of-place function they write back)
-INPLACE_METHODS: dict = {}
+import numpy as np
+
+from ..autograd.function import BuiltinOp
+from ..backend import xp_of
+from ..tensor import Tensor
+from ._util import wrap_dim
+from .linalg import addmm, bmm, mv, outer
+
+__all__: list[str] = [
+    "einsum", "tensordot", "baddbmm", "addbmm", "addmv", "addr", "inner", "kron", "cross", "cdist", "dist",
+]
+
+_LETTERS = string.ascii_uppercase + string.ascii_lowercase  # torch's order for the implicit output
+
+
+# ---------------------------------------------------------------- einsum ---------------------------
+class Einsum(BuiltinOp):
+    """A clean contraction: explicit output, each output letter unique and present in some operand,
+    every letter one size in all operands (``_contract`` prepares equations into this form)."""
+
+    @staticmethod
+    def forward(ctx, equation, subs, out, *operands):
+        ctx.subs, ctx.out = subs, out
+        ctx.sizes = _sizes(subs, operands)
+        ctx.save_for_backward(*operands)
+        arrays = [t.data for t in operands]
+        return xp_of(arrays[0]).einsum(equation, *arrays, optimize=len(arrays) > 1)
+
+    @staticmethod
+    def backward(ctx, g):
+        """d operand_k = einsum(g, other operands -> subscripts of k) (diagonals embedded, free letters expanded)."""
+        operands = ctx.saved_tensors
+        grads = [None, None, None]
+        for k in range(len(operands)):
+            if not ctx.needs_input_grad[k + 3]:
+                grads.append(None)
+                continue
+            others = [(ctx.out, g)] + [(s, o) for j, (s, o) in enumerate(zip(ctx.subs, operands)) if j != k]
+            grads.append(_contract(ctx.subs[k], others, ctx.sizes))
+        return tuple(grads)
+
+
+def _sizes(subs, operands) -> dict:
+    sizes = {}
+    for s, t in zip(subs, operands):
+        for letter, n in zip(s, t.data.shape):
+            if sizes.get(letter, 1) == 1:
+                sizes[letter] = n
+    return sizes
+
+
+def _contract(out: str, operands: list, sizes: dict) -> Tensor:
+    """einsum of ``operands`` ([(subscripts, Tensor)]) into subscripts ``out``, which may repeat a letter
+    (a diagonal: embedded with an identity mask) or name a letter no operand has (broadcast); operands'
+    size-1 dims under a larger letter broadcast (squeezed away before the contraction)."""
+    clean = []
+    for s, t in operands:
+        keep = [i for i, letter in enumerate(s) if not (t.data.shape[i] == 1 and sizes[letter] > 1)]
+        if len(keep) != len(s):
+            t = t.reshape(tuple(t.data.shape[i] for i in keep))
+            s = "".join(s[i] for i in keep)
+        clean.append((s, t))
+    present = set("".join(s for s, _ in clean))
+    unique = list(dict.fromkeys(out))
+    inside = "".join(letter for letter in unique if letter in present)
+    if len(clean) == 1 and clean[0][0] == inside:
+        r = clean[0][1]
+    else:
+        eq = ",".join(s for s, _ in clean) + "->" + inside
+        r = Einsum.apply(eq, tuple(s for s, _ in clean), inside, *(t for _, t in clean))
+    if len(inside) != len(unique):  # letters summed nowhere else: the gradient is constant along them
+        r = r.reshape(tuple(sizes[x] if x in present else 1 for x in unique)).expand(
+            tuple(sizes[x] for x in unique)
+        )
+    if len(unique) != len(out):  # a repeated letter: only its diagonal is reached
+        first = [out.index(x) == i for i, x in enumerate(out)]
+        r = r.reshape(tuple(sizes[x] if f else 1 for x, f in zip(out, first)))
+        xp = xp_of(r.data)
+        mask = xp.ones((1,) * len(out), dtype=bool)
+        for i, x in enumerate(out):
+            j = out.index(x)
+            if j != i:
+                n = sizes[x]
+                mask = mask & (_axis_arange(xp, n, j, len(out)) == _axis_arange(xp, n, i, len(out)))
+        r = r * Tensor._wrap(mask.astype(r.data.dtype))
+    return r
+
+
+def _axis_arange(xp, n, axis, ndim):
+    return xp.arange(n).reshape((1,) * axis + (n,) + (1,) * (ndim - axis - 1))
+
+
+def _parse_term(term: str, equation: str, offset: int) -> list:
+    tokens, i = [], 0
+    while i < len(term):
+        if term.startswith("...", i):
+            if "..." in tokens:
+                raise RuntimeError(f"einsum(): found '.' for operand that is not part of any ellipsis in {equation!r}")
+            tokens.append("...")
+            i += 3
+            continue
+        c = term[i]
+        if c not in _LETTERS:
+            raise RuntimeError(
+                f"einsum(): invalid subscript given at index {offset + i} in the equation string, "
+                "subscripts must be in [a-zA-Z]"
+            )
+        tokens.append(c)
+        i += 1
+    return tokens
+
+
+def _parse(equation: str, operands) -> tuple:
+    """(operand subscripts, output subscripts, letter sizes) with '...' spelled out as letters."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) > len(operands):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(terms) < len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    parsed, offset = [], 0
+    for term in terms:
+        parsed.append(_parse_term(term, equation, offset))
+        offset += len(term) + 1
+    out_tokens = _parse_term(rhs, equation, offset + 1) if arrow else None
+    used = set(eq)
+    free = [c for c in _LETTERS if c not in used]
+    n_ell = 0
+    for k, (tokens, t) in enumerate(zip(parsed, operands)):
+        named = len([x for x in tokens if x != "..."])
+        nd = t.data.ndim
+        if ("..." in tokens and nd < named) or ("..." not in tokens and nd != named):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) does not match the number "
+                f"of dimensions ({nd}) for operand {k}{'' if '...' in tokens else ' and no ellipsis was given'}"
+            )
+        if "..." in tokens:
+            n_ell = max(n_ell, nd - named)
+    ell = free[:n_ell]
+    subs = []
+    for tokens, t in zip(parsed, operands):
+        width = t.data.ndim - (len(tokens) - 1)
+        subs.append("".join("".join(ell[n_ell - width:]) if x == "..." else x for x in tokens))
+    if out_tokens is None:
+        counts = {}
+        for s in subs:
+            for x in s:
+                counts[x] = counts.get(x, 0) + 1
+        named = sorted((x for x, c in counts.items() if c == 1 and x not in ell), key=_LETTERS.index)
+        out = "".join(ell) + "".join(named)
+    else:
+        out = "".join("".join(ell) if x == "..." else x for x in out_tokens)
+        seen = set()
+        for x in out:
+            if x in seen:
+                raise RuntimeError(f"einsum(): output subscript {x} appears more than once in the output")
+            seen.add(x)
+            if not any(x in s for s in subs):
+                raise RuntimeError(
+                    f"einsum(): output subscript {x} does not appear in the equation for any input operand"
+                )
+    sizes = {}
+    for k, (s, t) in enumerate(zip(subs, operands)):
+        for letter, n in zip(s, t.data.shape):
+            seen = sizes.get(letter)
+            if seen is None or seen == 1:
+                sizes[letter] = n
+            elif n != 1 and n != seen:
+                raise RuntimeError(
+                    f"einsum(): subscript {letter} has size {n} for operand {k} which does not broadcast "
+                    f"with previously seen size {seen}"
+                )
+    return subs, out, sizes
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """torch.einsum: operands as varargs or one list; '...' ellipsis, implicit output, repeated letters."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    subs, out, sizes = _parse(equation, operands)
+    devices = {t.device for t in operands}
+    if len(devices) > 1:
+        a, b = sorted(devices, key=str)[:2]
+        raise RuntimeError(
+            f"einsum(): Expected all tensors to be on the same device, but found at least two devices, {a} and {b}!"
+        )
+    dtypes = {t.data.dtype for t in operands}
+    if len(dtypes) > 1:
+        raise RuntimeError(
+            f"einsum(): expected all operands to have the same dtype, got {sorted(str(t.dtype) for t in operands)}"
+        )
+    r = _contract(out, list(zip(subs, operands)), sizes)
+    if r is operands[0]:  # einsum('ij->ij', x): a new tensor, as torch's
+        r = r.clone()
+    return r
+
+
+# ---------------------------------------------------------------- composites -----------------------
+def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+    """Sum over ``dims`` of ``a`` against ``dims`` of ``b`` (an int: a's last and b's first dims)."""
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a.data.ndim or dims > b.data.ndim:
+            raise RuntimeError(
+                f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims} (shapes {list(a.shape)} "
+                f"and {list(b.shape)})"
+            )
+        da, db = list(range(a.data.ndim - dims, a.data.ndim)), list(range(dims))
+    else:
+        da, db = dims
+        da = [da] if isinstance(da, int) else list(da)
+        db = [db] if isinstance(db, int) else list(db)
+        if len(da) != len(db):
+            raise RuntimeError(
+                f"both dimension lists should have same length, got {len(da)} and {len(db)}"
+            )
+        da = [wrap_dim(d, a.data.ndim, "tensordot") for d in da]
+        db = [wrap_dim(d, b.data.ndim, "tensordot") for d in db]
+    for x, y in zip(da, db):
+        if a.data.shape[x] != b.data.shape[y]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {a.data.shape[x]} in dim {x} and "
+                f"second has size {b.data.shape[y]} in dim {y}"
+            )
+    letters = iter(_LETTERS)
+    sa = [next(letters) for _ in range(a.data.ndim)]
+    sb = [next(letters) for _ in range(b.data.ndim)]
+    for x, y in zip(da, db):
+        sb[y] = sa[x]
+    out = [s for i, s in enumerate(sa) if i not in da] + [s for i, s in enumerate(sb) if i not in db]
+    return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", a, b)
+
+
+def _scaled_sum(inp, prod, beta, alpha, op):
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:  # torch ignores ``input`` (even its NaNs), but it must still broadcast
+        try:
+            np.broadcast_shapes(inp.data.shape, prod.data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"{op}: input of shape {list(inp.shape)} does not broadcast to the product's {list(prod.shape)}"
+            ) from None
+        shape = np.broadcast_shapes(inp.data.shape, prod.data.shape)
+        return prod.expand(shape) if shape != prod.data.shape else prod
+    return (inp * beta if beta != 1 else inp) + prod
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * bmm(batch1, batch2)."""
+    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha, "baddbmm")
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * sum_b batch1[b] @ batch2[b]."""
+    return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha, "addbmm")
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * mat @ vec."""
+    if mat.data.ndim != 2 or vec.data.ndim != 1:
+        raise RuntimeError(
+            f"addmv: vector + matrix @ vector expected, got {input.data.ndim}, {mat.data.ndim}, {vec.data.ndim}"
+        )
+    return _scaled_sum(input, mv(mat, vec), beta, alpha, "addmv")
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * outer(vec1, vec2)."""
+    if vec1.data.ndim != 1 or vec2.data.ndim != 1:
+        raise RuntimeError(
+            f"addr: Expected 1-D arguments vec1 and vec2, but got {vec1.data.ndim}-D and {vec2.data.ndim}-D"
+        )
+    return _scaled_sum(input, outer(vec1, vec2), beta, alpha, "addr")
+
+
+def inner(a: Tensor, b: Tensor) -> Tensor:
+    """Sum over the last dim of both (a product when either is 0-d)."""
+    if a.data.ndim == 0 or b.data.ndim == 0:
+        return a * b
+    if a.data.shape[-1] != b.data.shape[-1]:
+        raise RuntimeError(
+            f"inner() the last dimension must match on both input tensors but got shapes {list(a.shape)} "
+            f"and {list(b.shape)}"
+        )
+    return tensordot(a, b, ([-1], [-1]))
+
+
+def kron(a: Tensor, b: Tensor) -> Tensor:
+    """Kronecker product: out[i*B + j] = a[i] * b[j] along every dim."""
+    nd = max(a.data.ndim, b.data.ndim)
+    sa = (1,) * (nd - a.data.ndim) + tuple(a.data.shape)
+    sb = (1,) * (nd - b.data.ndim) + tuple(b.data.shape)
+    prod = a.reshape(tuple(x for s in sa for x in (s, 1))) * b.reshape(tuple(x for s in sb for x in (1, s)))
+    return prod.reshape(tuple(x * y for x, y in zip(sa, sb)))
+
+
+def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
+    """Cross product of 3-vectors along ``dim`` (None: the first dim of size 3, as torch.cross)."""
+    try:
+        shape = np.broadcast_shapes(input.data.shape, other.data.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"linalg.cross: inputs of shapes {list(input.shape)} and {list(other.shape)} do not broadcast"
+        ) from None
+    if input.data.ndim != other.data.ndim:
+        raise RuntimeError(
+            f"linalg.cross: inputs must have the same number of dimensions, got {input.data.ndim} and {other.data.ndim}"
+        )
+    if dim is None:
+        dim = next((i for i, s in enumerate(shape) if s == 3), None)
+        if dim is None:
+            raise RuntimeError(f"no dimension of size 3 in input (shapes {list(input.shape)} and {list(other.shape)})")
+    d = wrap_dim(dim, len(shape), "cross")
+    if input.data.shape[d] != 3 or other.data.shape[d] != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {d} must have length 3. "
+            f"Got {input.data.shape[d]} and {other.data.shape[d]}"
+        )
+    a = [input.narrow(d, i, 1) for i in range(3)]
+    b = [other.narrow(d, i, 1) for i in range(3)]
+    from .shape import cat
+
+    return cat([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], d)
+
+
+def _pnorm_last(diff: Tensor, p) -> Tensor:
+    from .reduction import amax, norm
+
+    if p == 0:  # a count of nonzeros: gradient 0, but (as in torch) still part of the graph
+        from .elementwise import where
+
+        return where(diff.data != 0, 1.0, diff * 0.0).sum(-1)
+    if p == float("inf"):
+        return amax(diff.abs(), -1)
+    if p == 1:
+        return diff.abs().sum(-1)
+    return norm(diff, p, dim=-1)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
+    """p-norm distance between each row of x1 (…, P, M) and each row of x2 (…, R, M): (…, P, R)."""
+    if x1.data.ndim < 2 or x2.data.ndim < 2:
+        raise RuntimeError(
+            f"cdist only supports at least 2D tensors, X1 got: {x1.data.ndim}D, X2 got: {x2.data.ndim}D"
+        )
+    if x1.data.shape[-1] != x2.data.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {x1.data.shape[-1]} X2: {x2.data.shape[-1]}"
+        )
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    return _pnorm_last(x1.unsqueeze(-2) - x2.unsqueeze(-3), p)
+
+
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """p-norm of (input - other), broadcast, over all elements."""
+    diff = (input - other).reshape(-1)
+    return _pnorm_last(diff, p)
+
+
+# ---------------------------------------------------------------- Tensor methods -------------------
+METHODS: dict = {
+    "addmm": addmm, "baddbmm": baddbmm, "addbmm": addbmm, "addmv": addmv, "addr": addr, "inner": inner,
+    "kron": kron, "cross": cross, "dist": dist,
+}
+INPLACE_METHODS: dict = {
+    "addmm_": addmm, "baddbmm_": baddbmm, "addbmm_": addbmm, "addmv_": addmv, "addr_": addr,
+}
