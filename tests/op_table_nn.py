@@ -8,4 +8,8 @@ try:
     from .op_table_nn_func import OPS as _FUNC
 except ImportError:
     _FUNC = []
-OPS = list(_CONV) + list(_FUNC)
+try:
+    from .op_table_nn_attention import OPS as _ATTENTION
+except ImportError:
+    _ATTENTION = []
+OPS = list(_CONV) + list(_FUNC) + list(_ATTENTION)

@@ -2,8 +2,10 @@
 from ...ops.elementwise import relu, sigmoid, tanh  # noqa: F401  (overridden below where F adds options)
 from ...ops.reduction import log_softmax, softmax  # noqa: F401
 from .activation import *  # noqa: F403
+from .attention import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .dropout import *  # noqa: F403
+from .extras import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .normalization import *  # noqa: F403
