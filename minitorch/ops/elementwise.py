@@ -539,9 +539,15 @@ def abs(a):
 
 
 def sign(a):
-    """Sign (no gradient: its derivative is zero almost everywhere)."""
+    """Sign (no gradient: its derivative is zero almost everywhere); 0 at nan, bool stays bool, as torch."""
     x = a.data
-    return Tensor._wrap(xp_of(x).sign(x))
+    if x.dtype.kind == "b":
+        return Tensor._wrap(x.copy())
+    xp = xp_of(x)
+    if x.dtype.kind != "f":
+        return Tensor._wrap(xp.sign(x))
+    s = xp.sign(x, out=xp.empty_like(x))  # an array even for 0-d input, so nan_to_num can work in place
+    return Tensor._wrap(xp.nan_to_num(s, copy=False))
 
 
 def sin(a):

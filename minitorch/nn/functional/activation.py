@@ -6,14 +6,14 @@ the input's memory (through the Tensor's in-place machinery, which checks autogr
 """
 from __future__ import annotations
 
-import importlib
 import math
 
-import numpy as np
-
 from ...autograd.function import BuiltinOp
-from ...backend import cupyx_module, is_cupy_array, xp_of
+from ...backend import xp_of
 from ...ops.elementwise import Sigmoid, Tanh, where
+
+# erf lives with the special functions (ops layer); re-exported here for existing callers
+from ...ops.special import Erf, _erf_series_cf, erf, erf_array  # noqa: F401
 from ...tensor import Tensor, _wrap_dim
 
 __all__ = [
@@ -44,77 +44,6 @@ def _finish(x: Tensor, out: Tensor, inplace: bool) -> Tensor:
 
 def _same_dtype(arr, like):
     return arr.astype(like.dtype, copy=False) if arr.dtype != like.dtype else arr
-
-
-# ---------------------------------------------------------------- erf ----------------------------
-def _erf_series_cf(x):
-    """erf on float64 arrays to ~1e-15 relative error, with no special-function library.
-
-    |x| < 2.5: erf(x) = 2x/sqrt(pi) e^{-x^2} sum_n (2x^2)^n / (2n+1)!!  (all terms positive);
-    |x| >= 2.5: erf(x) = 1 - erfc(x), erfc by its continued fraction
-    e^{-x^2}/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))).
-    """
-    xp = xp_of(x)
-    ax = xp.abs(x)
-    out = xp.empty_like(ax)
-    small = ax < 2.5
-    s = ax[small]
-    if s.size:
-        z = 2.0 * s * s
-        term = xp.ones_like(s)
-        total = xp.ones_like(s)
-        for n in range(1, 80):
-            term = term * z / (2 * n + 1)
-            total += term
-            if n >= 8 and not bool((term > 1e-17 * total).any()):
-                break
-        out[small] = (2.0 / math.sqrt(math.pi)) * s * xp.exp(-s * s) * total
-    big = ~small
-    b = ax[big]
-    if b.size:
-        f = b.copy()
-        for k in range(60, 0, -1):
-            f = b + (k / 2.0) / f
-        out[big] = 1.0 - xp.exp(-b * b) / math.sqrt(math.pi) / f
-    return xp.where(x < 0, -out, out)
-
-
-def _special_erf(arr):
-    """The array library's own erf when there is one (SciPy on CPU, cupyx on GPU), else None."""
-    if is_cupy_array(arr):
-        special = getattr(getattr(cupyx_module(), "scipy", None), "special", None)
-        return getattr(special, "erf", None)
-    try:
-        return importlib.import_module("scipy.special").erf
-    except ImportError:
-        return None
-
-
-def erf_array(arr):
-    """erf of a raw array, float64-accurate, keeping the input's float dtype."""
-    fn = _special_erf(arr)
-    if fn is not None:
-        return _same_dtype(fn(arr), arr)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        return _same_dtype(_erf_series_cf(arr.astype(np.float64)), arr)
-
-
-class Erf(BuiltinOp):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return erf_array(x.data)
-
-    @staticmethod
-    def backward(ctx, g):
-        """d erf(x) = g * 2/sqrt(pi) * exp(-x^2)."""
-        (x,) = ctx.saved_tensors
-        return g * ((x * x).neg().exp() * (2.0 / math.sqrt(math.pi)))
-
-
-def erf(input: Tensor) -> Tensor:
-    """The error function (what ``torch.erf`` / ``torch.special.erf`` compute)."""
-    return Erf.apply(input)
 
 
 # ---------------------------------------------------------------- piecewise-linear ---------------
