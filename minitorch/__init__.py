@@ -94,6 +94,8 @@ from .ops.elementwise import (
     abs,
     add,
     clamp,
+    clamp_max,
+    clamp_min,
     clip,
     cos,
     div,

@@ -63,6 +63,7 @@ _METHODS = {
     "exp": ew.exp, "log": ew.log, "log1p": ew.log1p, "log2": ew.log2, "log10": ew.log10, "sqrt": ew.sqrt,
     "rsqrt": ew.rsqrt, "abs": ew.abs, "absolute": ew.abs, "sign": ew.sign, "sin": ew.sin, "cos": ew.cos,
     "tanh": ew.tanh, "sigmoid": ew.sigmoid, "relu": ew.relu, "clamp": ew.clamp, "clip": ew.clamp,
+    "clamp_min": ew.clamp_min, "clamp_max": ew.clamp_max,
     "maximum": ew.maximum, "minimum": ew.minimum, "masked_fill": ew.masked_fill, "square": ew.square,
     "reciprocal": ew.reciprocal, "where": lambda self, cond, other: ew.where(cond, self, other),
     # reductions
@@ -180,7 +181,8 @@ class _NoGraph:
 
 for _name, _fn in {
     "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "clamp_": ew.clamp,
-    "clip_": ew.clamp, "exp_": ew.exp, "log_": ew.log, "sqrt_": ew.sqrt, "neg_": ew.neg, "abs_": ew.abs,
+    "clip_": ew.clamp, "clamp_min_": ew.clamp_min, "clamp_max_": ew.clamp_max,
+    "exp_": ew.exp, "log_": ew.log, "sqrt_": ew.sqrt, "neg_": ew.neg, "abs_": ew.abs,
     "relu_": ew.relu, "sigmoid_": ew.sigmoid, "tanh_": ew.tanh, "masked_fill_": ew.masked_fill,
     "scatter_add_": ix.scatter_add, "scatter_": ix.scatter, "index_put_": ix.index_put,
     "index_add_": ix.index_add, "index_copy_": ix.index_copy, "index_fill_": ix.index_fill,

@@ -178,6 +178,11 @@ add(pair("masked_fill_fn", lambda L: lambda a, m: L.masked_fill(a, m, 2.0), shap
 add(pair("masked_fill_tensor_value", lambda L: lambda a, m, v: a.masked_fill(m, v),
          shapes=[((3, 4), (3, 4), ())], values=[None, boolean, None]))
 
+add(pair("clamp_min", lambda L: lambda a: L.clamp_min(a, 0.3), values=avoiding([0.3])))
+add(pair("clamp_max_method", lambda L: lambda a: a.clamp_max(-0.2), values=avoiding([-0.2])))
+add(pair("clamp_min_tensor", lambda L: lambda a, m: a.clamp_min(m), shapes=[((3, 4), (4,))],
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 3, 4), (np.linspace(-1.5, 1.5, 4) + 0.013).astype(dtype)]))
+
 # ---------------------------------------------------------------- matmul -------------------------
 add(OpInfo("matmul", lambda a, b: a @ b, lambda a, b: a @ b, shapes=[
     ((3,), (3,)), ((2, 3), (3, 4)), ((3,), (3, 4)), ((2, 3), (3,)), ((2, 2, 3), (3, 4)),

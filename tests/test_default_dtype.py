@@ -89,3 +89,18 @@ def test_only_float_dtypes_can_be_the_default():
     raises_like_torch(lambda: torch.set_default_dtype(torch.int64),
                       lambda: minitorch.set_default_dtype(minitorch.int64))
     assert minitorch.get_default_dtype() == minitorch.float32
+
+
+@pytest.mark.parametrize("make", [
+    lambda L: L.tensor([1, 2]).exp(),
+    lambda L: L.tensor([1, 2]).sin(),
+    lambda L: L.tensor([1, 2]).sqrt(),
+    lambda L: L.erf(L.tensor([1, 2])),
+    lambda L: L.tan(L.tensor([1, 2])),
+    lambda L: L.deg2rad(L.tensor([90])),
+    lambda L: L.tensor([1, 2]).sigmoid(),
+    lambda L: L.block_diag(),
+    lambda L: L.where(L.tensor([True, False]), 1.5, L.tensor([1, 2])),
+])
+def test_integer_inputs_to_float_ops_follow_the_default(make, float64_default):
+    assert _name(make(minitorch)) == _name(make(torch))

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinOp
 from ..backend import parse_device, to_numpy_dtype, xp_for_device, xp_of
-from ..backend.dtype import to_dtype
+from ..backend.dtype import get_default_dtype, to_dtype
 from ..tensor import Tensor
 from ._util import wrap_dim
 from .indexing import IndexPut
@@ -153,7 +153,7 @@ def trace(input):
 def block_diag(*tensors):
     """The tensors (0-d, 1-d as a row, or 2-d) along the diagonal of one zero matrix: a cat of zero-padded rows."""
     if not tensors:
-        return Tensor._wrap(np.zeros((1, 0), dtype=np.float32))
+        return Tensor._wrap(np.zeros((1, 0), dtype=get_default_dtype().np))
     mats = []
     for i, t in enumerate(tensors):
         if t.data.ndim > 2:

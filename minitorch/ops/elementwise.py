@@ -5,6 +5,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
+from ..backend.dtype import get_default_dtype
 from ..tensor import Tensor
 from ._util import _FLOAT64, array_of, binary_error, torch_float_result, unbroadcast
 
@@ -13,12 +14,9 @@ def _shape(x):
     return x.data.shape if isinstance(x, Tensor) else ()
 
 
-_F32 = np.dtype(np.float32)
-
-
 def _floating(arr):
-    """Integer/bool input to a floating op (exp, sin, ...): torch computes in float32."""
-    return arr if arr.dtype.kind == "f" else arr.astype(_F32)
+    """Integer/bool input to a floating op (exp, sin, ...): torch computes in the default float dtype."""
+    return arr if arr.dtype.kind == "f" else arr.astype(get_default_dtype().np)
 
 
 # ---------------------------------------------------------------- arithmetic ---------------------
@@ -455,7 +453,7 @@ class Where(BuiltinOp):
 def _t(x):
     if isinstance(x, Tensor):
         return x
-    return Tensor._wrap(np.asarray(x, dtype=np.float32) if isinstance(x, float) else np.asarray(x))
+    return Tensor._wrap(np.asarray(x, dtype=get_default_dtype().np) if isinstance(x, float) else np.asarray(x))
 
 
 def add(a, b, *, alpha=1):
@@ -584,6 +582,16 @@ def clamp(a, min=None, max=None):
     return Clamp.apply(a, min, max)
 
 
+def clamp_min(a, min):
+    """clamp(a, min=min): max(a, min) elementwise."""
+    return Clamp.apply(a, min, None)
+
+
+def clamp_max(a, max):
+    """clamp(a, max=max): min(a, max) elementwise."""
+    return Clamp.apply(a, None, max)
+
+
 clip = clamp
 
 
@@ -620,10 +628,9 @@ def masked_fill(a, mask, value):
         )
     if not isinstance(value, Tensor) and a.data.dtype.kind != "f":
         value = a.data.dtype.type(value)  # the value takes the input's dtype, as in torch
-    if isinstance(value, Tensor):
-        value = value.to(a.dtype) if a.dtype != value.dtype else value
-        return Where.apply(mask, value, a) if value.requires_grad else Where.apply(mask, value.data.item(), a)
-    out = Where.apply(mask, value, a)
+    if isinstance(value, Tensor) and a.dtype != value.dtype:
+        value = value.to(a.dtype)
+    out = Where.apply(mask, value, a)  # a 0-d tensor value stays an array: reading it with .item() would sync
     if out.data.shape != a.data.shape:
         raise RuntimeError(
             f"masked_fill: mask of shape {list(mask.shape)} cannot broadcast to the input's {list(a.shape)}"

@@ -2,7 +2,7 @@
 
 Each op is one Function, forward (on arrays) and backward (with Tensor ops, so double backward
 works) side by side, or a short composite of existing Functions (addcmul, float_power).
-Integer/bool inputs to floating ops compute in float32, as in torch.
+Integer/bool inputs to floating ops compute in the default float dtype, as in torch.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Trigonometric and hyperbolic ops beyond sin/cos/tanh: tan, asin, ..., atan2, hypot.
 
 Each op is one Function, forward (on arrays) and backward (with Tensor ops, so double backward
-works) side by side. Integer/bool inputs compute in float32, as in torch.
+works) side by side. Integer/bool inputs compute in the default float dtype, as in torch.
 """
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def require_floating(op: str, *operands) -> None:
 
 
 def floating_operand(v):
-    """An integer/bool array as float32 (torch's compute type); floats and Python scalars unchanged."""
+    """An integer/bool array in the default float dtype (torch's compute type); floats and scalars unchanged."""
     return _floating(v) if hasattr(v, "dtype") and not isinstance(v, np.generic) else v
 
 
@@ -284,19 +284,18 @@ def hypot(input, other):
 
 
 def _scaled(input, factor):
-    x = input.data
-    if x.dtype.kind != "f":  # torch computes integer inputs in float32
-        input = Tensor._wrap(x.astype(np.float32))
+    if input.data.dtype.kind != "f":  # torch computes integer inputs in the default float dtype
+        input = Tensor._wrap(_floating(input.data))
     return Mul.apply(input, factor)
 
 
 def deg2rad(input):
-    """input * pi/180 (float32 for integer input)."""
+    """input * pi/180 (the default float dtype for integer input)."""
     return _scaled(input, math.pi / 180.0)
 
 
 def rad2deg(input):
-    """input * 180/pi (float32 for integer input)."""
+    """input * 180/pi (the default float dtype for integer input)."""
     return _scaled(input, 180.0 / math.pi)
 
 
