@@ -109,3 +109,35 @@ class BatchSampler(Sampler):
     def __len__(self) -> int:
         n = len(self.sampler)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+
+class WeightedRandomSampler(Sampler):
+    """``num_samples`` indices drawn from ``[0, len(weights))`` with probabilities proportional to ``weights``
+    (with replacement by default; without it, each index at most once)."""
+
+    def __init__(self, weights: Sequence[float], num_samples: int, replacement: bool = True,
+                 generator: Generator | None = None):
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
+        from ...tensor import Tensor
+
+        if isinstance(weights, Tensor):
+            weights = weights.detach().cpu().numpy()
+        arr = np.asarray(weights, dtype=np.float64)
+        if arr.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(arr.shape)}")
+        self.weights = Tensor._wrap(arr.copy())  # a float64 CPU tensor, as torch keeps it
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    def __iter__(self) -> Iterator[int]:
+        from ...sampling import multinomial
+
+        drawn = multinomial(self.weights, self.num_samples, self.replacement, generator=self.generator)
+        yield from drawn.data.tolist()
+
+    def __len__(self) -> int:
+        return self.num_samples
