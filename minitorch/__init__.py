@@ -54,7 +54,35 @@ from .creation import (
     zeros_like,
 )
 from .interop import from_dlpack
-from .ops.arrange import *  # noqa: F403
+from .ops.arrange import (
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    broadcast_shapes,
+    broadcast_tensors,
+    cartesian_prod,
+    column_stack,
+    combinations,
+    dsplit,
+    dstack,
+    fliplr,
+    flipud,
+    hsplit,
+    hstack,
+    meshgrid,
+    moveaxis,
+    repeat_interleave,
+    roll,
+    rot90,
+    row_stack,
+    select,
+    swapdims,
+    take,
+    tensor_split,
+    tile,
+    vsplit,
+    vstack,
+)
 from .ops.comparison import (  # noqa: A004
     all,
     allclose,
@@ -87,9 +115,31 @@ from .ops.comparison import (  # noqa: A004
     trunc,
     unique,
 )
-from .ops.contraction import *  # noqa: F403
+from .ops.contraction import (
+    addbmm,
+    addmv,
+    addr,
+    baddbmm,
+    cdist,
+    cross,
+    dist,
+    einsum,
+    inner,
+    kron,
+    tensordot,
+)
 from .ops.conversion import clone
-from .ops.diagonal import *  # noqa: F403
+from .ops.diagonal import (
+    block_diag,
+    diag,
+    diag_embed,
+    diagonal,
+    trace,
+    tril,
+    tril_indices,
+    triu,
+    triu_indices,
+)
 from .ops.elementwise import (
     abs,
     add,
@@ -138,7 +188,19 @@ from .ops.indexing import (
     take_along_dim,
 )
 from .ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
-from .ops.order import *  # noqa: F403
+from .ops.order import (  # noqa: A004
+    bucketize,
+    histc,
+    kthvalue,
+    median,
+    mode,
+    nanmean,
+    nanmedian,
+    nanquantile,
+    nansum,
+    quantile,
+    searchsorted,
+)
 from .ops.reduction import (
     amax,
     amin,
@@ -159,7 +221,13 @@ from .ops.reduction import (
     var,
     var_mean,
 )
-from .ops.scan import *  # noqa: F403
+from .ops.scan import (
+    cummax,
+    cummin,
+    cumprod,
+    diff,
+    logcumsumexp,
+)
 from .ops.shape import (
     broadcast_to,
     cat,
@@ -183,8 +251,51 @@ from .ops.shape import (
     unflatten,
     unsqueeze,
 )
-from .ops.special import *  # noqa: F403
-from .ops.trig import *  # noqa: F403, E402  (TEMPORARY during parallel work: explicit names later)
+from .ops.special import (
+    addcdiv,
+    addcmul,
+    copysign,
+    erf,
+    erfc,
+    erfinv,
+    exp2,
+    expm1,
+    float_power,
+    fmod,
+    frac,
+    heaviside,
+    lerp,
+    logaddexp,
+    logaddexp2,
+    logit,
+    nan_to_num,
+    sgn,
+    signbit,
+    sinc,
+    xlogy,
+)
+from .ops.trig import (
+    acos,
+    acosh,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    deg2rad,
+    hypot,
+    rad2deg,
+    sinh,
+    tan,
+)
 from .sampling import bernoulli, get_rng_state, initial_seed, multinomial, poisson, seed, set_rng_state
 from .tensor import Size, Tensor
 
