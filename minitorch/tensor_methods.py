@@ -198,6 +198,26 @@ for _family in (trig, special, diagonal, arrange, contraction, scan, order):
     for _name, _fn in _family.INPLACE_METHODS.items():
         setattr(Tensor, _name, _inplace(_name, _fn))
 
+def _reshape_in_place(name, fn):
+    """``x.unsqueeze_(0)``, ``x.t_()``...: the tensor becomes the out-of-place result (a view of the same
+    memory, so nothing is copied), taking its place in the graph; a leaf that requires grad refuses."""
+    def method(self, *args, **kwargs):
+        _check_inplace_leaf(self, name)
+        result = fn(self, *args, **kwargs)
+        self.data = result.data
+        if result._grad_fn is not None:
+            self._grad_fn, self._out_index = result._grad_fn, result._out_index
+        return self
+
+    method.__name__ = name
+    method.__doc__ = f"In-place {name[:-1]}: this tensor takes the result's shape (same memory)."
+    return method
+
+
+for _name, _fn in {"squeeze_": sh.squeeze, "unsqueeze_": sh.unsqueeze, "t_": sh.t, "transpose_": sh.transpose,
+                   "swapdims_": sh.transpose, "swapaxes_": sh.transpose}.items():
+    setattr(Tensor, _name, _reshape_in_place(_name, _fn))
+
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
 Tensor.__imul__ = Tensor.mul_

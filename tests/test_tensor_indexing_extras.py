@@ -123,3 +123,29 @@ def test_index_fill_value_gradient_counts_each_position_once():
     (mx, mv), (tx, tv) = _pair(run)
     assert_close(mx, tx)
     assert_close(mv, tv)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: x.unsqueeze_(1), lambda x: x.unsqueeze_(-1).squeeze_(), lambda x: x.t_(),
+    lambda x: x.transpose_(0, 1), lambda x: x.swapdims_(1, 0), lambda x: x.swapaxes_(0, 1),
+    lambda x: x.unsqueeze_(0).squeeze_(0),
+])
+@pytest.mark.parametrize("device", devices())
+def test_in_place_shape_methods_match_torch(call, device):
+    def run(L, dev):
+        x = L.arange(6.0, device=dev).reshape(2, 3).requires_grad_(True)
+        y = x * 2
+        out = call(y)
+        assert out is y, "an in-place method returns the tensor itself"
+        (y * L.arange(6.0, device=dev).reshape(y.shape)).sum().backward()
+        return y, x.grad
+
+    (my, mg), (ty, tg) = run(minitorch, device), run(torch, None)
+    assert tuple(my.shape) == tuple(ty.shape) and my.stride() == ty.stride()
+    assert_close(my, ty)
+    assert_close(mg, tg)
+
+
+def test_in_place_shape_method_on_a_leaf_that_requires_grad_raises_like_torch():
+    raises_like_torch(lambda: torch.zeros(3, requires_grad=True).unsqueeze_(0),
+                      lambda: minitorch.zeros(3, requires_grad=True).unsqueeze_(0))
