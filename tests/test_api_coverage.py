@@ -1,0 +1,128 @@
+"""The PyTorch names minitorch covers, pinned: each must exist in torch (the name is honest) and in
+minitorch (nothing silently disappears). A name joins these lists when it is built and tested elsewhere."""
+from __future__ import annotations
+
+import pytest
+
+import minitorch
+
+from .helpers import require_torch
+
+torch = require_torch()
+
+TOP_LEVEL = """
+FloatTensor Generator Size Tensor abs absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr all allclose
+amax amin any arange arccos arccosh arcsin arcsinh arctan arctan2 arctanh argmax argmin argsort argwhere as_tensor
+asin asinh atan atan2 atanh atleast_1d atleast_2d atleast_3d baddbmm bernoulli bincount block_diag bmm bool
+broadcast_shapes broadcast_tensors broadcast_to bucketize can_cast cartesian_prod cat cdist ceil chunk clamp
+clamp_max clamp_min clip clone column_stack combinations concat concatenate copysign cos cosh count_nonzero cross
+cummax cummin cumprod cumsum deg2rad detach device diag diag_embed diagonal diff dist div divide dot double dsplit
+dstack dtype einsum empty empty_like enable_grad eq equal erf erfc erfinv exp exp2 expm1 eye finfo flatten flip
+fliplr flipud float float16 float32 float64 float_power floor floor_divide fmod frac from_dlpack from_numpy full
+full_like gather ge get_default_dtype get_rng_state gt half heaviside histc hsplit hstack hypot iinfo index_add
+index_copy index_fill index_put index_select inference_mode initial_seed inner int int16 int32 int64 int8
+is_floating_point is_grad_enabled is_tensor isclose isfinite isinf isnan kron kthvalue le lerp linspace log log10
+log1p log2 log_softmax logaddexp logaddexp2 logcumsumexp logical_and logical_not logical_or logical_xor logit
+logspace logsumexp long lt manual_seed masked_fill masked_scatter masked_select matmul max maximum mean median
+meshgrid min minimum mm mode moveaxis movedim mul multinomial multiply mv nan_to_num nanmean nanmedian nanquantile
+nansum narrow ne neg negative no_grad nonzero norm normal numel ones ones_like outer permute poisson pow prod
+promote_types quantile rad2deg rand rand_like randint randint_like randn randn_like randperm reciprocal relu
+remainder repeat_interleave reshape result_type roll rot90 round row_stack rsqrt scatter scatter_add searchsorted
+seed select set_default_dtype set_grad_enabled set_rng_state sgn sigmoid sign signbit sin sinc sinh softmax sort
+split sqrt square squeeze stack std std_mean sub subtract sum swapaxes swapdims t take take_along_dim tan tanh
+tensor tensor_split tensordot tile topk trace transpose tril tril_indices triu triu_indices true_divide trunc uint8
+unbind unflatten unique unsqueeze var var_mean vsplit vstack where xlogy zeros zeros_like
+""".split()
+
+TENSOR_METHODS = """
+T abs abs_ absolute acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv addcdiv_ addcmul addcmul_ addmm addmm_
+addmv addmv_ addr addr_ all allclose amax amin any arccos arccos_ arccosh arccosh_ arcsin arcsin_ arcsinh arcsinh_
+arctan arctan2 arctan2_ arctan_ arctanh arctanh_ argmax argmin argsort argwhere asin asin_ asinh asinh_ atan atan2
+atan2_ atan_ atanh atanh_ backward baddbmm baddbmm_ bernoulli bernoulli_ bmm bool broadcast_to byte cauchy_ ceil
+char chunk clamp clamp_ clamp_max clamp_max_ clamp_min clamp_min_ clip clip_ clone contiguous copy_ copysign
+copysign_ cos cosh cosh_ count_nonzero cpu cross cuda cummax cummin cumprod cumprod_ cumsum data data_ptr deg2rad
+deg2rad_ detach detach_ device diag diag_embed diagonal diff dim dist div div_ divide dot double dsplit dtype
+element_size eq equal erf erf_ erfc erfc_ erfinv erfinv_ exp exp2 exp2_ exp_ expand expand_as expm1 expm1_
+exponential_ fill_ fill_diagonal_ flatten flip fliplr flipud float float_power float_power_ floor floor_divide fmod
+fmod_ frac frac_ gather ge geometric_ get_device grad grad_fn gt half heaviside heaviside_ histc hsplit hypot hypot_
+index_add index_add_ index_copy index_copy_ index_fill index_fill_ index_put index_put_ index_select inner int
+is_complex is_contiguous is_cuda is_floating_point is_leaf isclose isfinite isinf isnan item itemsize kron kthvalue
+le lerp lerp_ log log10 log1p log2 log_ log_normal_ log_softmax logaddexp logaddexp2 logcumsumexp logical_and
+logical_not logical_or logical_xor logit logit_ logsumexp long lt mT masked_fill masked_fill_ masked_scatter
+masked_scatter_ masked_select matmul max maximum mean median min minimum mm mode moveaxis movedim mul mul_
+multinomial multiply mv name nan_to_num nan_to_num_ nanmean nanmedian nanquantile nansum narrow nbytes ndim
+ndimension ne neg neg_ negative nelement new_empty new_full new_ones new_tensor new_zeros nonzero norm normal_ numel
+numpy outer permute pin_memory pow pow_ prod quantile rad2deg rad2deg_ random_ reciprocal register_hook
+register_post_accumulate_grad_hook relu relu_ remainder repeat repeat_interleave requires_grad requires_grad_
+reshape reshape_as retain_grad retains_grad roll rot90 round rsqrt scatter scatter_ scatter_add scatter_add_ select
+sgn sgn_ shape short sigmoid sigmoid_ sign signbit sin sinc sinc_ sinh sinh_ size softmax sort split sqrt sqrt_
+square squeeze squeeze_ std stride sub sub_ subtract sum swapaxes swapaxes_ swapdims swapdims_ t t_ take
+take_along_dim tan tan_ tanh tanh_ tensor_split tile to tolist topk trace transpose transpose_ tril tril_ triu triu_
+true_divide trunc type type_as unbind unflatten unfold uniform_ unique unsqueeze unsqueeze_ var view view_as vsplit
+where xlogy xlogy_ zero_
+""".split()
+
+NN_MODULES = """
+AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d BCELoss
+BCEWithLogitsLoss BatchNorm1d BatchNorm2d Bilinear CELU CircularPad1d CircularPad2d CircularPad3d ConstantPad1d
+ConstantPad2d ConstantPad3d Conv1d Conv2d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity
+CrossEntropyLoss Dropout Dropout1d Dropout2d ELU Embedding Flatten Fold GELU GLU GRU GRUCell GroupNorm Hardshrink
+Hardsigmoid Hardswish Hardtanh HingeEmbeddingLoss HuberLoss Identity InstanceNorm1d InstanceNorm2d InstanceNorm3d
+KLDivLoss L1Loss LSTM LSTMCell LayerNorm LeakyReLU Linear LocalResponseNorm LogSigmoid LogSoftmax MSELoss
+MarginRankingLoss MaxPool1d MaxPool2d Mish Module ModuleDict ModuleList MultiheadAttention NLLLoss PReLU
+PairwiseDistance Parameter ParameterDict ParameterList PixelShuffle PixelUnshuffle RMSNorm RNN RNNBase RNNCell
+RNNCellBase ReLU ReLU6 ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d ReplicationPad2d
+ReplicationPad3d SELU Sequential SiLU Sigmoid SmoothL1Loss SoftMarginLoss Softmax Softmax2d Softmin Softplus
+Softshrink Softsign Tanh Tanhshrink Threshold Transformer TransformerDecoder TransformerDecoderLayer
+TransformerEncoder TransformerEncoderLayer TripletMarginLoss Unflatten Unfold Upsample UpsamplingBilinear2d
+UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
+""".split()
+
+FUNCTIONAL = """
+adaptive_avg_pool1d adaptive_avg_pool2d adaptive_max_pool1d adaptive_max_pool1d_with_indices adaptive_max_pool2d
+adaptive_max_pool2d_with_indices alpha_dropout avg_pool1d avg_pool2d batch_norm bilinear binary_cross_entropy
+binary_cross_entropy_with_logits celu conv1d conv2d conv_transpose1d conv_transpose2d cosine_embedding_loss
+cosine_similarity cross_entropy dropout dropout1d dropout2d dropout3d elu embedding feature_alpha_dropout fold gelu
+glu group_norm hardshrink hardsigmoid hardswish hardtanh hinge_embedding_loss huber_loss instance_norm interpolate
+kl_div l1_loss layer_norm leaky_relu linear local_response_norm log_softmax logsigmoid margin_ranking_loss
+max_pool1d max_pool1d_with_indices max_pool2d max_pool2d_with_indices mish mse_loss multi_head_attention_forward
+nll_loss normalize one_hot pad pairwise_distance pixel_shuffle pixel_unshuffle prelu relu relu6 relu_ rms_norm
+scaled_dot_product_attention selu sigmoid silu smooth_l1_loss soft_margin_loss softmax softmin softplus softshrink
+softsign tanh tanhshrink threshold triplet_margin_loss unfold upsample
+""".split()
+
+OPTIMIZERS = """
+ASGD Adadelta Adagrad Adam AdamW Adamax LBFGS NAdam Optimizer RAdam RMSprop Rprop SGD
+""".split()
+
+SCHEDULERS = """
+Any ChainedScheduler ConstantLR CosineAnnealingLR CosineAnnealingWarmRestarts Counter CyclicLR ExponentialLR
+LRScheduler LambdaLR LinearLR MultiStepLR MultiplicativeLR OneCycleLR Optimizer PolynomialLR ReduceLROnPlateau
+SequentialLR StepLR
+""".split()
+
+
+GROUPS = [
+    ("top level", TOP_LEVEL, lambda L: L),
+    ("Tensor", TENSOR_METHODS, lambda L: L.Tensor),
+    ("nn", NN_MODULES, lambda L: L.nn),
+    ("nn.functional", FUNCTIONAL, lambda L: L.nn.functional),
+    ("optim", OPTIMIZERS, lambda L: L.optim),
+    ("optim.lr_scheduler", SCHEDULERS, lambda L: L.optim.lr_scheduler),
+]
+
+
+@pytest.mark.parametrize("where,names,space", GROUPS, ids=[g[0] for g in GROUPS])
+def test_covered_names_exist_in_torch_and_in_minitorch(where, names, space):
+    not_torch = [n for n in names if not hasattr(space(torch), n)]
+    assert not not_torch, f"{where}: listed as PyTorch names but torch has no {not_torch}"
+    missing = [n for n in names if not hasattr(space(minitorch), n)]
+    assert not missing, f"{where}: minitorch lost {missing}"
+    assert len(set(names)) == len(names), f"{where}: duplicate names"
+
+
+def test_in_place_methods_keep_their_out_of_place_twin():
+    """Every ``x.op_()`` minitorch has comes with ``x.op()`` where torch has both."""
+    lonely = [n for n in TENSOR_METHODS if n.endswith("_") and not n.startswith("_")
+              and hasattr(torch.Tensor, n[:-1]) and not hasattr(minitorch.Tensor, n[:-1])]
+    assert not lonely, f"in-place methods without their out-of-place form: {lonely}"
