@@ -129,6 +129,7 @@ from .ops.contraction import (
     tensordot,
 )
 from .ops.conversion import clone
+from .ops.decomposition import *  # noqa: F403, E402, I001  (TEMPORARY during parallel work: explicit names later)
 from .ops.diagonal import (
     block_diag,
     diag,
@@ -173,6 +174,7 @@ from .ops.elementwise import (
     tanh,
     where,
 )
+from .ops.gamma import *  # noqa: F403, E402, I001
 from .ops.indexing import (
     argwhere,
     gather,
@@ -334,7 +336,7 @@ def _lazy(name):
 
 def __getattr__(name):
     """Import the user-facing layers (nn, optim, utils, ...) on first use to keep import fast."""
-    if name in ("nn", "optim", "utils", "datasets", "viz"):
+    if name in ("nn", "optim", "utils", "datasets", "viz", "linalg", "special", "distributions"):
         return _lazy(name)
     if name in ("save", "load"):
         return getattr(_lazy("serialization"), name)

@@ -190,9 +190,9 @@ for _name, _fn in {
 }.items():
     setattr(Tensor, _name, _inplace(_name, _fn))
 
-from .ops import arrange, contraction, diagonal, order, scan, special, trig  # noqa: E402
+from .ops import arrange, contraction, decomposition, diagonal, gamma, order, scan, special, trig  # noqa: E402
 
-for _family in (trig, special, diagonal, arrange, contraction, scan, order):
+for _family in (trig, special, gamma, diagonal, arrange, contraction, decomposition, scan, order):
     for _name, _fn in _family.METHODS.items():
         setattr(Tensor, _name, _fn)
     for _name, _fn in _family.INPLACE_METHODS.items():

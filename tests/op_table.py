@@ -67,8 +67,16 @@ def collect() -> list:
         op_table_nn = None
     if op_table_nn is not None:
         ops += list(op_table_nn.OPS)
-    from . import op_table_contraction, op_table_math, op_table_structure
+    from . import (
+        op_table_contraction,
+        op_table_gamma,
+        op_table_linalg,
+        op_table_math,
+        op_table_nn_more,
+        op_table_structure,
+    )
 
-    for family in (op_table_math, op_table_structure, op_table_contraction):
+    for family in (op_table_math, op_table_structure, op_table_contraction, op_table_linalg, op_table_gamma,
+                   op_table_nn_more):
         ops += list(family.OPS)
     return ops
