@@ -18,7 +18,7 @@ import minitorch as mt
 import minitorch.nn.functional as F
 from minitorch.nn.functional import activation
 
-from .helpers import assert_close, require_torch
+from .helpers import assert_close, devices, raises_like_torch, require_torch
 
 torch = require_torch()
 TF = torch.nn.functional
@@ -308,3 +308,21 @@ def test_public_names_exported():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         F.softmax(mt.randn(2, 3), dim=1)
+
+
+@pytest.mark.parametrize("device", devices())
+def test_instance_norm_with_running_stats_matches_torch(device):
+    """F.instance_norm moves running stats towards the batch average of per-instance statistics, and
+    normalises with them when use_input_stats=False."""
+    x = np.random.default_rng(0).standard_normal((2, 3, 5)).astype(np.float32)
+    stats = {}
+    for L, dev in ((mt, device), (torch, "cpu")):
+        xt = L.tensor(x, device=dev) if L is mt else torch.tensor(x)
+        rm, rv = L.zeros(3, device=dev), L.ones(3, device=dev)
+        trained = L.nn.functional.instance_norm(xt, rm, rv, use_input_stats=True, momentum=0.3)
+        frozen = L.nn.functional.instance_norm(xt, rm, rv, use_input_stats=False)
+        stats[L.__name__] = (trained, frozen, rm, rv)
+    for m, t in zip(stats[mt.__name__], stats["torch"]):
+        assert_close(m, t, rtol=1e-5, atol=1e-6)
+    raises_like_torch(lambda: torch.nn.functional.instance_norm(torch.tensor(x), use_input_stats=False),
+                      lambda: F.instance_norm(mt.tensor(x), use_input_stats=False))

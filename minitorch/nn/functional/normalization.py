@@ -6,7 +6,7 @@ some axes, with an analytic backward), then apply the per-channel affine with Te
 from __future__ import annotations
 
 from ...autograd.function import BuiltinOp
-from ...autograd.grad_mode import _GradState
+from ...autograd.grad_mode import _GradState, no_grad
 from ...backend import xp_of
 from ...tensor import Tensor
 
@@ -117,11 +117,29 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
                   weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
                   momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
-    """Normalise each (sample, channel) over its spatial dims (running stats not supported)."""
-    if not use_input_stats or running_mean is not None or running_var is not None:
-        raise NotImplementedError("instance_norm: running statistics are not supported in minitorch")
+    """Normalise each (sample, channel) over its spatial dims, then scale and shift per channel.
+
+    With running statistics and ``use_input_stats``, they move by ``momentum`` towards the batch average
+    of the per-instance means and unbiased variances (torch's rule); without ``use_input_stats`` the
+    running statistics normalise instead (batch_norm's eval path).
+    """
     channels = input.shape[1]
     axes = tuple(range(2, input.ndim))
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
+        return batch_norm(input, running_mean, running_var, weight, bias, False, 0.0, eps)
+    count = 1
+    for s in input.shape[2:]:
+        count *= s
+    if count <= 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(input.shape)}")
+    with no_grad():
+        xd = input.detach()
+        for stat, value in ((running_mean, lambda: xd.mean(dim=axes).mean(dim=0)),
+                            (running_var, lambda: xd.var(dim=axes, correction=1).mean(dim=0))):
+            if stat is not None:
+                stat.mul_(1 - momentum).add_(value().to(stat.dtype) * momentum)
     y = Normalize.apply(input, axes, eps)
     return _affine(y, weight, bias, (1, channels) + (1,) * (input.ndim - 2))
 

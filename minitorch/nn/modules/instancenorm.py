@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import warnings
 
-from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
 from .. import functional as F
 from .normalization import _BatchNorm
@@ -47,23 +46,9 @@ class _InstanceNorm(_BatchNorm):
 
     def _instance_norm(self, x: Tensor) -> Tensor:
         use_input_stats = self.training or not self.track_running_stats
-        if not use_input_stats:  # eval with running statistics: the per-channel affine of batch_norm's eval
-            return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
-        spatial = tuple(range(2, x.ndim))
-        count = 1
-        for s in x.shape[2:]:
-            count *= s
-        if count <= 1:
-            raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(x.shape)}")
-        if self.running_mean is not None and self.running_var is not None:
-            m = 0.0 if self.momentum is None else self.momentum
-            with no_grad():
-                xd = x.detach()
-                mean = xd.mean(dim=spatial).mean(dim=0)
-                var = xd.var(dim=spatial, correction=1).mean(dim=0)
-                self.running_mean.mul_(1 - m).add_(mean.to(self.running_mean.dtype) * m)
-                self.running_var.mul_(1 - m).add_(var.to(self.running_var.dtype) * m)
-        return F.instance_norm(x, None, None, self.weight, self.bias, True, 0.0, self.eps)
+        momentum = 0.0 if self.momentum is None else self.momentum
+        return F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_input_stats,
+                               momentum, self.eps)
 
 
 class InstanceNorm1d(_InstanceNorm):
