@@ -1,5 +1,6 @@
 """``nn.modules``: the layer classes, re-exported from ``minitorch.nn``."""
 from .activation import *  # noqa: F403
+from .activation_more import *  # noqa: F403
 from .attention import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
@@ -9,6 +10,7 @@ from .flatten import *  # noqa: F403
 from .instancenorm import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
+from .loss_more import *  # noqa: F403
 from .maxout import *  # noqa: F403
 from .module import *  # noqa: F403
 from .normalization import *  # noqa: F403
