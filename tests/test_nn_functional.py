@@ -326,3 +326,24 @@ def test_instance_norm_with_running_stats_matches_torch(device):
         assert_close(m, t, rtol=1e-5, atol=1e-6)
     raises_like_torch(lambda: torch.nn.functional.instance_norm(torch.tensor(x), use_input_stats=False),
                       lambda: F.instance_norm(mt.tensor(x), use_input_stats=False))
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("relu", {}), ("hardtanh", {}), ("relu6", {}), ("leaky_relu", {"negative_slope": 0.2}), ("elu", {}),
+    ("selu", {}), ("celu", {"alpha": 0.5}), ("silu", {}), ("mish", {}), ("hardsigmoid", {}), ("hardswish", {}),
+    ("threshold", {"threshold": 0.1, "value": -3.0}),
+])
+def test_inplace_activations_backpropagate_like_torch(name, kwargs):
+    """inplace=True on a non-leaf: the op must save the value from before the write, as torch's do."""
+    x0 = np.random.default_rng(1).uniform(-2, 2, (3, 4)).astype(np.float64)
+    g = np.random.default_rng(2).standard_normal((3, 4))
+    grads = []
+    for L, fn in ((mt, getattr(F, name)), (torch, getattr(torch.nn.functional, name))):
+        x = L.tensor(x0, requires_grad=True)
+        h = x * 1.5
+        out = fn(h, **kwargs, inplace=True)
+        assert out is h
+        out.backward(L.tensor(g))
+        grads.append((out, x.grad))
+    assert_close(grads[0][0], grads[1][0])
+    assert_close(grads[0][1], grads[1][1])

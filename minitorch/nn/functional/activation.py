@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from ...autograd.function import BuiltinOp
+from ...autograd.grad_mode import _GradState
 from ...backend import xp_of
 from ...ops.elementwise import Sigmoid, Tanh, where
 
@@ -36,6 +37,16 @@ def _inplace(x: Tensor, out: Tensor) -> Tensor:
 
     _check_inplace_leaf(x, "inplace activation")
     return _write_back(x, out, "inplace activation")
+
+
+def _read(x: Tensor, inplace: bool) -> Tensor:
+    """What an activation reads: ``x`` itself, or for ``inplace=True`` under autograd a copy standing at
+    ``x``'s place in the graph, so the backward saves the value from before the write."""
+    if inplace and _GradState.enabled and x._requires_grad:
+        from ...tensor_methods import _old_value
+
+        return _old_value(x)
+    return x
 
 
 def _finish(x: Tensor, out: Tensor, inplace: bool) -> Tensor:
@@ -222,7 +233,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
     from ...ops.elementwise import Relu
 
-    return _finish(input, Relu.apply(input), inplace)
+    return _finish(input, Relu.apply(_read(input, inplace)), inplace)
 
 
 def relu_(input: Tensor) -> Tensor:
@@ -233,7 +244,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     """clamp(x, min_val, max_val) with zero gradient outside (and on) the bounds."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
-    return _finish(input, Hardtanh.apply(input, min_val, max_val), inplace)
+    return _finish(input, Hardtanh.apply(_read(input, inplace), min_val, max_val), inplace)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -243,24 +254,24 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise."""
-    return _finish(input, LeakyRelu.apply(input, negative_slope), inplace)
+    return _finish(input, LeakyRelu.apply(_read(input, inplace), negative_slope), inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
-    return _finish(input, Elu.apply(input, alpha, 1.0, 1.0), inplace)
+    return _finish(input, Elu.apply(_read(input, inplace), alpha, 1.0, 1.0), inplace)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants."""
-    return _finish(input, Elu.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace)
+    return _finish(input, Elu.apply(_read(input, inplace), _SELU_ALPHA, _SELU_SCALE, 1.0), inplace)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
     if alpha == 0:
         raise RuntimeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _finish(input, Elu.apply(input, alpha, 1.0, 1.0 / alpha), inplace)
+    return _finish(input, Elu.apply(_read(input, inplace), alpha, 1.0, 1.0 / alpha), inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -272,12 +283,12 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x)."""
-    return _finish(input, Silu.apply(input), inplace)
+    return _finish(input, Silu.apply(_read(input, inplace)), inplace)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
-    return _finish(input, Mish.apply(input), inplace)
+    return _finish(input, Mish.apply(_read(input, inplace)), inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -292,12 +303,12 @@ def softsign(input: Tensor) -> Tensor:
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6."""
-    return _finish(input, Hardsigmoid.apply(input), inplace)
+    return _finish(input, Hardsigmoid.apply(_read(input, inplace)), inplace)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6."""
-    return _finish(input, Hardswish.apply(input), inplace)
+    return _finish(input, Hardswish.apply(_read(input, inplace)), inplace)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
