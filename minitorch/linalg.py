@@ -1,0 +1,48 @@
+"""``minitorch.linalg``: torch.linalg's names. The ops live in ``minitorch.ops.decomposition`` (one
+Function per factorisation, forward and backward side by side); this module only names them."""
+from __future__ import annotations
+
+from .ops.contraction import cross as _cross
+from .ops.decomposition import (
+    LinAlgError,
+    cond,
+    det,
+    eigh,
+    eigvalsh,
+    inv,
+    lstsq,
+    matrix_exp,
+    matrix_norm,
+    matrix_power,
+    matrix_rank,
+    multi_dot,
+    pinv,
+    solve,
+    solve_triangular,
+    svdvals,
+    vander,
+    vector_norm,
+)
+from .ops.decomposition import linalg_cholesky as cholesky
+from .ops.decomposition import linalg_norm as norm
+from .ops.decomposition import linalg_qr as qr
+from .ops.decomposition import linalg_slogdet as slogdet
+from .ops.decomposition import linalg_svd as svd
+from .ops.diagonal import diagonal as _diagonal
+from .ops.linalg import matmul
+
+__all__ = [
+    "LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+    "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
+    "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vander", "vector_norm",
+]
+
+
+def cross(input, other, *, dim: int = -1):
+    """torch.linalg.cross: like torch.cross, but ``dim`` defaults to -1."""
+    return _cross(input, other, dim=dim)
+
+
+def diagonal(A, *, offset: int = 0, dim1: int = -2, dim2: int = -1):
+    """torch.linalg.diagonal: torch.diagonal with the last two dims as defaults."""
+    return _diagonal(A, offset, dim1, dim2)
