@@ -78,6 +78,10 @@ class ArrayOps:
         return xp_of(values[0]).stack(values)
 
     @staticmethod
+    def cat0(values):
+        return xp_of(values[0]).concatenate(values, axis=0)
+
+    @staticmethod
     def matmul_t(a, b):
         """a @ b^T."""
         return a @ b.T
@@ -98,6 +102,7 @@ class TensorOps:
     split = staticmethod(lambda t, parts: list(t.chunk(parts, -1)))
     cat = staticmethod(lambda values: cat(values, -1))
     stack = staticmethod(lambda values: stack(values, 0))
+    cat0 = staticmethod(lambda values: cat(values, 0))
     matmul_t = staticmethod(lambda a, b: a @ b.t())
     matmul_tn = staticmethod(lambda a, b: a.t() @ b)
 
@@ -213,48 +218,155 @@ def _backprop_steps(ops, mode, per_t, order, w_hh, has_bias, d_hs, d_ht, d_ct):
     return dzh_all if shared else ops.stack(d_zx), dh_next, dc_next, d_w, d_b
 
 
+# ---- packed sequences: the rows of step t are xg[offsets[t] : offsets[t] + sizes[t]], the first sizes[t]
+# sequences (longest first). The state keeps one row per running sequence: in forward time order the
+# active batch shrinks (rows whose sequence ended are set aside: their last state is h_n); in reverse
+# order it grows (a sequence joins at its own last step, from its row of h0).
+def _packed_offsets(sizes: list) -> list:
+    offsets, total = [], 0
+    for n in sizes:
+        offsets.append(total)
+        total += n
+    return offsets
+
+
+def _run_steps_packed(ops, mode, xg, h0, c0, w_hh, b_hh, order, sizes, offsets):
+    """The forward recursion over packed steps: per t (h_{t-1}, h_t, cache_t) for its sizes[t] rows; the
+    final (h, c) of every sequence (each one's state after its own last step)."""
+    step = CELLS[mode][0]
+    per_t = [None] * len(order)
+    m = sizes[order[0]]
+    h, c = h0[:m], None if c0 is None else c0[:m]
+    ended_h, ended_c = [], []  # rows set aside when their sequences ended, the highest rows first
+    for t in order:
+        n = sizes[t]
+        if n < m:
+            ended_h.append(h[n:])
+            h = h[:n]
+            if c is not None:
+                ended_c.append(c[n:])
+                c = c[:n]
+        elif n > m:
+            h = ops.cat0([h, h0[m:n]])
+            if c is not None:
+                c = ops.cat0([c, c0[m:n]])
+        m = n
+        zh = ops.matmul_t(h, w_hh)
+        if b_hh is not None:
+            zh = zh + b_hh
+        h_new, c, cache = step(ops, xg[offsets[t]:offsets[t] + n], zh, h, c)
+        per_t[t] = (h, h_new, cache)
+        h = h_new
+    if ended_h:
+        h = ops.cat0([h, *reversed(ended_h)])
+        if c is not None:
+            c = ops.cat0([c, *reversed(ended_c)])
+    return per_t, h, c
+
+
+def _backprop_steps_packed(ops, mode, per_t, order, sizes, offsets, w_hh, has_bias, d_hs, d_ht, d_ct):
+    """Backpropagation through time over packed steps, undoing each step's change of the active rows:
+    rows whose sequence ended take their gradient from d h_n (d c_n); rows that joined from h0 hand
+    theirs to d h0 (d c0). The weight gradients are one product over all packed rows."""
+    step_back = CELLS[mode][1]
+    last = sizes[order[-1]]
+    dh_next, dc_next = d_ht[:last], None if d_ct is None else d_ct[:last]
+    d_zx, d_zh = [None] * len(order), [None] * len(order)
+    joined_h, joined_c = [], []  # gradients of h0 (c0) rows that joined mid-sequence, the highest rows first
+    for k in range(len(order) - 1, -1, -1):
+        t = order[k]
+        n = sizes[t]
+        m = sizes[order[k - 1]] if k else n  # active rows before this step's change
+        dh = d_hs[offsets[t]:offsets[t] + n] + dh_next
+        d_zx[t], d_zh[t], dh_direct, dc_next = step_back(ops, per_t[t][2], dh, dc_next)
+        dh_next = d_zh[t] @ w_hh if dh_direct is None else dh_direct + d_zh[t] @ w_hh
+        if n < m:
+            dh_next = ops.cat0([dh_next, d_ht[n:m]])
+            if dc_next is not None:
+                dc_next = ops.cat0([dc_next, d_ct[n:m]])
+        elif n > m:
+            joined_h.append(dh_next[m:n])
+            dh_next = dh_next[:m]
+            if dc_next is not None:
+                joined_c.append(dc_next[m:n])
+                dc_next = dc_next[:m]
+    if joined_h:
+        dh_next = ops.cat0([dh_next, *reversed(joined_h)])
+        if dc_next is not None:
+            dc_next = ops.cat0([dc_next, *reversed(joined_c)])
+    flat = ops.cat0(d_zh)
+    h_prev = ops.cat0([rec[0] for rec in per_t])
+    d_w = ops.matmul_tn(flat, h_prev)
+    d_b = flat.sum(0) if has_bias else None
+    shared = all(a is b for a, b in zip(d_zx, d_zh))
+    return flat if shared else ops.cat0(d_zx), dh_next, dc_next, d_w, d_b
+
+
 class RecurrentSequence(BuiltinOp):
     """One RNN/LSTM/GRU layer direction over a whole sequence as one node.
 
     Inputs: xg (T, B, G*H) = x W_ih^T + b_ih for every step, h0 (B, H), c0 (B, H) for LSTM (else
     None), w_hh (G*H, H), b_hh or None, ``reverse`` (t = T-1 .. 0) and the mode. Outputs: the hidden
-    states (T, B, H) in time order, h_T, and c_T for LSTM.
+    states (T, B, H) in time order, h_T, and c_T for LSTM. With ``batch_sizes`` (a list of ints, a
+    PackedSequence's) xg and the hidden states are packed (sum(batch_sizes), .) and each sequence's
+    h_T / c_T is its state after its own last step.
     """
 
     @staticmethod
-    def forward(ctx, xg, h0, c0, w_hh, b_hh, reverse, mode):
-        order = _order(xg.data.shape[0], reverse)
-        per_t, h, c = _run_steps(ArrayOps, mode, xg.data, h0.data, None if c0 is None else c0.data,
-                                 w_hh.data, None if b_hh is None else b_hh.data, order)
-        hs = xp_of(h).stack([rec[1] for rec in per_t])
+    def forward(ctx, xg, h0, c0, w_hh, b_hh, reverse, mode, batch_sizes=None):
+        c0_data, b_hh_data = None if c0 is None else c0.data, None if b_hh is None else b_hh.data
+        if batch_sizes is None:
+            order = _order(xg.data.shape[0], reverse)
+            per_t, h, c = _run_steps(ArrayOps, mode, xg.data, h0.data, c0_data, w_hh.data, b_hh_data, order)
+            hs = xp_of(h).stack([rec[1] for rec in per_t])
+        else:
+            order, ctx.offsets = _order(len(batch_sizes), reverse), _packed_offsets(batch_sizes)
+            per_t, h, c = _run_steps_packed(ArrayOps, mode, xg.data, h0.data, c0_data, w_hh.data, b_hh_data,
+                                            order, batch_sizes, ctx.offsets)
+            hs = xp_of(h).concatenate([rec[1] for rec in per_t], axis=0)
         ctx.save_for_backward(xg, h0, c0, w_hh, b_hh)
-        ctx.per_t, ctx.order, ctx.mode = per_t, order, mode
+        ctx.per_t, ctx.order, ctx.mode, ctx.batch_sizes = per_t, order, mode, batch_sizes
         return (hs, h, c) if mode == "LSTM" else (hs, h)
 
     @staticmethod
     def backward(ctx, d_hs, d_ht, d_ct=None):
         """Backpropagation through time: dh_t = d_hs[t] + dh_{t+1}; each cell's step-backward gives
         the gradients of its two pre-activation products; dh_{t-1} = d zh_t W_hh (+ the cell's own
-        use of h); dW_hh = sum_t d zh_t^T h_{t-1}, db_hh = sum_t d zh_t, d xg = d zx."""
+        use of h); dW_hh = sum_t d zh_t^T h_{t-1}, db_hh = sum_t d zh_t, d xg = d zx (packed: per step
+        only the running sequences' rows; an ended sequence's rows start from d h_T)."""
         xg, h0, c0, w_hh, b_hh = ctx.saved_tensors
+        sizes = ctx.batch_sizes
         if _GradState.enabled:  # create_graph: the same recursion on Tensors, recomputed from the inputs
             ops, w = TensorOps, w_hh
-            per_t = _run_steps(TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, ctx.order)[0]
+            if sizes is None:
+                per_t = _run_steps(TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, ctx.order)[0]
+            else:
+                per_t = _run_steps_packed(TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, ctx.order, sizes,
+                                          ctx.offsets)[0]
             dhs, dht, dct = d_hs, d_ht, d_ct
         else:
             ops, w, per_t = ArrayOps, w_hh.data, ctx.per_t
             dhs, dht, dct = d_hs.data, d_ht.data, None if d_ct is None else d_ct.data
-        d_xg, d_h0, d_c0, d_w, d_b = _backprop_steps(ops, ctx.mode, per_t, ctx.order, w, b_hh is not None,
-                                                     dhs, dht, dct)
+        if sizes is None:
+            d_xg, d_h0, d_c0, d_w, d_b = _backprop_steps(ops, ctx.mode, per_t, ctx.order, w, b_hh is not None,
+                                                         dhs, dht, dct)
+        else:
+            if dct is None and ctx.mode == "LSTM":
+                dct = dht * 0
+            d_xg, d_h0, d_c0, d_w, d_b = _backprop_steps_packed(ops, ctx.mode, per_t, ctx.order, sizes, ctx.offsets,
+                                                                w, b_hh is not None, dhs, dht, dct)
         if ops is ArrayOps:
             wrap = Tensor._wrap
             d_xg, d_h0, d_w = wrap(d_xg), wrap(d_h0), wrap(d_w)
             d_c0 = None if d_c0 is None else wrap(d_c0)
             d_b = None if d_b is None else wrap(d_b)
-        return d_xg, d_h0, d_c0, d_w, d_b, None, None
+        return d_xg, d_h0, d_c0, d_w, d_b, None, None, None
 
 
 def recurrent_sequence(mode: str, xg: Tensor, h0: Tensor, c0: Tensor | None, w_hh: Tensor, b_hh: Tensor | None,
-                       reverse: bool = False) -> tuple:
-    """(hidden states (T, B, H), h_T[, c_T]) of one layer direction; xg = x W_ih^T + b_ih (T, B, G*H)."""
-    return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, reverse, mode)
+                       reverse: bool = False, batch_sizes: list | None = None) -> tuple:
+    """(hidden states (T, B, H), h_T[, c_T]) of one layer direction; xg = x W_ih^T + b_ih (T, B, G*H).
+    With ``batch_sizes`` (a PackedSequence's, as a list of ints) xg and the hidden states are packed."""
+    if batch_sizes is None:
+        return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, reverse, mode)
+    return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, reverse, mode, batch_sizes)

@@ -17,6 +17,7 @@ from .. import functional as F
 from .. import init
 from ..functional.recurrent import CELLS, TensorOps, lstm_pointwise, recurrent_sequence
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
@@ -179,7 +180,8 @@ class RNNBase(Module):
             states.append((parts[0][k], parts[1][k] if count == 2 else None))
         return x, states
 
-    def _run(self, x: Tensor, states: list):
+    def _run(self, x: Tensor, states: list, batch_sizes: list | None = None):
+        """All layers and directions over x (T, N, H_in), or packed x (sum(batch_sizes), H_in)."""
         num_directions = 2 if self.bidirectional else 1
         h_out, c_out = [], []
         for layer in range(self.num_layers):
@@ -191,18 +193,52 @@ class RNNBase(Module):
                 h, c = states[layer * num_directions + direction]
                 xg = F.linear(x, w_ih, b_ih)  # input projection of every step in one product
                 # the whole sequence as one node (backpropagation through time on arrays)
-                seq, h, *rest = recurrent_sequence(self.mode, xg, h, c, w_hh, b_hh, direction == 1)
+                seq, h, *rest = recurrent_sequence(self.mode, xg, h, c, w_hh, b_hh, direction == 1, batch_sizes)
                 outs.append(seq)
                 h_out.append(h)
                 c_out.append(rest[0] if rest else None)
-            x = outs[0] if num_directions == 1 else cat(outs, 2)
+            x = outs[0] if num_directions == 1 else cat(outs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         h_n = stack(h_out, 0)
         c_n = stack(c_out, 0) if self.mode == "LSTM" else None
         return x, h_n, c_n
 
+    def _forward_packed(self, packed: PackedSequence, hx):
+        """A PackedSequence in, a PackedSequence out; h_n (c_n) hold each sequence's state after its own
+        last step, in the caller's batch order (``sorted_indices`` permutes hx in, ``unsorted_indices`` out)."""
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        if data.dim() != 2:
+            raise RuntimeError(f"input must have 2 dimensions, got {data.dim()}")
+        if data.shape[-1] != self.input_size:
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {data.shape[-1]}"
+            )
+        sizes = [int(n) for n in batch_sizes.tolist()]  # a CPU tensor: no device sync
+        num_directions = 2 if self.bidirectional else 1
+        expected = (self.num_layers * num_directions, sizes[0], self.hidden_size)
+        count = 2 if self.mode == "LSTM" else 1
+        if hx is None:
+            parts = (creation.zeros(*expected, dtype=data.dtype, device=data.device),) * count
+        else:
+            if self.mode == "LSTM" and (not isinstance(hx, tuple) or len(hx) != 2):
+                raise RuntimeError("LSTM: expected hx to be a tuple (h_0, c_0)")
+            parts = hx if isinstance(hx, tuple) else (hx,)
+            if sorted_indices is not None:
+                parts = tuple(p.index_select(1, sorted_indices) for p in parts)
+            for p, label in zip(parts, ("hidden", "cell")):
+                self._check_hidden(p, expected, "Expected " + label + " size {}, got {}")
+        states = [(parts[0][k], parts[1][k] if count == 2 else None) for k in range(expected[0])]
+        out, h_n, c_n = self._run(data, states, sizes)
+        if unsorted_indices is not None:
+            h_n = h_n.index_select(1, unsorted_indices)
+            c_n = None if c_n is None else c_n.index_select(1, unsorted_indices)
+        output = PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices)
+        return (output, (h_n, c_n)) if self.mode == "LSTM" else (output, h_n)
+
     def forward(self, input: Tensor, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         batched = self._check_input(input)
         x, states = self._prepare_states(input, hx, batched)
         out, h_n, c_n = self._run(x, states)
