@@ -129,7 +129,21 @@ from .ops.contraction import (
     tensordot,
 )
 from .ops.conversion import clone
-from .ops.decomposition import *  # noqa: F403, E402, I001  (TEMPORARY during parallel work: explicit names later)
+from .ops.decomposition import (
+    cholesky,
+    cholesky_inverse,
+    cholesky_solve,
+    det,
+    inverse,
+    logdet,
+    matrix_exp,
+    matrix_power,
+    pinverse,
+    qr,
+    slogdet,
+    svd,
+    triangular_solve,
+)
 from .ops.diagonal import (
     block_diag,
     diag,
@@ -174,7 +188,13 @@ from .ops.elementwise import (
     tanh,
     where,
 )
-from .ops.gamma import *  # noqa: F403, E402, I001
+from .ops.gamma import (
+    digamma,
+    i0,
+    lgamma,
+    mvlgamma,
+    polygamma,
+)
 from .ops.indexing import (
     argwhere,
     gather,

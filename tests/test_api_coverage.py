@@ -14,24 +14,26 @@ TOP_LEVEL = """
 FloatTensor Generator Size Tensor abs absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr all allclose
 amax amin any arange arccos arccosh arcsin arcsinh arctan arctan2 arctanh argmax argmin argsort argwhere as_tensor
 asin asinh atan atan2 atanh atleast_1d atleast_2d atleast_3d baddbmm bernoulli bincount block_diag bmm bool
-broadcast_shapes broadcast_tensors broadcast_to bucketize can_cast cartesian_prod cat cdist ceil chunk clamp
-clamp_max clamp_min clip clone column_stack combinations concat concatenate copysign cos cosh count_nonzero cross
-cummax cummin cumprod cumsum deg2rad detach device diag diag_embed diagonal diff dist div divide dot double dsplit
-dstack dtype einsum empty empty_like enable_grad eq equal erf erfc erfinv exp exp2 expm1 eye finfo flatten flip
-fliplr flipud float float16 float32 float64 float_power floor floor_divide fmod frac from_dlpack from_numpy full
-full_like gather ge get_default_dtype get_rng_state gt half heaviside histc hsplit hstack hypot iinfo index_add
-index_copy index_fill index_put index_select inference_mode initial_seed inner int int16 int32 int64 int8
-is_floating_point is_grad_enabled is_tensor isclose isfinite isinf isnan kron kthvalue le lerp linspace log log10
-log1p log2 log_softmax logaddexp logaddexp2 logcumsumexp logical_and logical_not logical_or logical_xor logit
-logspace logsumexp long lt manual_seed masked_fill masked_scatter masked_select matmul max maximum mean median
-meshgrid min minimum mm mode moveaxis movedim mul multinomial multiply mv nan_to_num nanmean nanmedian nanquantile
-nansum narrow ne neg negative no_grad nonzero norm normal numel ones ones_like outer permute poisson pow prod
-promote_types quantile rad2deg rand rand_like randint randint_like randn randn_like randperm reciprocal relu
-remainder repeat_interleave reshape result_type roll rot90 round row_stack rsqrt scatter scatter_add searchsorted
-seed select set_default_dtype set_grad_enabled set_rng_state sgn sigmoid sign signbit sin sinc sinh softmax sort
-split sqrt square squeeze stack std std_mean sub subtract sum swapaxes swapdims t take take_along_dim tan tanh
-tensor tensor_split tensordot tile topk trace transpose tril tril_indices triu triu_indices true_divide trunc uint8
-unbind unflatten unique unsqueeze var var_mean vsplit vstack where xlogy zeros zeros_like
+broadcast_shapes broadcast_tensors broadcast_to bucketize can_cast cartesian_prod cat cdist ceil cholesky
+cholesky_inverse cholesky_solve chunk clamp clamp_max clamp_min clip clone column_stack combinations concat
+concatenate copysign cos cosh count_nonzero cross cummax cummin cumprod cumsum deg2rad det detach device diag
+diag_embed diagonal diff digamma dist div divide dot double dsplit dstack dtype einsum empty empty_like enable_grad
+eq equal erf erfc erfinv exp exp2 expm1 eye finfo flatten flip fliplr flipud float float16 float32 float64
+float_power floor floor_divide fmod frac from_dlpack from_numpy full full_like gather ge get_default_dtype
+get_rng_state gt half heaviside histc hsplit hstack hypot i0 iinfo index_add index_copy index_fill index_put
+index_select inference_mode initial_seed inner int int16 int32 int64 int8 inverse is_floating_point is_grad_enabled
+is_tensor isclose isfinite isinf isnan kron kthvalue le lerp lgamma linspace log log10 log1p log2 log_softmax
+logaddexp logaddexp2 logcumsumexp logdet logical_and logical_not logical_or logical_xor logit logspace logsumexp
+long lt manual_seed masked_fill masked_scatter masked_select matmul matrix_exp matrix_power max maximum mean median
+meshgrid min minimum mm mode moveaxis movedim mul multinomial multiply mv mvlgamma nan_to_num nanmean nanmedian
+nanquantile nansum narrow ne neg negative no_grad nonzero norm normal numel ones ones_like outer permute pinverse
+poisson polygamma pow prod promote_types qr quantile rad2deg rand rand_like randint randint_like randn randn_like
+randperm reciprocal relu remainder repeat_interleave reshape result_type roll rot90 round row_stack rsqrt scatter
+scatter_add searchsorted seed select set_default_dtype set_grad_enabled set_rng_state sgn sigmoid sign signbit sin
+sinc sinh slogdet softmax sort split sqrt square squeeze stack std std_mean sub subtract sum svd swapaxes swapdims t
+take take_along_dim tan tanh tensor tensor_split tensordot tile topk trace transpose triangular_solve tril
+tril_indices triu triu_indices true_divide trunc uint8 unbind unflatten unique unsqueeze var var_mean vsplit vstack
+where xlogy zeros zeros_like
 """.split()
 
 TENSOR_METHODS = """
@@ -39,56 +41,71 @@ T abs abs_ absolute acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv addc
 addmv addmv_ addr addr_ all allclose amax amin any arccos arccos_ arccosh arccosh_ arcsin arcsin_ arcsinh arcsinh_
 arctan arctan2 arctan2_ arctan_ arctanh arctanh_ argmax argmin argsort argwhere asin asin_ asinh asinh_ atan atan2
 atan2_ atan_ atanh atanh_ backward baddbmm baddbmm_ bernoulli bernoulli_ bmm bool broadcast_to byte cauchy_ ceil
-char chunk clamp clamp_ clamp_max clamp_max_ clamp_min clamp_min_ clip clip_ clone contiguous copy_ copysign
-copysign_ cos cosh cosh_ count_nonzero cpu cross cuda cummax cummin cumprod cumprod_ cumsum data data_ptr deg2rad
-deg2rad_ detach detach_ device diag diag_embed diagonal diff dim dist div div_ divide dot double dsplit dtype
-element_size eq equal erf erf_ erfc erfc_ erfinv erfinv_ exp exp2 exp2_ exp_ expand expand_as expm1 expm1_
-exponential_ fill_ fill_diagonal_ flatten flip fliplr flipud float float_power float_power_ floor floor_divide fmod
-fmod_ frac frac_ gather ge geometric_ get_device grad grad_fn gt half heaviside heaviside_ histc hsplit hypot hypot_
-index_add index_add_ index_copy index_copy_ index_fill index_fill_ index_put index_put_ index_select inner int
-is_complex is_contiguous is_cuda is_floating_point is_leaf isclose isfinite isinf isnan item itemsize kron kthvalue
-le lerp lerp_ log log10 log1p log2 log_ log_normal_ log_softmax logaddexp logaddexp2 logcumsumexp logical_and
-logical_not logical_or logical_xor logit logit_ logsumexp long lt mT masked_fill masked_fill_ masked_scatter
-masked_scatter_ masked_select matmul max maximum mean median min minimum mm mode moveaxis movedim mul mul_
-multinomial multiply mv name nan_to_num nan_to_num_ nanmean nanmedian nanquantile nansum narrow nbytes ndim
-ndimension ne neg neg_ negative nelement new_empty new_full new_ones new_tensor new_zeros nonzero norm normal_ numel
-numpy outer permute pin_memory pow pow_ prod quantile rad2deg rad2deg_ random_ reciprocal register_hook
-register_post_accumulate_grad_hook relu relu_ remainder repeat repeat_interleave requires_grad requires_grad_
-reshape reshape_as retain_grad retains_grad roll rot90 round rsqrt scatter scatter_ scatter_add scatter_add_ select
-sgn sgn_ shape short sigmoid sigmoid_ sign signbit sin sinc sinc_ sinh sinh_ size softmax sort split sqrt sqrt_
-square squeeze squeeze_ std stride sub sub_ subtract sum swapaxes swapaxes_ swapdims swapdims_ t t_ take
-take_along_dim tan tan_ tanh tanh_ tensor_split tile to tolist topk trace transpose transpose_ tril tril_ triu triu_
-true_divide trunc type type_as unbind unflatten unfold uniform_ unique unsqueeze unsqueeze_ var view view_as vsplit
-where xlogy xlogy_ zero_
+char cholesky cholesky_inverse cholesky_solve chunk clamp clamp_ clamp_max clamp_max_ clamp_min clamp_min_ clip
+clip_ clone contiguous copy_ copysign copysign_ cos cosh cosh_ count_nonzero cpu cross cuda cummax cummin cumprod
+cumprod_ cumsum data data_ptr deg2rad deg2rad_ det detach detach_ device diag diag_embed diagonal diff digamma
+digamma_ dim dist div div_ divide dot double dsplit dtype element_size eq equal erf erf_ erfc erfc_ erfinv erfinv_
+exp exp2 exp2_ exp_ expand expand_as expm1 expm1_ exponential_ fill_ fill_diagonal_ flatten flip fliplr flipud float
+float_power float_power_ floor floor_divide fmod fmod_ frac frac_ gather ge geometric_ get_device grad grad_fn gt
+half heaviside heaviside_ histc hsplit hypot hypot_ i0 i0_ index_add index_add_ index_copy index_copy_ index_fill
+index_fill_ index_put index_put_ index_select inner int inverse is_complex is_contiguous is_cuda is_floating_point
+is_leaf isclose isfinite isinf isnan item itemsize kron kthvalue le lerp lerp_ lgamma lgamma_ log log10 log1p log2
+log_ log_normal_ log_softmax logaddexp logaddexp2 logcumsumexp logdet logical_and logical_not logical_or logical_xor
+logit logit_ logsumexp long lt mT masked_fill masked_fill_ masked_scatter masked_scatter_ masked_select matmul
+matrix_exp matrix_power max maximum mean median min minimum mm mode moveaxis movedim mul mul_ multinomial multiply
+mv mvlgamma mvlgamma_ name nan_to_num nan_to_num_ nanmean nanmedian nanquantile nansum narrow nbytes ndim ndimension
+ne neg neg_ negative nelement new_empty new_full new_ones new_tensor new_zeros nonzero norm normal_ numel numpy
+outer permute pin_memory pinverse polygamma polygamma_ pow pow_ prod qr quantile rad2deg rad2deg_ random_ reciprocal
+register_hook register_post_accumulate_grad_hook relu relu_ remainder repeat repeat_interleave requires_grad
+requires_grad_ reshape reshape_as retain_grad retains_grad roll rot90 round rsqrt scatter scatter_ scatter_add
+scatter_add_ select sgn sgn_ shape short sigmoid sigmoid_ sign signbit sin sinc sinc_ sinh sinh_ size slogdet
+softmax sort split sqrt sqrt_ square squeeze squeeze_ std stride sub sub_ subtract sum svd swapaxes swapaxes_
+swapdims swapdims_ t t_ take take_along_dim tan tan_ tanh tanh_ tensor_split tile to tolist topk trace transpose
+transpose_ triangular_solve tril tril_ triu triu_ true_divide trunc type type_as unbind unflatten unfold uniform_
+unique unsqueeze unsqueeze_ var view view_as vsplit where xlogy xlogy_ zero_
 """.split()
 
 NN_MODULES = """
 AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d BCELoss
-BCEWithLogitsLoss BatchNorm1d BatchNorm2d Bilinear CELU CircularPad1d CircularPad2d CircularPad3d ConstantPad1d
-ConstantPad2d ConstantPad3d Conv1d Conv2d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity
-CrossEntropyLoss Dropout Dropout1d Dropout2d ELU Embedding Flatten Fold GELU GLU GRU GRUCell GroupNorm Hardshrink
-Hardsigmoid Hardswish Hardtanh HingeEmbeddingLoss HuberLoss Identity InstanceNorm1d InstanceNorm2d InstanceNorm3d
-KLDivLoss L1Loss LSTM LSTMCell LayerNorm LeakyReLU Linear LocalResponseNorm LogSigmoid LogSoftmax MSELoss
-MarginRankingLoss MaxPool1d MaxPool2d Mish Module ModuleDict ModuleList MultiheadAttention NLLLoss PReLU
-PairwiseDistance Parameter ParameterDict ParameterList PixelShuffle PixelUnshuffle RMSNorm RNN RNNBase RNNCell
-RNNCellBase ReLU ReLU6 ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d ReplicationPad2d
-ReplicationPad3d SELU Sequential SiLU Sigmoid SmoothL1Loss SoftMarginLoss Softmax Softmax2d Softmin Softplus
-Softshrink Softsign Tanh Tanhshrink Threshold Transformer TransformerDecoder TransformerDecoderLayer
-TransformerEncoder TransformerEncoderLayer TripletMarginLoss Unflatten Unfold Upsample UpsamplingBilinear2d
-UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
+BCEWithLogitsLoss BatchNorm1d BatchNorm2d Bilinear CELU CTCLoss CircularPad1d CircularPad2d CircularPad3d
+ConstantPad1d ConstantPad2d ConstantPad3d Conv1d Conv2d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss
+CosineSimilarity CrossEntropyLoss Dropout Dropout1d Dropout2d ELU Embedding EmbeddingBag Flatten Fold GELU GLU GRU
+GRUCell GaussianNLLLoss GroupNorm Hardshrink Hardsigmoid Hardswish Hardtanh HingeEmbeddingLoss HuberLoss Identity
+InstanceNorm1d InstanceNorm2d InstanceNorm3d KLDivLoss L1Loss LSTM LSTMCell LayerNorm LeakyReLU Linear
+LocalResponseNorm LogSigmoid LogSoftmax MSELoss MarginRankingLoss MaxPool1d MaxPool2d Mish Module ModuleDict
+ModuleList MultiLabelMarginLoss MultiLabelSoftMarginLoss MultiMarginLoss MultiheadAttention NLLLoss PReLU
+PairwiseDistance Parameter ParameterDict ParameterList PixelShuffle PixelUnshuffle PoissonNLLLoss RMSNorm RNN
+RNNBase RNNCell RNNCellBase RReLU ReLU ReLU6 ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d
+ReplicationPad2d ReplicationPad3d SELU Sequential SiLU Sigmoid SmoothL1Loss SoftMarginLoss Softmax Softmax2d Softmin
+Softplus Softshrink Softsign Tanh Tanhshrink Threshold Transformer TransformerDecoder TransformerDecoderLayer
+TransformerEncoder TransformerEncoderLayer TripletMarginLoss TripletMarginWithDistanceLoss Unflatten Unfold Upsample
+UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
 """.split()
 
 FUNCTIONAL = """
 adaptive_avg_pool1d adaptive_avg_pool2d adaptive_max_pool1d adaptive_max_pool1d_with_indices adaptive_max_pool2d
-adaptive_max_pool2d_with_indices alpha_dropout avg_pool1d avg_pool2d batch_norm bilinear binary_cross_entropy
-binary_cross_entropy_with_logits celu conv1d conv2d conv_transpose1d conv_transpose2d cosine_embedding_loss
-cosine_similarity cross_entropy dropout dropout1d dropout2d dropout3d elu embedding feature_alpha_dropout fold gelu
-glu group_norm hardshrink hardsigmoid hardswish hardtanh hinge_embedding_loss huber_loss instance_norm interpolate
-kl_div l1_loss layer_norm leaky_relu linear local_response_norm log_softmax logsigmoid margin_ranking_loss
+adaptive_max_pool2d_with_indices affine_grid alpha_dropout avg_pool1d avg_pool2d batch_norm bilinear
+binary_cross_entropy binary_cross_entropy_with_logits celu celu_ conv1d conv2d conv_transpose1d conv_transpose2d
+cosine_embedding_loss cosine_similarity cross_entropy ctc_loss dropout dropout1d dropout2d dropout3d elu elu_
+embedding embedding_bag feature_alpha_dropout fold gaussian_nll_loss gelu glu grid_sample group_norm gumbel_softmax
+hardshrink hardsigmoid hardswish hardtanh hardtanh_ hinge_embedding_loss huber_loss instance_norm interpolate kl_div
+l1_loss layer_norm leaky_relu leaky_relu_ linear local_response_norm log_softmax logsigmoid margin_ranking_loss
 max_pool1d max_pool1d_with_indices max_pool2d max_pool2d_with_indices mish mse_loss multi_head_attention_forward
-nll_loss normalize one_hot pad pairwise_distance pixel_shuffle pixel_unshuffle prelu relu relu6 relu_ rms_norm
-scaled_dot_product_attention selu sigmoid silu smooth_l1_loss soft_margin_loss softmax softmin softplus softshrink
-softsign tanh tanhshrink threshold triplet_margin_loss unfold upsample
+multi_margin_loss multilabel_margin_loss multilabel_soft_margin_loss nll_loss normalize one_hot pad
+pairwise_distance pixel_shuffle pixel_unshuffle poisson_nll_loss prelu relu relu6 relu_ rms_norm rrelu rrelu_
+scaled_dot_product_attention selu selu_ sigmoid silu smooth_l1_loss soft_margin_loss softmax softmin softplus
+softshrink softsign tanh tanhshrink threshold threshold_ triplet_margin_loss triplet_margin_with_distance_loss
+unfold upsample
+""".split()
+
+NN_UTILS = """
+clip_grad_norm clip_grad_norm_ clip_grad_value_ get_total_norm parameters_to_vector remove_weight_norm
+vector_to_parameters weight_norm
+""".split()
+
+NN_UTILS_RNN = """
+Iterable PackedSequence Tensor invert_permutation pack_padded_sequence pack_sequence pad_packed_sequence
+pad_sequence unpack_sequence unpad_sequence
 """.split()
 
 OPTIMIZERS = """
@@ -101,14 +118,42 @@ LRScheduler LambdaLR LinearLR MultiStepLR MultiplicativeLR OneCycleLR Optimizer 
 SequentialLR StepLR
 """.split()
 
+LINALG = """
+LinAlgError cholesky cond cross det diagonal eigh eigvalsh inv lstsq matmul matrix_exp matrix_norm matrix_power
+matrix_rank multi_dot norm pinv qr slogdet solve solve_triangular svd svdvals vander vector_norm
+""".split()
+
+SPECIAL = """
+digamma entr erf erfc erfcx erfinv exp2 expit expm1 gammaln i0 i0e i1 i1e log1p log_ndtr log_softmax logit logsumexp
+multigammaln ndtr ndtri polygamma psi round sinc softmax xlog1py xlogy zeta
+""".split()
+
+DISTRIBUTIONS = """
+AffineTransform Bernoulli Categorical Cauchy Distribution ExpTransform Exponential Geometric Independent Laplace
+LogNormal MultivariateNormal Normal OneHotCategorical Poisson Transform TransformedDistribution Uniform
+kl_divergence register_kl
+""".split()
+
+DATA = """
+BatchSampler ChainDataset ConcatDataset DataLoader Dataset IterableDataset RandomSampler Sampler SequentialSampler
+StackDataset Subset SubsetRandomSampler TensorDataset WeightedRandomSampler default_collate default_convert
+random_split
+""".split()
+
 
 GROUPS = [
     ("top level", TOP_LEVEL, lambda L: L),
     ("Tensor", TENSOR_METHODS, lambda L: L.Tensor),
     ("nn", NN_MODULES, lambda L: L.nn),
     ("nn.functional", FUNCTIONAL, lambda L: L.nn.functional),
+    ("nn.utils", NN_UTILS, lambda L: L.nn.utils),
+    ("nn.utils.rnn", NN_UTILS_RNN, lambda L: L.nn.utils.rnn),
     ("optim", OPTIMIZERS, lambda L: L.optim),
     ("optim.lr_scheduler", SCHEDULERS, lambda L: L.optim.lr_scheduler),
+    ("linalg", LINALG, lambda L: L.linalg),
+    ("special", SPECIAL, lambda L: L.special),
+    ("distributions", DISTRIBUTIONS, lambda L: L.distributions),
+    ("utils.data", DATA, lambda L: L.utils.data),
 ]
 
 
