@@ -32,8 +32,9 @@ def _batch_shape(args, first) -> Size:
     return Size() if all(isinstance(a, Number) for a in args) else first.size()
 
 
-class Normal(Distribution):
-    """N(loc, scale^2). rsample: loc + scale * eps, eps ~ N(0, 1)."""
+class _LocScale(Distribution):
+    """A real-valued family with a location and a positive scale (Normal, Laplace, Cauchy): parameters,
+    batch shape, ``expand``, and mean = mode = loc (Cauchy overrides the mean: it has none)."""
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
@@ -44,7 +45,7 @@ class Normal(Distribution):
         super().__init__(_batch_shape((loc, scale), self.loc), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        return expand_params(self, Normal, batch_shape, _instance, ("loc", "scale"))
+        return expand_params(self, type(self), batch_shape, _instance, ("loc", "scale"))
 
     @property
     def mean(self):
@@ -53,6 +54,11 @@ class Normal(Distribution):
     @property
     def mode(self):
         return self.loc
+
+
+class Normal(_LocScale):
+    """N(loc, scale^2). rsample: loc + scale * eps, eps ~ N(0, 1)."""
+
 
     @property
     def stddev(self):
@@ -197,27 +203,9 @@ class Exponential(Distribution):
         return 1.0 - minitorch.log(self.rate)
 
 
-class Laplace(Distribution):
+class Laplace(_LocScale):
     """Laplace(loc, scale): density exp(-|x - loc| / scale) / (2 scale). rsample by the inverse cdf."""
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch_shape((loc, scale), self.loc), validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return expand_params(self, Laplace, batch_shape, _instance, ("loc", "scale"))
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):
@@ -251,27 +239,13 @@ class Laplace(Distribution):
         return 1 + minitorch.log(2 * self.scale)
 
 
-class Cauchy(Distribution):
+class Cauchy(_LocScale):
     """Cauchy(loc, scale): density 1 / (pi scale (1 + ((x - loc) / scale)^2)); no mean, infinite variance."""
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch_shape((loc, scale), self.loc), validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return expand_params(self, Cauchy, batch_shape, _instance, ("loc", "scale"))
 
     @property
     def mean(self):
         return minitorch.full(tuple(self._extended_shape()), math.nan, dtype=self.loc.dtype, device=self.loc.device)
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):

@@ -128,3 +128,10 @@ def keepdim_shape(shape: tuple, axes: tuple | None) -> tuple:
 
 
 wrap_dim = _wrap_dim
+
+
+def require_some_tensor(op: str, a, b) -> None:
+    """torch's TypeError for a binary op given two Python numbers (``xlogy(2, 3)``)."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"{op}(): expected at least one Tensor argument, got {type(a).__name__} and "
+                        f"{type(b).__name__}")

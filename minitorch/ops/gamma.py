@@ -19,9 +19,9 @@ from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
 from . import special as _special_ops
-from ._util import shape_of, unbroadcast
+from ._util import require_some_tensor, shape_of, unbroadcast
 from .elementwise import _floating, sign, where
-from .trig import binary_float_forward
+from .trig import binary_float_forward, require_tensor
 
 __all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "i0"]
 
@@ -645,20 +645,15 @@ class Entr(BuiltinOp):
 
 
 # ---------------------------------------------------------------- functional API -----------------
-def _require_tensor(op: str, x):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
-
-
 def lgamma(input):
     """log|Gamma(x)|: +inf at 0 and the negative integers."""
-    _require_tensor("lgamma", input)
+    require_tensor("lgamma", input, "input", 1)
     return Lgamma.apply(input)
 
 
 def digamma(input):
     """The digamma function d/dx log Gamma(x): -inf at +0, +inf at -0, nan at the negative integers."""
-    _require_tensor("digamma", input)
+    require_tensor("digamma", input, "input", 1)
     return Digamma.apply(input)
 
 
@@ -666,7 +661,7 @@ def polygamma(n, input):
     """The n-th derivative of digamma: polygamma(0, x) = digamma(x), polygamma(n, x) = (-1)^(n+1) n! zeta(n+1, x)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}")
-    _require_tensor("polygamma", input)
+    require_tensor("polygamma", input, "input", 1)
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     if n == 0:
@@ -681,7 +676,7 @@ def _polygamma_method(self, n):
 
 def mvlgamma(input, p):
     """The multivariate log-gamma function sum_{i<p} log Gamma(x - i/2) + p(p-1)/4 log(pi)."""
-    _require_tensor("mvlgamma", input)
+    require_tensor("mvlgamma", input, "input", 1)
     if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
         raise TypeError(f"mvlgamma(): argument 'p' (position 2) must be int, not {type(p).__name__}")
     if p < 1:
@@ -693,65 +688,61 @@ def mvlgamma(input, p):
 
 def zeta(input, other):
     """The Hurwitz zeta function sum_{k>=0} (other + k)^-input; either argument may be a Python number."""
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError(f"zeta(): expected at least one Tensor argument, got {type(input).__name__} "
-                        f"and {type(other).__name__}")
+    require_some_tensor("zeta", input, other)
     return HurwitzZeta.apply(input, other)
 
 
 def i0(input):
     """The modified Bessel function of the first kind, order 0."""
-    _require_tensor("i0", input)
+    require_tensor("i0", input, "input", 1)
     return BesselI0.apply(input)
 
 
 def i0e(input):
     """The exponentially scaled modified Bessel function e^-|x| I0(x)."""
-    _require_tensor("i0e", input)
+    require_tensor("i0e", input, "input", 1)
     return BesselI0e.apply(input)
 
 
 def i1(input):
     """The modified Bessel function of the first kind, order 1."""
-    _require_tensor("i1", input)
+    require_tensor("i1", input, "input", 1)
     return BesselI1.apply(input)
 
 
 def i1e(input):
     """The exponentially scaled modified Bessel function e^-|x| I1(x)."""
-    _require_tensor("i1e", input)
+    require_tensor("i1e", input, "input", 1)
     return BesselI1e.apply(input)
 
 
 def xlog1py(input, other):
     """x*log1p(y), 0 where x == 0 (unless y is nan); either argument may be a Python number."""
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError(f"xlog1py(): expected at least one Tensor argument, got {type(input).__name__} "
-                        f"and {type(other).__name__}")
+    require_some_tensor("xlog1py", input, other)
     return Xlog1py.apply(input, other)
 
 
 def entr(input):
     """The elementwise entropy -x log x: 0 at 0, -inf for x < 0."""
-    _require_tensor("entr", input)
+    require_tensor("entr", input, "input", 1)
     return Entr.apply(input)
 
 
 def erfcx(input):
     """The scaled complementary error function e^(x^2) erfc(x), without overflow for large x."""
-    _require_tensor("erfcx", input)
+    require_tensor("erfcx", input, "input", 1)
     return Erfcx.apply(input)
 
 
 def log_ndtr(input):
     """log of the standard normal CDF, accurate far into both tails."""
-    _require_tensor("log_ndtr", input)
+    require_tensor("log_ndtr", input, "input", 1)
     return LogNdtr.apply(input)
 
 
 def ndtri(input):
     """The standard normal quantile (inverse CDF): -inf at 0, +inf at 1, nan outside [0, 1]."""
-    _require_tensor("ndtri", input)
+    require_tensor("ndtri", input, "input", 1)
     return Ndtri.apply(input)
 
 

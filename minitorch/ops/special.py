@@ -14,7 +14,7 @@ import numpy as np
 from ..autograd.function import BuiltinOp
 from ..backend import cupyx_module, is_cupy_array, xp_of
 from ..tensor import Tensor
-from ._util import array_of, binary_error, shape_of, torch_float_result, unbroadcast
+from ._util import array_of, binary_error, require_some_tensor, shape_of, torch_float_result, unbroadcast
 from .comparison import trunc
 from .elementwise import Add, Div, Mul, Pow, _floating, sign, where
 from .trig import (
@@ -492,9 +492,7 @@ def logit(input, eps=None):
 
 def xlogy(input, other):
     """x*log(y), 0 where x == 0 (unless y is nan); either argument may be a Python number."""
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError(f"xlogy(): expected at least one Tensor argument, got {type(input).__name__} "
-                        f"and {type(other).__name__}")
+    require_some_tensor("xlogy", input, other)
     return Xlogy.apply(input, other)
 
 
@@ -627,9 +625,7 @@ def signbit(input):
 
 def float_power(input, exponent):
     """input ** exponent computed in float64 (result float64 whatever the input dtypes)."""
-    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
-        raise TypeError(f"float_power(): expected at least one Tensor argument, got {type(input).__name__} "
-                        f"and {type(exponent).__name__}")
+    require_some_tensor("float_power", input, exponent)
 
     def f64(v):
         return v.double() if isinstance(v, Tensor) else float(v)
