@@ -475,3 +475,9 @@ def test_inplace_and_backward_on_cuda_match_torch():
         grads.append(leaf.grad)
     assert grads[0].device.type == "cuda"
     assert_close(grads[0], grads[1], rtol=1e-12, atol=1e-14)
+
+
+def test_erfinv_keeps_the_sign_of_zero_like_torch():
+    m = mt.erfinv(mt.tensor([-0.0, 0.0, -0.5])).numpy()
+    t = torch.erfinv(torch.tensor([-0.0, 0.0, -0.5])).numpy()
+    assert np.array_equal(np.signbit(m), np.signbit(t))

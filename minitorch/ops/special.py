@@ -188,7 +188,8 @@ class Erfinv(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x):
-        return _special_array(_floating(x.data), "erfinv")
+        a = _floating(x.data)
+        return xp_of(a).copysign(_special_array(a, "erfinv"), a)  # odd: erfinv(-0.0) = -0.0, as torch
 
     @staticmethod
     def backward(ctx, g):
