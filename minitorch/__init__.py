@@ -205,6 +205,7 @@ from .ops.indexing import (
     index_select,
     masked_scatter,
     masked_select,
+    put,
     scatter,
     scatter_add,
     take_along_dim,

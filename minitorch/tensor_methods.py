@@ -1,6 +1,8 @@
 """Bind the op families onto Tensor as methods and operators (``x.exp()``, ``a @ b``, ``x[0] = 1``)."""
 from __future__ import annotations
 
+import numpy as np
+
 from . import creation, sampling
 from .autograd.grad_mode import _GradState
 from .backend import xp_of
@@ -10,6 +12,7 @@ from .ops import indexing as ix
 from .ops import linalg as la
 from .ops import reduction as red
 from .ops import shape as sh
+from .ops._util import unbroadcast
 from .ops.conversion import clone
 from .ops.elementwise import Add, Div, Mul, Neg, Pow, Sub
 from .tensor import Tensor
@@ -82,7 +85,7 @@ _METHODS = {
     "gather": ix.gather, "scatter_add": ix.scatter_add, "scatter": ix.scatter, "index_select": ix.index_select,
     "masked_select": ix.masked_select, "index_put": ix.index_put, "take_along_dim": ix.take_along_dim,
     "index_add": ix.index_add, "index_copy": ix.index_copy, "index_fill": ix.index_fill,
-    "masked_scatter": ix.masked_scatter, "argwhere": ix.argwhere,
+    "masked_scatter": ix.masked_scatter, "argwhere": ix.argwhere, "put": ix.put,
     # linalg
     "matmul": la.matmul, "mm": la.mm, "bmm": la.bmm, "mv": la.mv, "dot": la.dot, "outer": la.outer,
     # no-grad
@@ -108,6 +111,47 @@ def _mT(self: Tensor) -> Tensor:
 
 
 Tensor.mT = property(_mT)
+Tensor.mH = Tensor.mT  # real dtypes only: the conjugate transpose is the transpose
+
+
+def _H(self: Tensor) -> Tensor:
+    if self.data.ndim != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.data.ndim}-D tensor."
+                           + (" For batches of matrices, consider using tensor.mH" if self.data.ndim > 2 else ""))
+    return sh.transpose(self, 0, 1)
+
+
+Tensor.H = property(_H)
+
+
+def _sum_to_size(self: Tensor, *size) -> Tensor:
+    """Sum over the dims that broadcasting ``size`` up to this tensor's shape would stretch or add."""
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+    try:
+        expandable = np.broadcast_shapes(shape, self.data.shape) == self.data.shape
+    except ValueError:
+        expandable = False
+    if not expandable:
+        raise RuntimeError(f"sum_to_size: size {list(shape)} is not expandable to size {list(self.data.shape)}.")
+    return unbroadcast(self, shape)
+
+
+Tensor.sum_to_size = _sum_to_size
+
+
+def _elementwise_python(self: Tensor, fn, *others) -> Tensor:
+    """``apply_``/``map_``: call a Python function per element (CPU only, no graph), as torch does."""
+    _check_inplace_leaf(self, "apply_" if not others else "map_")
+    if self.device.type != "cpu" or any(o.device.type != "cpu" for o in others):
+        raise TypeError("apply_ and map_ are only implemented on CPU tensors")
+    arrays = [np.broadcast_to(o.data, self.data.shape) for o in others]
+    self.data[...] = np.vectorize(fn, otypes=[self.data.dtype])(self.data, *arrays)
+    self._version += 1
+    return self
+
+
+Tensor.apply_ = lambda self, callable: _elementwise_python(self, callable)
+Tensor.map_ = lambda self, tensor, callable: _elementwise_python(self, callable, tensor)
 
 
 # ---------------------------------------------------------------- in-place ops -------------------
@@ -186,7 +230,7 @@ for _name, _fn in {
     "relu_": ew.relu, "sigmoid_": ew.sigmoid, "tanh_": ew.tanh, "masked_fill_": ew.masked_fill,
     "scatter_add_": ix.scatter_add, "scatter_": ix.scatter, "index_put_": ix.index_put,
     "index_add_": ix.index_add, "index_copy_": ix.index_copy, "index_fill_": ix.index_fill,
-    "masked_scatter_": ix.masked_scatter,
+    "masked_scatter_": ix.masked_scatter, "put_": ix.put,
 }.items():
     setattr(Tensor, _name, _inplace(_name, _fn))
 

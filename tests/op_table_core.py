@@ -395,6 +395,17 @@ def _masked_scatter_inputs(rng, dtype):
     return [_f(rng, dtype, 3, 4), np.asarray(rng.random((3, 4))) < 0.5, _f(rng, dtype, 14)]
 
 
+add(pair("put", lambda L: lambda a, i, s: a.put(i, s),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 3, 4), np.array([[0, 11], [-2, 5]], dtype=I64),
+                                         _f(rng, dtype, 2, 2)]))
+add(pair("put_accumulate_fn", lambda L: lambda a, i, s: L.put(a, i, s, accumulate=True),
+         make_inputs=lambda rng, dtype: [_f(rng, dtype, 3, 4), np.array([3, 3, 0, 7], dtype=I64), _f(rng, dtype, 4)]))
+add(pair("sum_to_size", lambda L: lambda a: a.sum_to_size(1, 4), shapes=[((3, 4),), ((2, 3, 4),)]))
+add(pair("sum_to_size_tuple", lambda L: lambda a: a.sum_to_size((3, 1)), shapes=[((3, 4),)]))
+add(pair("H", lambda L: lambda a: a.H, shapes=[((3, 4),)]))
+add(pair("mH", lambda L: lambda a: a.mH, shapes=[((2, 3, 4),)]))
+
+
 MASKED_SCATTER_SYNC = "the number of masked positions sizes the copy from source (torch syncs too)"
 add(pair("masked_scatter", lambda L: lambda a, m, s: a.masked_scatter(m, s), make_inputs=_masked_scatter_inputs,
          syncs_by_nature=MASKED_SCATTER_SYNC))

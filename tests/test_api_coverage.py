@@ -27,42 +27,43 @@ logaddexp logaddexp2 logcumsumexp logdet logical_and logical_not logical_or logi
 long lt manual_seed masked_fill masked_scatter masked_select matmul matrix_exp matrix_power max maximum mean median
 meshgrid min minimum mm mode moveaxis movedim mul multinomial multiply mv mvlgamma nan_to_num nanmean nanmedian
 nanquantile nansum narrow ne neg negative no_grad nonzero norm normal numel ones ones_like outer permute pinverse
-poisson polygamma pow prod promote_types qr quantile rad2deg rand rand_like randint randint_like randn randn_like
-randperm reciprocal relu remainder repeat_interleave reshape result_type roll rot90 round row_stack rsqrt scatter
-scatter_add searchsorted seed select set_default_dtype set_grad_enabled set_rng_state sgn sigmoid sign signbit sin
-sinc sinh slogdet softmax sort split sqrt square squeeze stack std std_mean sub subtract sum svd swapaxes swapdims t
-take take_along_dim tan tanh tensor tensor_split tensordot tile topk trace transpose triangular_solve tril
-tril_indices triu triu_indices true_divide trunc uint8 unbind unflatten unique unsqueeze var var_mean vsplit vstack
-where xlogy zeros zeros_like
+poisson polygamma pow prod promote_types put qr quantile rad2deg rand rand_like randint randint_like randn
+randn_like randperm reciprocal relu remainder repeat_interleave reshape result_type roll rot90 round row_stack rsqrt
+scatter scatter_add searchsorted seed select set_default_dtype set_grad_enabled set_rng_state sgn sigmoid sign
+signbit sin sinc sinh slogdet softmax sort split sqrt square squeeze stack std std_mean sub subtract sum svd
+swapaxes swapdims t take take_along_dim tan tanh tensor tensor_split tensordot tile topk trace transpose
+triangular_solve tril tril_indices triu triu_indices true_divide trunc uint8 unbind unflatten unique unsqueeze var
+var_mean vsplit vstack where xlogy zeros zeros_like
 """.split()
 
 TENSOR_METHODS = """
-T abs abs_ absolute acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv addcdiv_ addcmul addcmul_ addmm addmm_
-addmv addmv_ addr addr_ all allclose amax amin any arccos arccos_ arccosh arccosh_ arcsin arcsin_ arcsinh arcsinh_
-arctan arctan2 arctan2_ arctan_ arctanh arctanh_ argmax argmin argsort argwhere asin asin_ asinh asinh_ atan atan2
-atan2_ atan_ atanh atanh_ backward baddbmm baddbmm_ bernoulli bernoulli_ bmm bool broadcast_to byte cauchy_ ceil
-char cholesky cholesky_inverse cholesky_solve chunk clamp clamp_ clamp_max clamp_max_ clamp_min clamp_min_ clip
-clip_ clone contiguous copy_ copysign copysign_ cos cosh cosh_ count_nonzero cpu cross cuda cummax cummin cumprod
-cumprod_ cumsum data data_ptr deg2rad deg2rad_ det detach detach_ device diag diag_embed diagonal diff digamma
-digamma_ dim dist div div_ divide dot double dsplit dtype element_size eq equal erf erf_ erfc erfc_ erfinv erfinv_
-exp exp2 exp2_ exp_ expand expand_as expm1 expm1_ exponential_ fill_ fill_diagonal_ flatten flip fliplr flipud float
-float_power float_power_ floor floor_divide fmod fmod_ frac frac_ gather ge geometric_ get_device grad grad_fn gt
-half heaviside heaviside_ histc hsplit hypot hypot_ i0 i0_ index_add index_add_ index_copy index_copy_ index_fill
-index_fill_ index_put index_put_ index_select inner int inverse is_complex is_contiguous is_cuda is_floating_point
-is_leaf isclose isfinite isinf isnan item itemsize kron kthvalue le lerp lerp_ lgamma lgamma_ log log10 log1p log2
-log_ log_normal_ log_softmax logaddexp logaddexp2 logcumsumexp logdet logical_and logical_not logical_or logical_xor
-logit logit_ logsumexp long lt mT masked_fill masked_fill_ masked_scatter masked_scatter_ masked_select matmul
-matrix_exp matrix_power max maximum mean median min minimum mm mode moveaxis movedim mul mul_ multinomial multiply
-mv mvlgamma mvlgamma_ name nan_to_num nan_to_num_ nanmean nanmedian nanquantile nansum narrow nbytes ndim ndimension
-ne neg neg_ negative nelement new_empty new_full new_ones new_tensor new_zeros nonzero norm normal_ numel numpy
-outer permute pin_memory pinverse polygamma polygamma_ pow pow_ prod qr quantile rad2deg rad2deg_ random_ reciprocal
-register_hook register_post_accumulate_grad_hook relu relu_ remainder repeat repeat_interleave requires_grad
-requires_grad_ reshape reshape_as retain_grad retains_grad roll rot90 round rsqrt scatter scatter_ scatter_add
-scatter_add_ select sgn sgn_ shape short sigmoid sigmoid_ sign signbit sin sinc sinc_ sinh sinh_ size slogdet
-softmax sort split sqrt sqrt_ square squeeze squeeze_ std stride sub sub_ subtract sum svd swapaxes swapaxes_
-swapdims swapdims_ t t_ take take_along_dim tan tan_ tanh tanh_ tensor_split tile to tolist topk trace transpose
-transpose_ triangular_solve tril tril_ triu triu_ true_divide trunc type type_as unbind unflatten unfold uniform_
-unique unsqueeze unsqueeze_ var view view_as vsplit where xlogy xlogy_ zero_
+H T abs abs_ absolute acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv addcdiv_ addcmul addcmul_ addmm addmm_
+addmv addmv_ addr addr_ all allclose amax amin any apply_ arccos arccos_ arccosh arccosh_ arcsin arcsin_ arcsinh
+arcsinh_ arctan arctan2 arctan2_ arctan_ arctanh arctanh_ argmax argmin argsort argwhere asin asin_ asinh asinh_
+atan atan2 atan2_ atan_ atanh atanh_ backward baddbmm baddbmm_ bernoulli bernoulli_ bmm bool broadcast_to byte
+cauchy_ ceil char cholesky cholesky_inverse cholesky_solve chunk clamp clamp_ clamp_max clamp_max_ clamp_min
+clamp_min_ clip clip_ clone contiguous copy_ copysign copysign_ cos cosh cosh_ count_nonzero cpu cross cuda cummax
+cummin cumprod cumprod_ cumsum data data_ptr deg2rad deg2rad_ det detach detach_ device diag diag_embed diagonal
+diff digamma digamma_ dim dist div div_ divide dot double dsplit dtype element_size eq equal erf erf_ erfc erfc_
+erfinv erfinv_ exp exp2 exp2_ exp_ expand expand_as expm1 expm1_ exponential_ fill_ fill_diagonal_ flatten flip
+fliplr flipud float float_power float_power_ floor floor_divide fmod fmod_ frac frac_ gather ge geometric_
+get_device grad grad_fn gt half heaviside heaviside_ histc hsplit hypot hypot_ i0 i0_ index_add index_add_
+index_copy index_copy_ index_fill index_fill_ index_put index_put_ index_select inner int inverse is_complex
+is_contiguous is_cuda is_floating_point is_leaf isclose isfinite isinf isnan item itemsize kron kthvalue le lerp
+lerp_ lgamma lgamma_ log log10 log1p log2 log_ log_normal_ log_softmax logaddexp logaddexp2 logcumsumexp logdet
+logical_and logical_not logical_or logical_xor logit logit_ logsumexp long lt mH mT map_ masked_fill masked_fill_
+masked_scatter masked_scatter_ masked_select matmul matrix_exp matrix_power max maximum mean median min minimum mm
+mode moveaxis movedim mul mul_ multinomial multiply mv mvlgamma mvlgamma_ name nan_to_num nan_to_num_ nanmean
+nanmedian nanquantile nansum narrow nbytes ndim ndimension ne neg neg_ negative nelement new_empty new_full new_ones
+new_tensor new_zeros nonzero norm normal_ numel numpy outer permute pin_memory pinverse polygamma polygamma_ pow
+pow_ prod put put_ qr quantile rad2deg rad2deg_ random_ reciprocal register_hook register_post_accumulate_grad_hook
+relu relu_ remainder repeat repeat_interleave requires_grad requires_grad_ reshape reshape_as retain_grad
+retains_grad roll rot90 round rsqrt scatter scatter_ scatter_add scatter_add_ select sgn sgn_ shape short sigmoid
+sigmoid_ sign signbit sin sinc sinc_ sinh sinh_ size slogdet softmax sort split sqrt sqrt_ square squeeze squeeze_
+std stride sub sub_ subtract sum sum_to_size svd swapaxes swapaxes_ swapdims swapdims_ t t_ take take_along_dim tan
+tan_ tanh tanh_ tensor_split tile to tolist topk trace transpose transpose_ triangular_solve tril tril_ triu triu_
+true_divide trunc type type_as unbind unflatten unfold uniform_ unique unsqueeze unsqueeze_ var view view_as vsplit
+where xlogy xlogy_ zero_
 """.split()
 
 NN_MODULES = """

@@ -149,3 +149,27 @@ def test_in_place_shape_methods_match_torch(call, device):
 def test_in_place_shape_method_on_a_leaf_that_requires_grad_raises_like_torch():
     raises_like_torch(lambda: torch.zeros(3, requires_grad=True).unsqueeze_(0),
                       lambda: minitorch.zeros(3, requires_grad=True).unsqueeze_(0))
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.zeros(2, 3).put(L.tensor([6]), L.ones(1)),  # past the end
+    lambda L: L.zeros(2, 3).put(L.tensor([0, 1]), L.ones(3)),  # source/index counts differ
+    lambda L: L.zeros(2, 3).sum_to_size(2),
+    lambda L: L.zeros(2, 3, 4).H,
+    lambda L: L.zeros(3).H,
+])
+def test_put_sum_to_size_and_H_errors_like_torch(call):
+    raises_like_torch(lambda: call(torch), lambda: call(minitorch))
+
+
+def test_apply_and_map_call_python_per_element_like_torch():
+    def run(L):
+        x = L.arange(6.0).reshape(2, 3)
+        y = x.clone().apply_(lambda v: v * v - 1)
+        z = y.clone().map_(L.tensor([1.0, 2.0, 3.0]), lambda a, b: a / b)
+        return y, z
+
+    for m, t in zip(run(minitorch), run(torch)):
+        assert_close(m, t)
+    with pytest.raises(RuntimeError):
+        minitorch.zeros(3, requires_grad=True).apply_(lambda v: v)

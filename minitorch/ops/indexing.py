@@ -424,3 +424,18 @@ def argwhere(x: Tensor) -> Tensor:
     from .comparison import nonzero
 
     return nonzero(x)
+
+
+def put(x: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """x with source's elements written (or added, ``accumulate``) at flat positions ``index`` of x."""
+    idx = _index_arg(index, "put")
+    n = int(np.prod(x.data.shape))
+    if idx.size != source.data.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                           f"source.numel() = {source.data.size}, index.numel() = {idx.size}")
+    if idx.size:
+        fail_if(out_of_range(idx, -n, n), IndexError, lambda: (
+            f"put_(): index out of range: tried to access indices {int(idx.min())}..{int(idx.max())} on a tensor "
+            f"of {n} elements (shape {list(x.data.shape)})"))
+    flat = index_put(x.reshape(-1), (Tensor._wrap(idx.reshape(-1)),), source.reshape(-1), accumulate)
+    return flat.reshape(x.data.shape)
