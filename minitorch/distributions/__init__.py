@@ -5,19 +5,23 @@ draws (``rsample``) are differentiable with respect to the parameters; all rando
 minitorch's generators (``minitorch.manual_seed`` makes draws repeatable).
 """
 from . import constraints, transforms
+from .binomial import Binomial, NegativeBinomial
 from .constraints import Constraint
 from .continuous import Cauchy, Exponential, Laplace, Normal, Uniform
+from .dirichlet import Beta, Dirichlet
 from .discrete import Bernoulli, Categorical, Geometric, OneHotCategorical, Poisson
 from .distribution import Distribution
+from .gamma import Chi2, Gamma
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .multivariate_normal import MultivariateNormal
+from .studentt import StudentT
 from .transformed_distribution import LogNormal, TransformedDistribution
 from .transforms import AffineTransform, ExpTransform, Transform
 
 __all__ = [
-    "AffineTransform", "Bernoulli", "Categorical", "Cauchy", "Constraint", "Distribution", "ExpTransform",
-    "Exponential", "Geometric", "Independent", "Laplace", "LogNormal", "MultivariateNormal", "Normal",
-    "OneHotCategorical", "Poisson", "Transform", "TransformedDistribution", "Uniform", "constraints", "kl_divergence",
-    "register_kl", "transforms",
+    "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "Constraint", "Dirichlet",
+    "Distribution", "ExpTransform", "Exponential", "Gamma", "Geometric", "Independent", "Laplace", "LogNormal",
+    "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical", "Poisson", "StudentT", "Transform",
+    "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl", "transforms",
 ]
