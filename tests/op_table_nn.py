@@ -12,4 +12,8 @@ try:
     from .op_table_nn_attention import OPS as _ATTENTION
 except ImportError:
     _ATTENTION = []
-OPS = list(_CONV) + list(_FUNC) + list(_ATTENTION)
+try:
+    from .op_table_nn_conv3d import OPS as _CONV3D
+except ImportError:
+    _CONV3D = []
+OPS = list(_CONV) + list(_FUNC) + list(_ATTENTION) + list(_CONV3D)

@@ -5,6 +5,7 @@ from .activation import *  # noqa: F403
 from .activation_more import *  # noqa: F403
 from .attention import *  # noqa: F403
 from .conv import *  # noqa: F403
+from .conv3d import *  # noqa: F403
 from .dropout import *  # noqa: F403
 from .extras import *  # noqa: F403
 from .linear import *  # noqa: F403
@@ -12,6 +13,7 @@ from .loss import *  # noqa: F403
 from .loss_more import *  # noqa: F403
 from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
+from .pooling3d import *  # noqa: F403
 from .sampling_grid import *  # noqa: F403
 from .sparse import *  # noqa: F403
 from .vision import *  # noqa: F403

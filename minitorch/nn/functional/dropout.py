@@ -46,7 +46,15 @@ def _feature_dropout(op: str, input: Tensor, p: float, training: bool, inplace: 
     _check_p(p)
     nd = input.ndim
     if nd not in (spatial + 1, spatial + 2):
-        if op == "dropout2d" and nd == 2:
+        if op == "dropout3d" and nd >= 1:
+            warnings.warn(
+                f"dropout3d: Received a {nd}-D input to dropout3d, which is deprecated and will result in an "
+                "error in a future release. To retain the behavior and silence this warning, please use "
+                "dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs "
+                "with 3 spatial dimensions, a channel dimension, and an optional batch dimension "
+                "(i.e. 4D or 5D inputs).", UserWarning, stacklevel=3,
+            )
+        elif op == "dropout2d" and nd == 2:
             warnings.warn(
                 "dropout2d: Received a 2-D input to dropout2d, which is deprecated and will result in an "
                 "error in a future release. To retain the behavior and silence this warning, please use "
@@ -72,8 +80,8 @@ def _feature_dropout(op: str, input: Tensor, p: float, training: bool, inplace: 
     shape = tuple(input.shape)
     if op == "dropout2d" and nd in (2, 3):  # PyTorch's legacy reading: (N, C) or (N, C, L)
         mask_shape = shape[:2] + (1,) * (nd - 2)
-    elif nd == spatial + 1:  # unbatched (C, ...)
-        mask_shape = shape[:1] + (1,) * spatial
+    elif nd != spatial + 2:  # unbatched (C, ...) (dropout3d reads any other rank so, as torch does)
+        mask_shape = shape[:1] + (1,) * (nd - 1)
     else:
         mask_shape = shape[:2] + (1,) * spatial
     return _apply_mask(input, mask_shape, p, inplace)
