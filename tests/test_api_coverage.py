@@ -67,41 +67,44 @@ where xlogy xlogy_ zero_
 """.split()
 
 NN_MODULES = """
-AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d BCELoss
-BCEWithLogitsLoss BatchNorm1d BatchNorm2d Bilinear CELU CTCLoss CircularPad1d CircularPad2d CircularPad3d
-ConstantPad1d ConstantPad2d ConstantPad3d Conv1d Conv2d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss
-CosineSimilarity CrossEntropyLoss Dropout Dropout1d Dropout2d ELU Embedding EmbeddingBag Flatten Fold GELU GLU GRU
-GRUCell GaussianNLLLoss GroupNorm Hardshrink Hardsigmoid Hardswish Hardtanh HingeEmbeddingLoss HuberLoss Identity
-InstanceNorm1d InstanceNorm2d InstanceNorm3d KLDivLoss L1Loss LSTM LSTMCell LayerNorm LeakyReLU Linear
-LocalResponseNorm LogSigmoid LogSoftmax MSELoss MarginRankingLoss MaxPool1d MaxPool2d Mish Module ModuleDict
-ModuleList MultiLabelMarginLoss MultiLabelSoftMarginLoss MultiMarginLoss MultiheadAttention NLLLoss PReLU
-PairwiseDistance Parameter ParameterDict ParameterList PixelShuffle PixelUnshuffle PoissonNLLLoss RMSNorm RNN
-RNNBase RNNCell RNNCellBase RReLU ReLU ReLU6 ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d
-ReplicationPad2d ReplicationPad3d SELU Sequential SiLU Sigmoid SmoothL1Loss SoftMarginLoss Softmax Softmax2d Softmin
-Softplus Softshrink Softsign Tanh Tanhshrink Threshold Transformer TransformerDecoder TransformerDecoderLayer
-TransformerEncoder TransformerEncoderLayer TripletMarginLoss TripletMarginWithDistanceLoss Unflatten Unfold Upsample
-UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
+AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d AdaptiveMaxPool2d AdaptiveMaxPool3d
+AlphaDropout AvgPool1d AvgPool2d AvgPool3d BCELoss BCEWithLogitsLoss BatchNorm1d BatchNorm2d BatchNorm3d Bilinear
+CELU CTCLoss CircularPad1d CircularPad2d CircularPad3d ConstantPad1d ConstantPad2d ConstantPad3d Conv1d Conv2d
+Conv3d ConvTranspose1d ConvTranspose2d ConvTranspose3d CosineEmbeddingLoss CosineSimilarity CrossEntropyLoss Dropout
+Dropout1d Dropout2d Dropout3d ELU Embedding EmbeddingBag Flatten Fold GELU GLU GRU GRUCell GaussianNLLLoss GroupNorm
+Hardshrink Hardsigmoid Hardswish Hardtanh HingeEmbeddingLoss HuberLoss Identity InstanceNorm1d InstanceNorm2d
+InstanceNorm3d KLDivLoss L1Loss LSTM LSTMCell LayerNorm LeakyReLU Linear LocalResponseNorm LogSigmoid LogSoftmax
+MSELoss MarginRankingLoss MaxPool1d MaxPool2d MaxPool3d Mish Module ModuleDict ModuleList MultiLabelMarginLoss
+MultiLabelSoftMarginLoss MultiMarginLoss MultiheadAttention NLLLoss PReLU PairwiseDistance Parameter ParameterDict
+ParameterList PixelShuffle PixelUnshuffle PoissonNLLLoss RMSNorm RNN RNNBase RNNCell RNNCellBase RReLU ReLU ReLU6
+ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d ReplicationPad2d ReplicationPad3d SELU Sequential
+SiLU Sigmoid SmoothL1Loss SoftMarginLoss Softmax Softmax2d Softmin Softplus Softshrink Softsign Tanh Tanhshrink
+Threshold Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer
+TripletMarginLoss TripletMarginWithDistanceLoss Unflatten Unfold Upsample UpsamplingBilinear2d UpsamplingNearest2d
+ZeroPad1d ZeroPad2d ZeroPad3d
 """.split()
 
 FUNCTIONAL = """
-adaptive_avg_pool1d adaptive_avg_pool2d adaptive_max_pool1d adaptive_max_pool1d_with_indices adaptive_max_pool2d
-adaptive_max_pool2d_with_indices affine_grid alpha_dropout avg_pool1d avg_pool2d batch_norm bilinear
-binary_cross_entropy binary_cross_entropy_with_logits celu celu_ conv1d conv2d conv_transpose1d conv_transpose2d
+adaptive_avg_pool1d adaptive_avg_pool2d adaptive_avg_pool3d adaptive_max_pool1d adaptive_max_pool1d_with_indices
+adaptive_max_pool2d adaptive_max_pool2d_with_indices adaptive_max_pool3d adaptive_max_pool3d_with_indices
+affine_grid alpha_dropout avg_pool1d avg_pool2d avg_pool3d batch_norm bilinear binary_cross_entropy
+binary_cross_entropy_with_logits celu celu_ conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d
 cosine_embedding_loss cosine_similarity cross_entropy ctc_loss dropout dropout1d dropout2d dropout3d elu elu_
 embedding embedding_bag feature_alpha_dropout fold gaussian_nll_loss gelu glu grid_sample group_norm gumbel_softmax
 hardshrink hardsigmoid hardswish hardtanh hardtanh_ hinge_embedding_loss huber_loss instance_norm interpolate kl_div
 l1_loss layer_norm leaky_relu leaky_relu_ linear local_response_norm log_softmax logsigmoid margin_ranking_loss
-max_pool1d max_pool1d_with_indices max_pool2d max_pool2d_with_indices mish mse_loss multi_head_attention_forward
-multi_margin_loss multilabel_margin_loss multilabel_soft_margin_loss nll_loss normalize one_hot pad
-pairwise_distance pixel_shuffle pixel_unshuffle poisson_nll_loss prelu relu relu6 relu_ rms_norm rrelu rrelu_
-scaled_dot_product_attention selu selu_ sigmoid silu smooth_l1_loss soft_margin_loss softmax softmin softplus
-softshrink softsign tanh tanhshrink threshold threshold_ triplet_margin_loss triplet_margin_with_distance_loss
-unfold upsample
+max_pool1d max_pool1d_with_indices max_pool2d max_pool2d_with_indices max_pool3d max_pool3d_with_indices mish
+mse_loss multi_head_attention_forward multi_margin_loss multilabel_margin_loss multilabel_soft_margin_loss nll_loss
+normalize one_hot pad pairwise_distance pixel_shuffle pixel_unshuffle poisson_nll_loss prelu relu relu6 relu_
+rms_norm rrelu rrelu_ scaled_dot_product_attention selu selu_ sigmoid silu smooth_l1_loss soft_margin_loss softmax
+softmin softplus softshrink softsign tanh tanhshrink threshold threshold_ triplet_margin_loss
+triplet_margin_with_distance_loss unfold upsample
 """.split()
 
 NN_UTILS = """
-clip_grad_norm clip_grad_norm_ clip_grad_value_ get_total_norm parameters_to_vector remove_weight_norm
-vector_to_parameters weight_norm
+clip_grad clip_grad_norm clip_grad_norm_ clip_grad_value_ convert_parameters get_total_norm parameters_to_vector
+parametrizations parametrize remove_spectral_norm remove_weight_norm rnn spectral_norm vector_to_parameters
+weight_norm
 """.split()
 
 NN_UTILS_RNN = """
@@ -130,9 +133,9 @@ multigammaln ndtr ndtri polygamma psi round sinc softmax xlog1py xlogy zeta
 """.split()
 
 DISTRIBUTIONS = """
-AffineTransform Bernoulli Categorical Cauchy Distribution ExpTransform Exponential Geometric Independent Laplace
-LogNormal MultivariateNormal Normal OneHotCategorical Poisson Transform TransformedDistribution Uniform
-kl_divergence register_kl
+AffineTransform Bernoulli Beta Binomial Categorical Cauchy Chi2 Dirichlet Distribution ExpTransform Exponential
+Gamma Geometric Independent Laplace LogNormal MultivariateNormal NegativeBinomial Normal OneHotCategorical Poisson
+StudentT Transform TransformedDistribution Uniform kl_divergence register_kl
 """.split()
 
 DATA = """
