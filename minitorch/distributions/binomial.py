@@ -15,7 +15,7 @@ from . import constraints
 from .discrete import _expand_probs_or_logits, _one_of
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import as_size, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import BinaryProbs, as_size, broadcast_all, lazy_property
 
 __all__ = ["Binomial", "NegativeBinomial"]
 
@@ -34,7 +34,7 @@ def _binomial_draws(total_count, probs, shape) -> Tensor:
     return Tensor._wrap(counts.astype(probs.data.dtype))
 
 
-class _Counts(Distribution):
+class _Counts(BinaryProbs, Distribution):
     """What Binomial and NegativeBinomial share: total_count broadcast with probs or logits."""
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
@@ -53,17 +53,7 @@ class _Counts(Distribution):
         batch_shape = as_size(batch_shape)
         new.total_count = self.total_count.expand(batch_shape)
         _expand_probs_or_logits(self, new, batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
+        return self._init_expanded(new, batch_shape)
 
     @property
     def param_shape(self):

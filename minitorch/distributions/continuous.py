@@ -23,9 +23,7 @@ def expand_params(self, cls, batch_shape, _instance, names):
     batch_shape = as_size(batch_shape)
     for name in names:
         setattr(new, name, getattr(self, name).expand(batch_shape))
-    Distribution.__init__(new, batch_shape, validate_args=False)
-    new._validate_args = self._validate_args
-    return new
+    return self._init_expanded(new, batch_shape)
 
 
 def _batch_shape(args, first) -> Size:

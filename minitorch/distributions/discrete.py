@@ -15,7 +15,7 @@ from minitorch.tensor import Size
 
 from . import constraints
 from .distribution import Distribution
-from .utils import as_size, broadcast_all, lazy_property, logits_to_probs, probs_to_logits, uniform
+from .utils import BinaryProbs, as_size, broadcast_all, lazy_property, logits_to_probs, probs_to_logits, uniform
 
 __all__ = ["Bernoulli", "Categorical", "Geometric", "OneHotCategorical", "Poisson"]
 
@@ -33,7 +33,7 @@ def _expand_probs_or_logits(self, new, shape):
             new._param = getattr(new, name)
 
 
-class Bernoulli(Distribution):
+class Bernoulli(BinaryProbs, Distribution):
     """1 with probability ``probs`` (= sigmoid(logits)), else 0."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -55,17 +55,7 @@ class Bernoulli(Distribution):
         new = self._get_checked_instance(Bernoulli, _instance)
         batch_shape = as_size(batch_shape)
         _expand_probs_or_logits(self, new, batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
+        return self._init_expanded(new, batch_shape)
 
     @property
     def param_shape(self):
@@ -134,9 +124,7 @@ class Categorical(Distribution):
         batch_shape = as_size(batch_shape)
         _expand_probs_or_logits(self, new, tuple(batch_shape) + (self._num_events,))
         new._num_events = self._num_events
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._init_expanded(new, batch_shape)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
@@ -212,9 +200,7 @@ class OneHotCategorical(Distribution):
         new = self._get_checked_instance(OneHotCategorical, _instance)
         batch_shape = as_size(batch_shape)
         new._categorical = self._categorical.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._init_expanded(new, batch_shape)
 
     @property
     def _param(self):
@@ -267,7 +253,7 @@ class OneHotCategorical(Distribution):
         return values
 
 
-class Geometric(Distribution):
+class Geometric(BinaryProbs, Distribution):
     """The number of failures before the first success in Bernoulli(probs) trials: P(k) = (1-p)^k p, k >= 0."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -294,17 +280,7 @@ class Geometric(Distribution):
         new = self._get_checked_instance(Geometric, _instance)
         batch_shape = as_size(batch_shape)
         _expand_probs_or_logits(self, new, batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
+        return self._init_expanded(new, batch_shape)
 
     @property
     def mean(self):
@@ -352,9 +328,7 @@ class Poisson(Distribution):
         new = self._get_checked_instance(Poisson, _instance)
         batch_shape = as_size(batch_shape)
         new.rate = self.rate.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._init_expanded(new, batch_shape)
 
     @property
     def mean(self):

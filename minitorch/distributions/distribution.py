@@ -164,6 +164,14 @@ class Distribution:
                 f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be within the "
                 f"support ({support!r}) of the distribution {self!r}, but found invalid values:\n{value}")
 
+    def _init_expanded(self, new, batch_shape, event_shape=None):
+        """The common tail of ``expand``: ``new`` (parameters already expanded) gets the batch shape and
+        this distribution's validation setting (its arguments were validated when this one was built)."""
+        Distribution.__init__(new, batch_shape, self.event_shape if event_shape is None else event_shape,
+                              validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _get_checked_instance(self, cls, _instance=None):
         if _instance is None and type(self).__init__ != cls.__init__:
             raise NotImplementedError(f"Subclass {self.__class__.__name__} of {cls.__name__} that defines a custom "

@@ -36,9 +36,7 @@ class TransformedDistribution(Distribution):
         batch_shape = as_size(batch_shape)
         new.base_dist = self.base_dist.expand(batch_shape)
         new.transforms = self.transforms
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._init_expanded(new, batch_shape)
 
     @constraints.dependent_property(is_discrete=False)
     def support(self):

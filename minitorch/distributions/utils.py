@@ -84,3 +84,16 @@ class lazy_property:
             value = self.wrapped(instance)
         setattr(instance, self.wrapped.__name__, value)
         return value
+
+
+class BinaryProbs:
+    """``probs`` and ``logits`` of a two-outcome parameter (Bernoulli, Geometric, Binomial, ...): the one
+    given at construction is stored; the other is computed from it on first use."""
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
