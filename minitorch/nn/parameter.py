@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from ..backend.dtype import get_default_dtype
-from ..creation import as_array
+from ..creation import as_array, empty
 from ..tensor import Tensor, _init_fields
 
-__all__ = ["Parameter"]
+__all__ = ["Parameter", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
 
 
 class Parameter(Tensor):
@@ -36,3 +36,73 @@ class Parameter(Tensor):
 
 def _rebuild_parameter(data, requires_grad: bool) -> Parameter:
     return Parameter(Tensor._wrap(data), requires_grad)
+
+
+_UNINIT_SHAPE = (
+    "Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
+    "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call "
+    "`forward` to initialize the parameters before accessing their attributes."
+)
+
+
+class _UninitializedTensorMixin:
+    """A placeholder whose shape is not known yet: a lazy module ``materialize``s it on its first forward.
+
+    It holds an empty array only to carry its device and dtype (``Module.to`` moves/casts it as usual).
+    ``materialize`` gives *this same object* its array and turns it into ``cls_to_become``, so an
+    optimizer built before the first forward holds the materialised parameter.
+    """
+
+    __slots__ = ()
+    cls_to_become: type = Tensor
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        """Give this object a fresh uninitialised array of ``shape`` (on its device/dtype unless given)."""
+        arr = empty(tuple(shape), device=self.device if device is None else device,
+                    dtype=self.dtype if dtype is None else dtype).data
+        self.data = arr
+        self._version += 1
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(_UNINIT_SHAPE)
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
+                           "initialize the parameters before calling `module.share_memory()`.")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    def __reduce_ex__(self, protocol):
+        return (type(self), (self._requires_grad,))
+
+
+class UninitializedParameter(_UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is inferred later (by a ``Lazy*`` module's first forward)."""
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __init__(self, requires_grad: bool = True, device=None, dtype=None):
+        _init_fields(self, empty(0, device=device, dtype=dtype).data)
+        if requires_grad:
+            self.requires_grad_(True)
+
+
+class UninitializedBuffer(_UninitializedTensorMixin, Tensor):
+    """A buffer (e.g. LazyBatchNorm's running_mean) whose shape is inferred later."""
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __init__(self, requires_grad: bool = False, device=None, dtype=None):
+        _init_fields(self, empty(0, device=device, dtype=dtype).data)
+        if requires_grad:
+            self.requires_grad_(True)
+
+
+def is_lazy(param) -> bool:
+    """True for an ``UninitializedParameter`` / ``UninitializedBuffer`` not materialised yet."""
+    return isinstance(param, _UninitializedTensorMixin)

@@ -392,6 +392,9 @@ class Module:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        for mod_prefix, module in self.named_modules():  # lazy layers first take their shapes from the dict
+            if hasattr(module, "_lazy_load_hook"):
+                module._lazy_load_hook(state_dict, mod_prefix + "." if mod_prefix else "")
         missing: list[str] = []
         unexpected: list[str] = []
         errors: list[str] = []
