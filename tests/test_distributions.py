@@ -285,6 +285,11 @@ def test_sample_mean_and_variance_within_standard_errors(case, device):
         se = np.sqrt(probs * (1 - probs) / n)
         assert np.all(np.abs(freq - probs) < 6 * se)
         return
+    _check_moments(x, mean, var, n)
+
+
+def _check_moments(x, mean, var, n):
+    """The draws' mean and variance within 6 standard errors of the distribution's."""
     se_mean = np.sqrt(var / n)
     assert np.all(np.abs(x.mean(0) - mean) < 6 * se_mean + 1e-12), (x.mean(0), mean)
     # the sample variance's standard error, from the fourth central moment of the draws

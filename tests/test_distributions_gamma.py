@@ -22,7 +22,7 @@ import minitorch.distributions as MD
 from minitorch.distributions.gamma import standard_gamma_grad
 
 from .helpers import assert_close, devices, no_host_sync, raises_like_torch, require_torch
-from .test_distributions import Case, _compare_grads
+from .test_distributions import Case, _check_moments, _compare_grads, _default_validation  # noqa: F401
 
 torch = require_torch()
 TD = torch.distributions
@@ -70,14 +70,6 @@ CASES = [
 ]
 IDS = [c.name for c in CASES]
 RSAMPLE_NAMES = ("Gamma", "Chi2", "Beta", "Dirichlet", "StudentT")
-
-
-@pytest.fixture(autouse=True)
-def _default_validation():
-    MD.Distribution.set_default_validate_args(True)
-    yield
-    MD.Distribution.set_default_validate_args(True)
-    minitorch.backend.checks.discard_pending()
 
 
 def _entropy(d):
@@ -225,14 +217,6 @@ def test_sampling_and_log_prob_do_not_sync_the_gpu(case, device):
         if dm.has_rsample:
             dm.rsample((5,))
     assert s.device.type == device and lp.device.type == device
-
-
-def _check_moments(x, mean, var, n):
-    se_mean = np.sqrt(var / n)
-    assert np.all(np.abs(x.mean(0) - mean) < 6 * se_mean + 1e-12), (x.mean(0), mean)
-    m4 = ((x - mean) ** 4).mean(0)
-    se_var = np.sqrt(np.maximum(m4 - var**2, 0) / n)
-    assert np.all(np.abs(x.var(0) - var) < 6 * se_var + 1e-12), (x.var(0), var)
 
 
 STAT_CASES = [

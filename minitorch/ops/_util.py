@@ -135,3 +135,33 @@ def require_some_tensor(op: str, a, b) -> None:
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{op}(): expected at least one Tensor argument, got {type(a).__name__} and "
                         f"{type(b).__name__}")
+
+
+#: torch's names of the scalar types, as its kernel errors spell them
+TORCH_TYPE_NAMES = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+    "float16": "Half", "float32": "Float", "float64": "Double",
+}
+
+
+def torch_type_name(x) -> str:
+    """'Long', 'Float', ...: how torch's kernel errors name the dtype of ``x`` (a Tensor, array or dtype)."""
+    d = getattr(x, "data", x)
+    name = getattr(getattr(d, "dtype", d), "name", str(d))
+    return TORCH_TYPE_NAMES.get(name, name)
+
+
+def require_tensor(op: str, x, arg: str = "input", position: int = 1) -> None:
+    """torch's TypeError for an op whose argument must be a Tensor (``atan2(x, 2.0)``)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument '{arg}' (position {position}) must be Tensor, not {type(x).__name__}")
+
+
+def require_floating(op: str, *operands) -> None:
+    """torch's NotImplementedError for float-only kernels given only integer/bool operands."""
+    arrays = [o.data for o in operands if isinstance(o, Tensor)]
+    if arrays and not any(a.dtype.kind == "f" for a in arrays):
+        raise NotImplementedError(
+            f'"{op}" not implemented for \'{torch_type_name(arrays[0])}\' '
+            f"(shapes {', '.join(str(list(a.shape)) for a in arrays)}): pass a floating-point tensor"
+        )

@@ -22,7 +22,7 @@ from ..backend import xp_of
 from ..backend.arrays import is_cupy_array
 from ..backend.checks import fail_if
 from ..tensor import Tensor
-from ._util import wrap_dim
+from ._util import torch_type_name, wrap_dim
 from .linalg import matmul
 from .reduction import amax, amin
 from .reduction import norm as _norm
@@ -47,19 +47,13 @@ EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 triangular_solve_result = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
 
-_TORCH_TYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                     "bool": "Bool", "float16": "Half", "float32": "Float", "float64": "Double"}
 
 
 # ---------------------------------------------------------------- checks and helpers ----------------
-def _type_name(x: Tensor) -> str:
-    return _TORCH_TYPE_NAMES.get(x.data.dtype.name, x.data.dtype.name)
-
-
 def _check(A: Tensor, op: str, *, square: bool = False, name: str = "A") -> None:
     """torch's checks (and words) for a batch of matrices: floating dtype, >= 2 dims, square."""
     if A.data.dtype.kind not in "fc":
-        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_type_name(A)}")
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_type_name(A)}")
     if A.data.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor {name} must have at least 2 dimensions.")
     if square and A.data.shape[-1] != A.data.shape[-2]:
@@ -72,14 +66,14 @@ def _check(A: Tensor, op: str, *, square: bool = False, name: str = "A") -> None
 def _kernel_check(A: Tensor, kernel: str) -> None:
     """Where torch sends an integer input straight to a float kernel, it raises NotImplementedError."""
     if A.data.dtype.kind not in "fc":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(A)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(A)}'")
 
 
 def _same_dtype(A: Tensor, B: Tensor, op: str) -> None:
     if A.data.dtype != B.data.dtype:
         raise RuntimeError(
-            f"{op}: Expected A and B to have the same dtype, but found A of type {_type_name(A)} and B of "
-            f"type {_type_name(B)} instead"
+            f"{op}: Expected A and B to have the same dtype, but found A of type {torch_type_name(A)} and B of "
+            f"type {torch_type_name(B)} instead"
         )
     if A.device != B.device:
         raise RuntimeError(
@@ -252,7 +246,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     op = "linalg.solve"
     _check(A, op, square=True)
     if B.data.dtype.kind not in "fc":
-        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_type_name(B)}")
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_type_name(B)}")
     _same_dtype(A, B, op)
     n = A.data.shape[-1]
     if not left:
@@ -344,7 +338,7 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
 def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
     """torch.cholesky_solve: X with (L L^T) X = B given the Cholesky factor L (U^T U when ``upper``)."""
     if L.data.dtype.kind not in "fc":
-        raise NotImplementedError(f"cholesky_solve: not implemented for '{_type_name(L)}'")
+        raise NotImplementedError(f"cholesky_solve: not implemented for '{torch_type_name(L)}'")
     if upper:
         return solve_triangular(L, solve_triangular(L.mT, B, upper=False), upper=True)
     return solve_triangular(L.mT, solve_triangular(L, B, upper=False), upper=True)
@@ -615,7 +609,7 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     """torch.linalg.pinv: Moore-Penrose pseudo-inverse, singular values <= max(atol, rtol * s_max) dropped."""
     if A.data.dtype.kind not in "fc" or A.data.ndim < 2:
         raise RuntimeError(
-            f"linalg.pinv({_type_name(A)}{list(A.shape)}): expected a tensor with 2 or more dimensions of float, "
+            f"linalg.pinv({torch_type_name(A)}{list(A.shape)}): expected a tensor with 2 or more dimensions of float, "
             "double, cfloat or cdouble types"
         )
     if hermitian:
@@ -771,14 +765,14 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     """torch.linalg.vector_norm: (sum |x|^ord)^(1/ord) over ``dim`` (all elements when None); ord inf/-inf/0."""
     if x.data.dtype.kind not in "fc":
         raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_type_name(x)}"
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {torch_type_name(x)}"
         )
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     if dtype is not None and np.dtype(dtype.np).itemsize < x.data.dtype.itemsize:
         raise RuntimeError(
-            f"linalg.vector_norm: the dtype of the input ({_type_name(x)}) should be convertible without "
-            f"narrowing to the specified dtype ({_TORCH_TYPE_NAMES.get(np.dtype(dtype.np).name, dtype)})"
+            f"linalg.vector_norm: the dtype of the input ({torch_type_name(x)}) should be convertible without "
+            f"narrowing to the specified dtype ({torch_type_name(dtype)})"
         )
     if isinstance(dim, int):
         dim = (dim,)
@@ -809,7 +803,7 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
     abs sum), inf/-inf (max/min row abs sum)."""
     op = "linalg.matrix_norm"
     if A.data.dtype.kind not in "fc":
-        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_type_name(A)}")
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_type_name(A)}")
     d0, d1 = _matrix_dims(A, tuple(dim), op)
     if dtype is not None:
         A = A.to(dtype)

@@ -19,6 +19,23 @@ def _floating(arr):
     return arr if arr.dtype.kind == "f" else arr.astype(get_default_dtype().np)
 
 
+def floating_operand(v):
+    """An integer/bool array in the default float dtype (torch's compute type); floats and scalars unchanged."""
+    return _floating(v) if hasattr(v, "dtype") and not isinstance(v, np.generic) else v
+
+
+def binary_float_forward(op: str, fn, a, b):
+    """``fn(xp, x, y)`` on two operands (Tensor or Python scalar) with torch's float result dtype."""
+    x, y = floating_operand(array_of(a)), floating_operand(array_of(b))
+    xp = xp_of(x if isinstance(a, Tensor) else y)
+    try:
+        with np.errstate(all="ignore"):
+            r = fn(xp, x, y)
+    except (ValueError, TypeError) as e:
+        raise binary_error(op, a, b, e) from None
+    return torch_float_result(r, x, y)
+
+
 # ---------------------------------------------------------------- arithmetic ---------------------
 class Add(BuiltinOp):
     @staticmethod
@@ -450,12 +467,6 @@ class Where(BuiltinOp):
 
 
 # ---------------------------------------------------------------- functional API -----------------
-def _t(x):
-    if isinstance(x, Tensor):
-        return x
-    return Tensor._wrap(np.asarray(x, dtype=get_default_dtype().np) if isinstance(x, float) else np.asarray(x))
-
-
 def add(a, b, *, alpha=1):
     if alpha != 1:
         b = Mul.apply(b, alpha)

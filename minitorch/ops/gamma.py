@@ -19,9 +19,8 @@ from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
 from . import special as _special_ops
-from ._util import require_some_tensor, shape_of, unbroadcast
-from .elementwise import _floating, sign, where
-from .trig import binary_float_forward, require_tensor
+from ._util import require_some_tensor, require_tensor, shape_of, unbroadcast
+from .elementwise import _floating, binary_float_forward, sign, where
 
 __all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "i0"]
 

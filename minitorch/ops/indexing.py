@@ -9,6 +9,8 @@ from ..backend.arrays import add_at
 from ..backend.checks import fail_if, out_of_range
 from ..tensor import Tensor
 from ._util import describe, unbroadcast, wrap_dim
+from .comparison import nonzero
+from .elementwise import masked_fill
 
 
 def convert_index(idx, x_data):
@@ -366,8 +368,6 @@ def index_fill(x: Tensor, dim: int, index: Tensor, value) -> Tensor:
     hit = xp.zeros(n, dtype=bool)
     hit[idx] = True
     mask = hit.reshape((n,) + (1,) * (x.data.ndim - d - 1)) if x.data.ndim else hit.reshape(())
-    from .elementwise import masked_fill
-
     return masked_fill(x, Tensor._wrap(mask), value)
 
 
@@ -421,8 +421,6 @@ def masked_scatter(x: Tensor, mask: Tensor, source: Tensor) -> Tensor:
 
 def argwhere(x: Tensor) -> Tensor:
     """The (N, x.dim()) int64 coordinates of x's nonzero elements (its size depends on the values: a host sync)."""
-    from .comparison import nonzero
-
     return nonzero(x)
 
 

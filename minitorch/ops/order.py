@@ -13,7 +13,7 @@ from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..backend.arrays import add_at, numpy_of
 from ..tensor import Tensor
-from ._util import normalize_dims, wrap_dim
+from ._util import normalize_dims, torch_type_name, wrap_dim
 
 __all__: list[str] = [
     "median", "nanmedian", "kthvalue", "mode", "quantile", "nanquantile", "nansum", "nanmean",
@@ -244,18 +244,13 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
         input = input.to(dtype)
     if input.data.dtype.kind != "f":
         raise RuntimeError(
-            f"nanmean(): expected input to have floating point or complex dtype but got {_torch_name(input.dtype)}"
+            f"nanmean(): expected input to have floating point or complex dtype but got {torch_type_name(input)}"
         )
     arr = input.data
     xp = xp_of(arr)
     axes = None if dim is None or arr.ndim == 0 else normalize_dims(dim, arr.ndim, "nanmean")
     count = (~xp.isnan(arr)).sum(axis=axes, keepdims=keepdim).astype(arr.dtype)
     return nansum(input, dim, keepdim) / Tensor._wrap(count)
-
-
-def _torch_name(dtype) -> str:
-    names = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-    return names.get(str(dtype).rsplit(".", 1)[-1], str(dtype))
 
 
 # ---------------------------------------------------------------- searches -----------------------
@@ -320,7 +315,7 @@ def histc(input: Tensor, bins: int = 100, min=0, max=0) -> Tensor:
     arr = input.data
     xp = xp_of(arr)
     if arr.dtype.kind != "f":
-        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{_torch_name(input.dtype)}\'')
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{torch_type_name(input)}\'')
     if bins <= 0:
         raise RuntimeError(f"torch.histc: bins must be > 0, but got {bins} for bins")
     if min > max:

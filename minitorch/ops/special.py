@@ -14,15 +14,19 @@ import numpy as np
 from ..autograd.function import BuiltinOp
 from ..backend import cupyx_module, is_cupy_array, xp_of
 from ..tensor import Tensor
-from ._util import array_of, binary_error, require_some_tensor, shape_of, torch_float_result, unbroadcast
-from .comparison import trunc
-from .elementwise import Add, Div, Mul, Pow, _floating, sign, where
-from .trig import (
-    binary_float_forward,
+from ._util import (
+    array_of,
+    binary_error,
     require_floating,
+    require_some_tensor,
     require_tensor,
+    shape_of,
+    torch_float_result,
     torch_type_name,
+    unbroadcast,
 )
+from .comparison import trunc
+from .elementwise import Add, Div, Mul, Pow, _floating, binary_float_forward, sign, where
 
 __all__ = [
     "erf", "erfc", "erfinv", "expm1", "exp2", "logit", "xlogy", "logaddexp", "logaddexp2", "sinc", "lerp",

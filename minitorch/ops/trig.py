@@ -12,60 +12,13 @@ import numpy as np
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
-from ._util import array_of, binary_error, shape_of, torch_float_result, unbroadcast
-from .elementwise import Mul, _floating
+from ._util import require_floating, require_tensor, shape_of, unbroadcast
+from .elementwise import Mul, _floating, binary_float_forward
 
 __all__ = [
     "tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "atan2", "arctan2", "sinh", "cosh",
     "asinh", "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "hypot", "deg2rad", "rad2deg",
 ]
-
-# ---------------------------------------------------------------- helpers shared with special.py --
-#: torch's names of the scalar types, as its error messages spell them
-_TORCH_TYPE_NAMES = {
-    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-    "float16": "Half", "float32": "Float", "float64": "Double",
-}
-
-
-def torch_type_name(x) -> str:
-    """'Long', 'Float', ... for a Tensor (what torch calls its dtype in kernel errors)."""
-    name = array_of(x).dtype.name
-    return _TORCH_TYPE_NAMES.get(name, name)
-
-
-def require_tensor(op: str, x, arg: str, position: int) -> None:
-    """torch's TypeError for an op whose argument must be a Tensor (``atan2(x, 2.0)``)."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}(): argument '{arg}' (position {position}) must be Tensor, not {type(x).__name__}")
-
-
-def require_floating(op: str, *operands) -> None:
-    """torch's NotImplementedError for float-only kernels given only integer/bool operands."""
-    arrays = [o.data for o in operands if isinstance(o, Tensor)]
-    if arrays and not any(a.dtype.kind == "f" for a in arrays):
-        raise NotImplementedError(
-            f'"{op}" not implemented for \'{torch_type_name(arrays[0])}\' '
-            f"(shapes {', '.join(str(list(a.shape)) for a in arrays)}): pass a floating-point tensor"
-        )
-
-
-def floating_operand(v):
-    """An integer/bool array in the default float dtype (torch's compute type); floats and scalars unchanged."""
-    return _floating(v) if hasattr(v, "dtype") and not isinstance(v, np.generic) else v
-
-
-def binary_float_forward(op: str, fn, a, b):
-    """``fn(xp, x, y)`` on two operands (Tensor or Python scalar) with torch's float result dtype."""
-    x, y = floating_operand(array_of(a)), floating_operand(array_of(b))
-    xp = xp_of(x if isinstance(a, Tensor) else y)
-    try:
-        with np.errstate(all="ignore"):
-            r = fn(xp, x, y)
-    except (ValueError, TypeError) as e:
-        raise binary_error(op, a, b, e) from None
-    return torch_float_result(r, x, y)
-
 
 # ---------------------------------------------------------------- unary ---------------------------
 class Tan(BuiltinOp):
