@@ -224,3 +224,93 @@ def test_fused_lstm_step_second_derivatives():
     c = minitorch.tensor(rng.standard_normal((2, 2)), requires_grad=True)
     assert gradcheck(lstm_pointwise, (gates, c))
     assert gradgradcheck(lstm_pointwise, (gates, c))
+
+
+# ------------------------------------------------------------------ LSTM(proj_size=...) ------------------
+PROJ_CONFIGS = [
+    ("uni", {}, (5, 3, 4)),
+    ("2layers-bidir-bf", {"num_layers": 2, "bidirectional": True, "batch_first": True}, (3, 4, 4)),
+    ("nobias", {"bias": False}, (4, 2, 4)),
+    ("unbatched", {"num_layers": 2}, (6, 4)),
+]
+
+
+@pytest.mark.parametrize("device", devices())
+@pytest.mark.parametrize("cname,kw,shape", PROJ_CONFIGS, ids=[c[0] for c in PROJ_CONFIGS])
+def test_lstm_with_projection_matches_torch(cname, kw, shape, device):
+    """h_t = (o_t tanh(c_t)) W_hr^T: outputs and h_n are proj_size wide, c_n hidden_size wide; the
+    gradients of every weight (weight_hr_l* included) and of the input equal torch's."""
+    build = lambda L: L.nn.LSTM(4, 5, proj_size=2, **kw)  # noqa: E731
+    compare_module(build, [rand(*shape)], device=device)
+    tm, mm = build(torch), build(minitorch)
+    assert repr(mm) == repr(tm)
+    assert list(mm.state_dict()) == list(tm.state_dict())
+    assert [tuple(p.shape) for p in mm.parameters()] == [tuple(p.shape) for p in tm.parameters()]
+
+
+def test_lstm_with_projection_and_initial_state_matches_torch():
+    h0, c0 = rand(4, 3, 2, seed=5), rand(4, 3, 5, seed=6)
+
+    def call(m, args):
+        return m(args[0], (args[1], args[2]))
+
+    compare_module(lambda L: L.nn.LSTM(4, 5, num_layers=2, bidirectional=True, proj_size=2),
+                   [rand(4, 3, 4), h0, c0], call=call)
+
+
+@pytest.mark.parametrize("enforce,lengths", [(True, [5, 3, 3, 1]), (False, [2, 5, 1, 3])], ids=["sorted", "unsorted"])
+def test_packed_lstm_with_projection_matches_torch(enforce, lengths):
+    from torch.nn.utils import rnn as TR
+
+    from minitorch.nn.utils import rnn as MR
+
+    h0, c0 = rand(4, 4, 2, seed=5), rand(4, 4, 5, seed=6)
+
+    def call(m, args):
+        R = TR if isinstance(m, torch.nn.Module) else MR
+        out, (h, c) = m(R.pack_padded_sequence(args[0], lengths, enforce_sorted=enforce), (args[1], args[2]))
+        return R.pad_packed_sequence(out)[0], h, c
+
+    compare_module(lambda L: L.nn.LSTM(4, 5, num_layers=2, bidirectional=True, proj_size=2),
+                   [rand(6, 4, 4), h0, c0], call=call)
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["padded", "packed"])
+def test_lstm_projection_gradcheck_and_gradgradcheck_in_float64(packed):
+    from minitorch.autograd import gradcheck, gradgradcheck
+    from minitorch.nn.utils import rnn as MR
+
+    minitorch.manual_seed(0)
+    layer = minitorch.nn.LSTM(3, 4, proj_size=2, num_layers=2, bidirectional=True).double()
+    kw = {"dtype": minitorch.float64, "requires_grad": True}
+    x, h0, c0 = minitorch.randn(4, 3, 3, **kw), minitorch.randn(4, 3, 2, **kw), minitorch.randn(4, 3, 4, **kw)
+    w_hr = layer.weight_hr_l0_reverse
+
+    def run(x, h0, c0, w):
+        layer._parameters["weight_hr_l0_reverse"] = w
+        if packed:
+            out, (h, c) = layer(MR.pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False), (h0, c0))
+            return MR.pad_packed_sequence(out)[0], h, c
+        out, (h, c) = layer(x, (h0, c0))
+        return out, h, c
+
+    try:
+        assert gradcheck(run, (x, h0, c0, w_hr))
+        assert gradgradcheck(run, (x, h0, c0, w_hr))
+    finally:
+        layer._parameters["weight_hr_l0_reverse"] = w_hr
+
+
+BAD_PROJ = [
+    ("proj >= hidden", lambda L: L.nn.LSTM(4, 5, proj_size=5)),
+    ("negative proj", lambda L: L.nn.LSTM(4, 5, proj_size=-1)),
+    ("GRU proj", lambda L: L.nn.GRU(4, 5, proj_size=2)),
+    ("RNN proj", lambda L: L.nn.RNN(4, 5, proj_size=2)),
+    ("h0 of hidden width", lambda L: L.nn.LSTM(4, 5, proj_size=2)(L.ones(3, 2, 4), (L.ones(1, 2, 5), L.ones(1, 2, 5)))),
+    ("c0 of proj width", lambda L: L.nn.LSTM(4, 5, proj_size=2)(L.ones(3, 2, 4), (L.ones(1, 2, 2), L.ones(1, 2, 2)))),
+]
+
+
+@pytest.mark.parametrize("name,fn", BAD_PROJ, ids=[b[0] for b in BAD_PROJ])
+def test_bad_projection_raises_torch_type(name, fn):
+    raises_like_torch(lambda: fn(torch), lambda: fn(minitorch))

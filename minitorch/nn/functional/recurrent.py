@@ -185,8 +185,9 @@ def _order(steps: int, reverse: bool) -> list:
     return list(range(steps - 1, -1, -1) if reverse else range(steps))
 
 
-def _run_steps(ops, mode, xg, h, c, w_hh, b_hh, order):
-    """The forward recursion in ``order``: per time index t, (h_{t-1}, h_t, cache_t); and the last (h, c)."""
+def _run_steps(ops, mode, xg, h, c, w_hh, b_hh, w_hr, order):
+    """The forward recursion in ``order``: per time index t, (h_{t-1}, h_t, cache_t, the cell's output before
+    the projection ``w_hr`` (LSTM ``proj_size``; else None)); and the last (h, c)."""
     step = CELLS[mode][0]
     per_t = [None] * len(order)
     for t in order:
@@ -194,18 +195,33 @@ def _run_steps(ops, mode, xg, h, c, w_hh, b_hh, order):
         if b_hh is not None:
             zh = zh + b_hh
         h_new, c, cache = step(ops, xg[t], zh, h, c)
-        per_t[t] = (h, h_new, cache)
+        raw = None
+        if w_hr is not None:  # h_t = (o tanh(c_t)) W_hr^T
+            raw, h_new = h_new, ops.matmul_t(h_new, w_hr)
+        per_t[t] = (h, h_new, cache, raw)
         h = h_new
     return per_t, h, c
 
 
-def _backprop_steps(ops, mode, per_t, order, w_hh, has_bias, d_hs, d_ht, d_ct):
-    """Backpropagation through time, last step first; the weight gradients as one product over all steps."""
+def _projection_back(ops, per_t, d_out, w_hr):
+    """Through h_t = raw_t W_hr^T: d raw_t = d h_t W_hr per step, and dW_hr = sum_t d h_t^T raw_t (one product)."""
+    flat = ops.cat0(d_out)
+    raw = ops.cat0([rec[3] for rec in per_t])
+    return ops.matmul_tn(flat, raw)
+
+
+def _backprop_steps(ops, mode, per_t, order, w_hh, has_bias, w_hr, d_hs, d_ht, d_ct):
+    """Backpropagation through time, last step first; the weight gradients as one product over all steps
+    (and dW_hr, the projection's, when ``w_hr`` is given; else None)."""
     step_back = CELLS[mode][1]
     dh_next, dc_next = d_ht, d_ct
     d_zx, d_zh = [None] * len(order), [None] * len(order)
+    d_proj = [None] * len(order)
     for t in reversed(order):
         dh = d_hs[t] + dh_next
+        if w_hr is not None:
+            d_proj[t] = dh
+            dh = dh @ w_hr
         d_zx[t], d_zh[t], dh_direct, dc_next = step_back(ops, per_t[t][2], dh, dc_next)
         dh_next = d_zh[t] @ w_hh if dh_direct is None else dh_direct + d_zh[t] @ w_hh
     dzh_all = ops.stack(d_zh)
@@ -214,8 +230,9 @@ def _backprop_steps(ops, mode, per_t, order, w_hh, has_bias, d_hs, d_ht, d_ct):
     h_prev = ops.stack([rec[0] for rec in per_t])
     d_w = ops.matmul_tn(flat, h_prev.reshape((steps * batch, h_prev.shape[-1])))
     d_b = flat.sum(0) if has_bias else None
+    d_whr = _projection_back(ops, per_t, d_proj, w_hr) if w_hr is not None else None
     shared = all(a is b for a, b in zip(d_zx, d_zh))  # LSTM and RNN: both products have one gradient
-    return dzh_all if shared else ops.stack(d_zx), dh_next, dc_next, d_w, d_b
+    return dzh_all if shared else ops.stack(d_zx), dh_next, dc_next, d_w, d_b, d_whr
 
 
 # ---- packed sequences: the rows of step t are xg[offsets[t] : offsets[t] + sizes[t]], the first sizes[t]
@@ -230,7 +247,7 @@ def _packed_offsets(sizes: list) -> list:
     return offsets
 
 
-def _run_steps_packed(ops, mode, xg, h0, c0, w_hh, b_hh, order, sizes, offsets):
+def _run_steps_packed(ops, mode, xg, h0, c0, w_hh, b_hh, w_hr, order, sizes, offsets):
     """The forward recursion over packed steps: per t (h_{t-1}, h_t, cache_t) for its sizes[t] rows; the
     final (h, c) of every sequence (each one's state after its own last step)."""
     step = CELLS[mode][0]
@@ -255,7 +272,10 @@ def _run_steps_packed(ops, mode, xg, h0, c0, w_hh, b_hh, order, sizes, offsets):
         if b_hh is not None:
             zh = zh + b_hh
         h_new, c, cache = step(ops, xg[offsets[t]:offsets[t] + n], zh, h, c)
-        per_t[t] = (h, h_new, cache)
+        raw = None
+        if w_hr is not None:
+            raw, h_new = h_new, ops.matmul_t(h_new, w_hr)
+        per_t[t] = (h, h_new, cache, raw)
         h = h_new
     if ended_h:
         h = ops.cat0([h, *reversed(ended_h)])
@@ -264,7 +284,7 @@ def _run_steps_packed(ops, mode, xg, h0, c0, w_hh, b_hh, order, sizes, offsets):
     return per_t, h, c
 
 
-def _backprop_steps_packed(ops, mode, per_t, order, sizes, offsets, w_hh, has_bias, d_hs, d_ht, d_ct):
+def _backprop_steps_packed(ops, mode, per_t, order, sizes, offsets, w_hh, has_bias, w_hr, d_hs, d_ht, d_ct):
     """Backpropagation through time over packed steps, undoing each step's change of the active rows:
     rows whose sequence ended take their gradient from d h_n (d c_n); rows that joined from h0 hand
     theirs to d h0 (d c0). The weight gradients are one product over all packed rows."""
@@ -273,11 +293,15 @@ def _backprop_steps_packed(ops, mode, per_t, order, sizes, offsets, w_hh, has_bi
     dh_next, dc_next = d_ht[:last], None if d_ct is None else d_ct[:last]
     d_zx, d_zh = [None] * len(order), [None] * len(order)
     joined_h, joined_c = [], []  # gradients of h0 (c0) rows that joined mid-sequence, the highest rows first
+    d_proj = [None] * len(order)
     for k in range(len(order) - 1, -1, -1):
         t = order[k]
         n = sizes[t]
         m = sizes[order[k - 1]] if k else n  # active rows before this step's change
         dh = d_hs[offsets[t]:offsets[t] + n] + dh_next
+        if w_hr is not None:
+            d_proj[t] = dh
+            dh = dh @ w_hr
         d_zx[t], d_zh[t], dh_direct, dc_next = step_back(ops, per_t[t][2], dh, dc_next)
         dh_next = d_zh[t] @ w_hh if dh_direct is None else dh_direct + d_zh[t] @ w_hh
         if n < m:
@@ -298,33 +322,37 @@ def _backprop_steps_packed(ops, mode, per_t, order, sizes, offsets, w_hh, has_bi
     h_prev = ops.cat0([rec[0] for rec in per_t])
     d_w = ops.matmul_tn(flat, h_prev)
     d_b = flat.sum(0) if has_bias else None
+    d_whr = _projection_back(ops, per_t, d_proj, w_hr) if w_hr is not None else None
     shared = all(a is b for a, b in zip(d_zx, d_zh))
-    return flat if shared else ops.cat0(d_zx), dh_next, dc_next, d_w, d_b
+    return flat if shared else ops.cat0(d_zx), dh_next, dc_next, d_w, d_b, d_whr
 
 
 class RecurrentSequence(BuiltinOp):
     """One RNN/LSTM/GRU layer direction over a whole sequence as one node.
 
     Inputs: xg (T, B, G*H) = x W_ih^T + b_ih for every step, h0 (B, H), c0 (B, H) for LSTM (else
-    None), w_hh (G*H, H), b_hh or None, ``reverse`` (t = T-1 .. 0) and the mode. Outputs: the hidden
-    states (T, B, H) in time order, h_T, and c_T for LSTM. With ``batch_sizes`` (a list of ints, a
+    None), w_hh (G*H, H), b_hh or None, w_hr (P, H) or None (an LSTM's ``proj_size``: h0, w_hh's
+    columns and the hidden states are then P wide), ``reverse`` (t = T-1 .. 0) and the mode.
+    Outputs: the hidden states (T, B, H) in time order, h_T, and c_T for LSTM. With ``batch_sizes`` (a list of ints, a
     PackedSequence's) xg and the hidden states are packed (sum(batch_sizes), .) and each sequence's
     h_T / c_T is its state after its own last step.
     """
 
     @staticmethod
-    def forward(ctx, xg, h0, c0, w_hh, b_hh, reverse, mode, batch_sizes=None):
+    def forward(ctx, xg, h0, c0, w_hh, b_hh, w_hr, reverse, mode, batch_sizes=None):
         c0_data, b_hh_data = None if c0 is None else c0.data, None if b_hh is None else b_hh.data
+        w_hr_data = None if w_hr is None else w_hr.data
         if batch_sizes is None:
             order = _order(xg.data.shape[0], reverse)
-            per_t, h, c = _run_steps(ArrayOps, mode, xg.data, h0.data, c0_data, w_hh.data, b_hh_data, order)
+            per_t, h, c = _run_steps(ArrayOps, mode, xg.data, h0.data, c0_data, w_hh.data, b_hh_data, w_hr_data,
+                                     order)
             hs = xp_of(h).stack([rec[1] for rec in per_t])
         else:
             order, ctx.offsets = _order(len(batch_sizes), reverse), _packed_offsets(batch_sizes)
             per_t, h, c = _run_steps_packed(ArrayOps, mode, xg.data, h0.data, c0_data, w_hh.data, b_hh_data,
-                                            order, batch_sizes, ctx.offsets)
+                                            w_hr_data, order, batch_sizes, ctx.offsets)
             hs = xp_of(h).concatenate([rec[1] for rec in per_t], axis=0)
-        ctx.save_for_backward(xg, h0, c0, w_hh, b_hh)
+        ctx.save_for_backward(xg, h0, c0, w_hh, b_hh, w_hr)
         ctx.per_t, ctx.order, ctx.mode, ctx.batch_sizes = per_t, order, mode, batch_sizes
         return (hs, h, c) if mode == "LSTM" else (hs, h)
 
@@ -333,40 +361,44 @@ class RecurrentSequence(BuiltinOp):
         """Backpropagation through time: dh_t = d_hs[t] + dh_{t+1}; each cell's step-backward gives
         the gradients of its two pre-activation products; dh_{t-1} = d zh_t W_hh (+ the cell's own
         use of h); dW_hh = sum_t d zh_t^T h_{t-1}, db_hh = sum_t d zh_t, d xg = d zx (packed: per step
-        only the running sequences' rows; an ended sequence's rows start from d h_T)."""
-        xg, h0, c0, w_hh, b_hh = ctx.saved_tensors
+        only the running sequences' rows; an ended sequence's rows start from d h_T). With a projection
+        h_t = r_t W_hr^T: d r_t = d h_t W_hr feeds the cell's backward, dW_hr = sum_t d h_t^T r_t."""
+        xg, h0, c0, w_hh, b_hh, w_hr = ctx.saved_tensors
         sizes = ctx.batch_sizes
         if _GradState.enabled:  # create_graph: the same recursion on Tensors, recomputed from the inputs
-            ops, w = TensorOps, w_hh
+            ops, w, wr = TensorOps, w_hh, w_hr
             if sizes is None:
-                per_t = _run_steps(TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, ctx.order)[0]
+                per_t = _run_steps(TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, w_hr, ctx.order)[0]
             else:
-                per_t = _run_steps_packed(TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, ctx.order, sizes,
+                per_t = _run_steps_packed(TensorOps, ctx.mode, xg, h0, c0, w_hh, b_hh, w_hr, ctx.order, sizes,
                                           ctx.offsets)[0]
             dhs, dht, dct = d_hs, d_ht, d_ct
         else:
             ops, w, per_t = ArrayOps, w_hh.data, ctx.per_t
+            wr = None if w_hr is None else w_hr.data
             dhs, dht, dct = d_hs.data, d_ht.data, None if d_ct is None else d_ct.data
         if sizes is None:
-            d_xg, d_h0, d_c0, d_w, d_b = _backprop_steps(ops, ctx.mode, per_t, ctx.order, w, b_hh is not None,
-                                                         dhs, dht, dct)
+            d_xg, d_h0, d_c0, d_w, d_b, d_whr = _backprop_steps(ops, ctx.mode, per_t, ctx.order, w,
+                                                                b_hh is not None, wr, dhs, dht, dct)
         else:
             if dct is None and ctx.mode == "LSTM":
-                dct = dht * 0
-            d_xg, d_h0, d_c0, d_w, d_b = _backprop_steps_packed(ops, ctx.mode, per_t, ctx.order, sizes, ctx.offsets,
-                                                                w, b_hh is not None, dhs, dht, dct)
+                dct = xp_of(dht).zeros(c0.data.shape, dtype=dht.dtype) if ops is ArrayOps else c0 * 0
+            d_xg, d_h0, d_c0, d_w, d_b, d_whr = _backprop_steps_packed(
+                ops, ctx.mode, per_t, ctx.order, sizes, ctx.offsets, w, b_hh is not None, wr, dhs, dht, dct)
         if ops is ArrayOps:
             wrap = Tensor._wrap
             d_xg, d_h0, d_w = wrap(d_xg), wrap(d_h0), wrap(d_w)
             d_c0 = None if d_c0 is None else wrap(d_c0)
             d_b = None if d_b is None else wrap(d_b)
-        return d_xg, d_h0, d_c0, d_w, d_b, None, None, None
+            d_whr = None if d_whr is None else wrap(d_whr)
+        return d_xg, d_h0, d_c0, d_w, d_b, d_whr, None, None, None
 
 
 def recurrent_sequence(mode: str, xg: Tensor, h0: Tensor, c0: Tensor | None, w_hh: Tensor, b_hh: Tensor | None,
-                       reverse: bool = False, batch_sizes: list | None = None) -> tuple:
+                       reverse: bool = False, batch_sizes: list | None = None, w_hr: Tensor | None = None) -> tuple:
     """(hidden states (T, B, H), h_T[, c_T]) of one layer direction; xg = x W_ih^T + b_ih (T, B, G*H).
-    With ``batch_sizes`` (a PackedSequence's, as a list of ints) xg and the hidden states are packed."""
+    With ``batch_sizes`` (a PackedSequence's, as a list of ints) xg and the hidden states are packed;
+    with ``w_hr`` (LSTM only) each hidden state is projected, h_t = (o_t tanh(c_t)) W_hr^T."""
     if batch_sizes is None:
-        return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, reverse, mode)
-    return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, reverse, mode, batch_sizes)
+        return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, w_hr, reverse, mode)
+    return RecurrentSequence.apply(xg, h0, c0, w_hh, b_hh, w_hr, reverse, mode, batch_sizes)

@@ -51,6 +51,14 @@ def _uniform_by_hidden_size_(module: Module) -> None:
         init.uniform_(w, -bound, bound)
 
 
+def _reject_proj_size(kwargs: dict, name: str) -> None:
+    """RNN and GRU take no ``proj_size`` (torch's error); any other unknown keyword is a TypeError."""
+    if "proj_size" in kwargs:
+        raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+    if kwargs:
+        raise TypeError(f"{name}.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
+
+
 class RNNBase(Module):
     """Shared machinery of RNN/LSTM/GRU: parameters, shape checks, the layer/direction loop."""
 
@@ -80,24 +88,30 @@ class RNNBase(Module):
             raise ValueError("hidden_size must be greater than zero")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
-        if proj_size != 0:
-            raise NotImplementedError("LSTM proj_size is not supported in minitorch")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if mode not in _GATES:
             raise ValueError(f"Unrecognized RNN mode: {mode}")
         gate_size = _GATES[mode] * hidden_size
         num_directions = 2 if bidirectional else 1
+        real_hidden_size = proj_size if proj_size > 0 else hidden_size  # the width of h
         self._flat_weights_names: list[str] = []
         self._all_weights: list[list[str]] = []
         kw = {"device": device, "dtype": dtype}
         for layer in range(num_layers):
             for direction in range(num_directions):
-                layer_input = input_size if layer == 0 else hidden_size * num_directions
+                layer_input = input_size if layer == 0 else real_hidden_size * num_directions
                 suffix = "_reverse" if direction == 1 else ""
                 names = [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
-                shapes = [(gate_size, layer_input), (gate_size, hidden_size)]
+                shapes = [(gate_size, layer_input), (gate_size, real_hidden_size)]
                 if bias:
                     names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
                     shapes += [(gate_size,), (gate_size,)]
+                if proj_size > 0:  # h_t = (o_t tanh(c_t)) W_hr^T
+                    names.append(f"weight_hr_l{layer}{suffix}")
+                    shapes.append((proj_size, hidden_size))
                 for name, shape in zip(names, shapes):
                     setattr(self, name, Parameter(creation.empty(*shape, **kw)))
                 self._flat_weights_names.extend(names)
@@ -120,6 +134,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.bias is not True:
@@ -150,23 +166,21 @@ class RNNBase(Module):
 
     def _prepare_states(self, input: Tensor, hx, batched: bool):
         """(x as (L, N, H_in), list of initial (h, c) per layer*direction, batch size)."""
-        num_directions = 2 if self.bidirectional else 1
         x = input if batched else input.unsqueeze(1)
         if batched and self.batch_first:
             x = x.transpose(0, 1)
         n = x.shape[1]
-        expected = (self.num_layers * num_directions, n, self.hidden_size)
+        expected_h, expected_c = self._state_shapes(n)
         states = []
         parts = hx if isinstance(hx, tuple) else (hx,)
         count = 2 if self.mode == "LSTM" else 1
         if hx is None:
-            zeros = creation.zeros(*expected, dtype=input.dtype, device=input.device)
-            parts = (zeros,) * count
+            parts = self._zero_states(expected_h, expected_c, input)
         else:
             if self.mode == "LSTM" and (not isinstance(hx, tuple) or len(hx) != 2):
                 raise RuntimeError("LSTM: expected hx to be a tuple (h_0, c_0)")
             fixed = []
-            for p, label in zip(parts, ("hidden", "cell")):
+            for p, label, expected in zip(parts, ("hidden", "cell"), (expected_h, expected_c)):
                 if not batched:
                     if p.dim() != 2:
                         raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {p.dim()}-D tensor")
@@ -176,9 +190,20 @@ class RNNBase(Module):
                 self._check_hidden(p, expected, "Expected " + label + " size {}, got {}")
                 fixed.append(p)
             parts = tuple(fixed)
-        for k in range(expected[0]):
+        for k in range(expected_h[0]):
             states.append((parts[0][k], parts[1][k] if count == 2 else None))
         return x, states
+
+    def _state_shapes(self, batch: int) -> tuple:
+        """The shapes of h_0 and c_0: (layers * directions, batch, proj_size or hidden_size / hidden_size)."""
+        layers = self.num_layers * (2 if self.bidirectional else 1)
+        return (layers, batch, self.proj_size or self.hidden_size), (layers, batch, self.hidden_size)
+
+    def _zero_states(self, expected_h: tuple, expected_c: tuple, like: Tensor) -> tuple:
+        h = creation.zeros(*expected_h, dtype=like.dtype, device=like.device)
+        if self.mode != "LSTM":
+            return (h,)
+        return h, (h if expected_c == expected_h else creation.zeros(*expected_c, dtype=like.dtype, device=like.device))
 
     def _run(self, x: Tensor, states: list, batch_sizes: list | None = None):
         """All layers and directions over x (T, N, H_in), or packed x (sum(batch_sizes), H_in)."""
@@ -190,10 +215,12 @@ class RNNBase(Module):
                 names = self._all_weights[layer * num_directions + direction]
                 w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
                 b_ih, b_hh = (getattr(self, names[2]), getattr(self, names[3])) if self.bias else (None, None)
+                w_hr = getattr(self, names[-1]) if self.proj_size > 0 else None
                 h, c = states[layer * num_directions + direction]
                 xg = F.linear(x, w_ih, b_ih)  # input projection of every step in one product
                 # the whole sequence as one node (backpropagation through time on arrays)
-                seq, h, *rest = recurrent_sequence(self.mode, xg, h, c, w_hh, b_hh, direction == 1, batch_sizes)
+                seq, h, *rest = recurrent_sequence(self.mode, xg, h, c, w_hh, b_hh, direction == 1, batch_sizes,
+                                                   w_hr)
                 outs.append(seq)
                 h_out.append(h)
                 c_out.append(rest[0] if rest else None)
@@ -215,20 +242,19 @@ class RNNBase(Module):
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {data.shape[-1]}"
             )
         sizes = [int(n) for n in batch_sizes.tolist()]  # a CPU tensor: no device sync
-        num_directions = 2 if self.bidirectional else 1
-        expected = (self.num_layers * num_directions, sizes[0], self.hidden_size)
+        expected_h, expected_c = self._state_shapes(sizes[0])
         count = 2 if self.mode == "LSTM" else 1
         if hx is None:
-            parts = (creation.zeros(*expected, dtype=data.dtype, device=data.device),) * count
+            parts = self._zero_states(expected_h, expected_c, data)
         else:
             if self.mode == "LSTM" and (not isinstance(hx, tuple) or len(hx) != 2):
                 raise RuntimeError("LSTM: expected hx to be a tuple (h_0, c_0)")
             parts = hx if isinstance(hx, tuple) else (hx,)
             if sorted_indices is not None:
                 parts = tuple(p.index_select(1, sorted_indices) for p in parts)
-            for p, label in zip(parts, ("hidden", "cell")):
+            for p, label, expected in zip(parts, ("hidden", "cell"), (expected_h, expected_c)):
                 self._check_hidden(p, expected, "Expected " + label + " size {}, got {}")
-        states = [(parts[0][k], parts[1][k] if count == 2 else None) for k in range(expected[0])]
+        states = [(parts[0][k], parts[1][k] if count == 2 else None) for k in range(expected_h[0])]
         out, h_n, c_n = self._run(data, states, sizes)
         if unsorted_indices is not None:
             h_n = h_n.index_select(1, unsorted_indices)
@@ -263,7 +289,8 @@ class RNN(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device=None, dtype=None) -> None:
+                 device=None, dtype=None, **kwargs) -> None:
+        _reject_proj_size(kwargs, type(self).__name__)
         if nonlinearity == "tanh":
             mode = "RNN_TANH"
         elif nonlinearity == "relu":
@@ -276,7 +303,11 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
-    """Long short-term memory; returns ``output, (h_n, c_n)``. Gates in PyTorch's order i, f, g, o."""
+    """Long short-term memory; returns ``output, (h_n, c_n)``. Gates in PyTorch's order i, f, g, o.
+
+    With ``proj_size`` P > 0 each hidden state is projected, h_t = (o_t tanh(c_t)) W_hr^T (``weight_hr_l{k}``,
+    (P, hidden_size)): outputs and h_n are P wide, c_n stays hidden_size wide.
+    """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
@@ -290,7 +321,8 @@ class GRU(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device=None, dtype=None) -> None:
+                 device=None, dtype=None, **kwargs) -> None:
+        _reject_proj_size(kwargs, type(self).__name__)
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          device=device, dtype=dtype)
 
