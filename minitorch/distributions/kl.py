@@ -14,8 +14,12 @@ from .continuous import Cauchy, Exponential, Laplace, Normal, Uniform
 from .dirichlet import Beta, Dirichlet
 from .discrete import Bernoulli, Categorical, OneHotCategorical, Poisson
 from .gamma import Gamma
+from .half import HalfNormal
 from .independent import Independent
+from .lowrank_multivariate_normal import LowRankMultivariateNormal, _batch_lowrank_logdet, _batch_lowrank_mahalanobis
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
+from .transformed_distribution import TransformedDistribution
+from .transformed_families import Gumbel, Pareto
 from .utils import euler_constant, sum_rightmost
 
 __all__ = ["kl_divergence", "register_kl"]
@@ -303,3 +307,131 @@ def _kl_laplace_infinity(p, q):
 @register_kl(Poisson, Binomial)
 def _kl_poisson_infinity(p, q):
     return _infinite_like(p.rate)
+
+
+# ---------------------------------------------------------------- low-rank Gaussians --------------------------
+def _batch_trace_XXT(bmat):
+    """tr(X X^T) = |X|_F^2 over the last two dims."""
+    return bmat.pow(2).sum((-2, -1))
+
+
+def _check_same_event(p, q, what):
+    if p.event_shape != q.event_shape:
+        raise ValueError(f"KL-divergence between two {what} with different event shapes cannot be computed")
+
+
+def _lowrank_q_terms(p_loc, q):
+    """log det S_q, the Mahalanobis term (m_q - m_p)^T S_q^-1 (m_q - m_p), and A = L_C^-1 W_q^T D_q^-1."""
+    W, D, C = q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag, q._capacitance_tril
+    logdet = _batch_lowrank_logdet(W, D, C)
+    mahalanobis = _batch_lowrank_mahalanobis(W, D, q.loc - p_loc, C)
+    A = solve_lower(C, W.mT / D.unsqueeze(-2))
+    return logdet, mahalanobis, A
+
+
+@register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
+def _kl_lowrankmultivariatenormal_lowrankmultivariatenormal(p, q):
+    """(log det S_q - log det S_p + tr(S_q^-1 S_p) + Mahalanobis - n) / 2, with S_q^-1 by Woodbury:
+    tr(S_q^-1 S_p) = tr(D_q^-1 D_p) + |D_q^-1/2 W_p|^2 - |A D_p^1/2|^2 - |A W_p|^2."""
+    _check_same_event(p, q, "Low Rank Multivariate Normals")
+    q_logdet, term3, A = _lowrank_q_terms(p.loc, q)
+    pW, pD = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag
+    term1 = q_logdet - _batch_lowrank_logdet(pW, pD, p._capacitance_tril)
+    qD = q._unbroadcasted_cov_diag
+    term2 = ((pD / qD).sum(-1) + _batch_trace_XXT(pW * qD.rsqrt().unsqueeze(-1))
+             - _batch_trace_XXT(A * pD.sqrt().unsqueeze(-2)) - _batch_trace_XXT(A @ pW))
+    return 0.5 * (term1 + term2 + term3 - p.event_shape[0])
+
+
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _kl_multivariatenormal_lowrankmultivariatenormal(p, q):
+    """As above with S_p = L_p L_p^T: tr(S_q^-1 S_p) = |D_q^-1/2 L_p|^2 - |A L_p|^2."""
+    _check_same_event(p, q, "(Low Rank) Multivariate Normals")
+    q_logdet, term3, A = _lowrank_q_terms(p.loc, q)
+    term1 = q_logdet - 2 * p._half_log_det()
+    p_tril = p._unbroadcasted_scale_tril
+    term2 = (_batch_trace_XXT(p_tril * q._unbroadcasted_cov_diag.rsqrt().unsqueeze(-1))
+             - _batch_trace_XXT(A @ p_tril))
+    return 0.5 * (term1 + term2 + term3 - p.event_shape[0])
+
+
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+def _kl_lowrankmultivariatenormal_multivariatenormal(p, q):
+    """tr(S_q^-1 S_p) = |L_q^-1 W_p|^2 + |L_q^-1 D_p^1/2|^2 (triangular solves)."""
+    _check_same_event(p, q, "(Low Rank) Multivariate Normals")
+    term1 = 2 * q._half_log_det() - _batch_lowrank_logdet(p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag,
+                                                          p._capacitance_tril)
+    term3 = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
+    batch = tuple(minitorch.broadcast_shapes(tuple(q._unbroadcasted_scale_tril.shape[:-2]),
+                                             tuple(p._unbroadcasted_cov_factor.shape[:-2])))
+    n = p.event_shape[0]
+    q_tril = q._unbroadcasted_scale_tril.expand(batch + (n, n))
+    p_cov_factor = p._unbroadcasted_cov_factor.expand(batch + (n, p.cov_factor.shape[-1]))
+    p_cov_diag = minitorch.diag_embed(p._unbroadcasted_cov_diag.sqrt()).expand(batch + (n, n))
+    term2 = _batch_trace_XXT(solve_lower(q_tril, p_cov_factor)) + _batch_trace_XXT(solve_lower(q_tril, p_cov_diag))
+    return 0.5 * (term1 + term2 + term3 - n)
+
+
+# ---------------------------------------------------------------- transformed families ------------------------
+@register_kl(TransformedDistribution, TransformedDistribution)
+def _kl_transformed_transformed(p, q):
+    """KL is invariant under a shared bijection: KL(f(X) || f(Y)) = KL(X || Y)."""
+    if p.transforms != q.transforms:
+        raise NotImplementedError
+    if p.event_shape != q.event_shape:
+        raise NotImplementedError
+    return kl_divergence(p.base_dist, q.base_dist)
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p, q):
+    return _kl_normal_normal(p.base_dist, q.base_dist)
+
+
+@register_kl(Gumbel, Gumbel)
+def _kl_gumbel_gumbel(p, q):
+    ct1 = p.scale / q.scale
+    ct2 = q.loc / q.scale
+    ct3 = p.loc / q.scale
+    t1 = -ct1.log() - ct2 + ct3
+    t2 = ct1 * euler_constant
+    t3 = minitorch.exp(ct2 + (1 + ct1).lgamma() - ct3)
+    return t1 + t2 + t3 - (1 + euler_constant)
+
+
+@register_kl(Pareto, Pareto)
+def _kl_pareto_pareto(p, q):
+    """alpha_q log(s_p / s_q) - log(alpha_q / alpha_p) + alpha_q / alpha_p - 1; inf where s_p < s_q."""
+    scale_ratio = p.scale / q.scale
+    alpha_ratio = q.alpha / p.alpha
+    result = q.alpha * scale_ratio.log() - alpha_ratio.log() + alpha_ratio - 1
+    return _infinite_where(p.scale < q.scale, result)
+
+
+@register_kl(Exponential, Gumbel)
+def _kl_exponential_gumbel(p, q):
+    scale_rate_prod = p.rate * q.scale
+    loc_scale_ratio = q.loc / q.scale
+    t1 = scale_rate_prod.log() - 1
+    t2 = minitorch.exp(loc_scale_ratio) * scale_rate_prod / (scale_rate_prod + 1)
+    return t1 - loc_scale_ratio + t2 + scale_rate_prod.reciprocal()
+
+
+@register_kl(Normal, Gumbel)
+def _kl_normal_gumbel(p, q):
+    mean_scale_ratio = p.loc / q.scale
+    var_scale_sqr_ratio = (p.scale / q.scale).pow(2)
+    loc_scale_ratio = q.loc / q.scale
+    t1 = var_scale_sqr_ratio.log() * 0.5
+    t2 = mean_scale_ratio - loc_scale_ratio
+    t3 = minitorch.exp(-mean_scale_ratio + 0.5 * var_scale_sqr_ratio + loc_scale_ratio)
+    return -t1 + t2 + t3 - (0.5 * (1 + math.log(2 * math.pi)))
+
+
+@register_kl(Uniform, Gumbel)
+def _kl_uniform_gumbel(p, q):
+    common_term = q.scale / (p.high - p.low)
+    high_loc_diff = (p.high - q.loc) / q.scale
+    low_loc_diff = (p.low - q.loc) / q.scale
+    t1 = common_term.log() + 0.5 * (high_loc_diff + low_loc_diff)
+    return t1 - common_term * (minitorch.exp(-high_loc_diff) - minitorch.exp(-low_loc_diff))

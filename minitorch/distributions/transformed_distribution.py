@@ -1,40 +1,65 @@
 """``TransformedDistribution``: the distribution of y = f_n(...f_1(x)) for x from a base distribution and
-elementwise bijections f_i; and ``LogNormal`` = exp of a Normal, built that way."""
+transforms f_i; and ``LogNormal`` = exp of a Normal, built that way."""
 from __future__ import annotations
 
+import minitorch
 from minitorch.tensor import Size
 
 from . import constraints
 from .continuous import Normal
 from .distribution import Distribution
-from .transforms import ExpTransform, Transform
-from .utils import as_size
+from .independent import Independent
+from .transforms import ComposeTransform, ExpTransform, Transform
+from .utils import as_size, sum_rightmost
 
 __all__ = ["LogNormal", "TransformedDistribution"]
 
 
 class TransformedDistribution(Distribution):
-    """log p(y) = log p_base(x) - sum_i log|df_i/dx_i| along the inverse chain x = f^-1(y).
+    """log p(y) = log p_base(x) - sum_i log|det df_i/dx_i| along the inverse chain x = f^-1(y).
 
-    minitorch's transforms are elementwise (event_dim 0), so batch and event shapes are the base's."""
+    Transforms may change the event shape (e.g. StickBreakingTransform: K reals -> a (K+1)-simplex) or
+    couple dims (domain.event_dim > 0): the base is then expanded and wrapped in ``Independent`` so its
+    event covers the transform's, and each log-det term is summed over the event dims it does not own."""
 
     arg_constraints: dict = {}
 
     def __init__(self, base_distribution, transforms, validate_args=None):
         if isinstance(transforms, Transform):
-            transforms = [transforms]
-        elif isinstance(transforms, list) and all(isinstance(t, Transform) for t in transforms):
-            transforms = list(transforms)
+            self.transforms = [transforms]
+        elif isinstance(transforms, list):
+            if not all(isinstance(t, Transform) for t in transforms):
+                raise ValueError("transforms must be a Transform or a list of Transforms")
+            self.transforms = transforms
         else:
-            raise ValueError(f"transforms must be a Transform or a list of Transforms, but was {transforms}")
+            raise ValueError(f"transforms must be a Transform or list, but was {transforms}")
+        base_shape = Size(tuple(base_distribution.batch_shape) + tuple(base_distribution.event_shape))
+        base_event_dim = len(base_distribution.event_shape)
+        transform = ComposeTransform(self.transforms)
+        if len(base_shape) < transform.domain.event_dim:
+            raise ValueError(f"base_distribution needs to have shape with size at least "
+                             f"{transform.domain.event_dim}, but got {base_shape}.")
+        forward_shape = Size(tuple(transform.forward_shape(base_shape)))
+        expanded_base_shape = Size(tuple(transform.inverse_shape(forward_shape)))
+        if base_shape != expanded_base_shape:
+            base_distribution = base_distribution.expand(expanded_base_shape[: len(expanded_base_shape) -
+                                                                             base_event_dim])
+        reinterpreted_batch_ndims = transform.domain.event_dim - base_event_dim
+        if reinterpreted_batch_ndims > 0:
+            base_distribution = Independent(base_distribution, reinterpreted_batch_ndims)
         self.base_dist = base_distribution
-        self.transforms = transforms
-        super().__init__(base_distribution.batch_shape, base_distribution.event_shape, validate_args=validate_args)
+        change = transform.codomain.event_dim - transform.domain.event_dim
+        event_dim = max(transform.codomain.event_dim, base_event_dim + change)
+        cut = len(forward_shape) - event_dim
+        super().__init__(forward_shape[:cut], forward_shape[cut:], validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(TransformedDistribution, _instance)
         batch_shape = as_size(batch_shape)
-        new.base_dist = self.base_dist.expand(batch_shape)
+        shape = Size(tuple(batch_shape) + tuple(self.event_shape))
+        for t in reversed(self.transforms):
+            shape = t.inverse_shape(shape)
+        new.base_dist = self.base_dist.expand(tuple(shape)[: len(shape) - len(self.base_dist.event_shape)])
         new.transforms = self.transforms
         return self._init_expanded(new, batch_shape)
 
@@ -52,10 +77,11 @@ class TransformedDistribution(Distribution):
         return self.base_dist.has_rsample
 
     def sample(self, sample_shape=Size()):
-        x = self.base_dist.sample(sample_shape)
-        for t in self.transforms:
-            x = t(x)
-        return x
+        with minitorch.no_grad():
+            x = self.base_dist.sample(sample_shape)
+            for t in self.transforms:
+                x = t(x)
+            return x
 
     def rsample(self, sample_shape=Size()):
         x = self.base_dist.rsample(sample_shape)
@@ -66,13 +92,15 @@ class TransformedDistribution(Distribution):
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
+        event_dim = len(self.event_shape)
         log_prob = 0.0
         y = value
         for t in reversed(self.transforms):
             x = t.inv(y)
-            log_prob = log_prob - t.log_abs_det_jacobian(x, y)
+            event_dim += t.domain.event_dim - t.codomain.event_dim
+            log_prob = log_prob - sum_rightmost(t.log_abs_det_jacobian(x, y), event_dim - t.domain.event_dim)
             y = x
-        return log_prob + self.base_dist.log_prob(y)
+        return log_prob + sum_rightmost(self.base_dist.log_prob(y), event_dim - len(self.base_dist.event_shape))
 
     def _monotonize_cdf(self, value):
         sign = 1

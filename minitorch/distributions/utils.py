@@ -6,7 +6,8 @@ from numbers import Number
 import minitorch
 from minitorch.tensor import Size, Tensor
 
-__all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits"]
+__all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits", "tril_matrix_to_vec",
+           "vec_to_tril_matrix"]
 
 euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant
 
@@ -45,6 +46,37 @@ def sum_rightmost(value: Tensor, dim: int) -> Tensor:
     if dim == 0:
         return value
     return value.reshape(tuple(value.shape[:-dim]) + (-1,)).sum(-1)
+
+
+def _tril_positions(n: int, diag: int) -> list:
+    """Flat (row-major) positions of the entries of an n x n matrix on or below diagonal ``diag``."""
+    return [i * n + j for i in range(n) for j in range(n) if j <= i + diag]
+
+
+def tril_matrix_to_vec(mat: Tensor, diag: int = 0) -> Tensor:
+    """The entries on or below diagonal ``diag`` of (a batch of) square matrices, row by row."""
+    n = mat.shape[-1]
+    if diag < -n or diag >= n:
+        raise ValueError(f"diag ({diag}) provided is outside [{-n}, {n - 1}].")
+    index = minitorch.tensor(_tril_positions(n, diag), dtype=minitorch.int64, device=mat.device)
+    return mat.reshape(tuple(mat.shape[:-2]) + (n * n,)).index_select(-1, index)
+
+
+def vec_to_tril_matrix(vec: Tensor, diag: int = 0) -> Tensor:
+    """The inverse of ``tril_matrix_to_vec``: a (batch of) D x D matrices, zero above diagonal ``diag``."""
+    m = vec.shape[-1]
+    n = (-(1 + 2 * diag) + ((1 + 2 * diag) ** 2 + 8 * m + 4 * abs(diag) * (diag + 1)) ** 0.5) / 2
+    if abs(round(n) - n) > 1e-6:
+        raise ValueError(f"The size of last dimension is {m} which cannot be expressed as the lower triangular "
+                         "part of a square D x D matrix.")
+    n = round(n)
+    # gather from [0, vec...]: slot 0 (zero) for entries above the diagonal, slot k + 1 for the k-th entry
+    source = [0] * (n * n)
+    for k, pos in enumerate(_tril_positions(n, diag)):
+        source[pos] = k + 1
+    index = minitorch.tensor(source, dtype=minitorch.int64, device=vec.device)
+    padded = minitorch.cat([vec.new_zeros(tuple(vec.shape[:-1]) + (1,)), vec], -1)
+    return padded.index_select(-1, index).reshape(tuple(vec.shape[:-1]) + (n, n))
 
 
 def clamp_probs(probs: Tensor) -> Tensor:
