@@ -5,12 +5,16 @@ from __future__ import annotations
 from .ops.contraction import cross as _cross
 from .ops.decomposition import (
     LinAlgError,
+    cholesky_ex,
     cond,
     det,
     eigh,
     eigvalsh,
     inv,
+    inv_ex,
     lstsq,
+    lu_factor,
+    lu_factor_ex,
     matrix_exp,
     matrix_norm,
     matrix_power,
@@ -18,12 +22,16 @@ from .ops.decomposition import (
     multi_dot,
     pinv,
     solve,
+    solve_ex,
     solve_triangular,
     svdvals,
     vander,
+    vecdot,
     vector_norm,
 )
 from .ops.decomposition import linalg_cholesky as cholesky
+from .ops.decomposition import linalg_lu as lu
+from .ops.decomposition import linalg_lu_solve as lu_solve
 from .ops.decomposition import linalg_norm as norm
 from .ops.decomposition import linalg_qr as qr
 from .ops.decomposition import linalg_slogdet as slogdet
@@ -32,9 +40,10 @@ from .ops.diagonal import diagonal as _diagonal
 from .ops.linalg import matmul
 
 __all__ = [
-    "LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
-    "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
-    "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vander", "vector_norm",
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+    "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm",
+    "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
+    "solve_triangular", "svd", "svdvals", "vander", "vecdot", "vector_norm",
 ]
 
 

@@ -212,3 +212,38 @@ add(pair("linalg_vander", lambda L: lambda x, **k: L.linalg.vander(x, **k), make
 add(pair("linalg_cross", lambda L: L.linalg.cross, make_inputs=plain((2, 4, 3), (1, 4, 3))))
 add(pair("linalg_diagonal", lambda L: lambda a: L.linalg.diagonal(a, offset=1), make_inputs=plain((2, 3, 4))))
 add(pair("linalg_matmul", lambda L: L.linalg.matmul, make_inputs=plain((2, 3, 4), (4, 2))))
+
+# ---------------------------------------------------------------- LU, *_ex, vecdot, big triangular solves
+add(pair("linalg_lu_factor", lambda L: lambda a: tuple(L.linalg.lu_factor(a)), make_inputs=square(2, 4, 4), **LOOSE))
+add(pair("linalg_lu_factor_ex_wide", lambda L: lambda a: tuple(L.linalg.lu_factor_ex(a)), make_inputs=plain((2, 3, 5)),
+         **LOOSE))
+add(pair("linalg_lu_tall", lambda L: lambda a: tuple(L.linalg.lu(a)), make_inputs=plain((5, 3)), **LOOSE))
+add(pair("linalg_lu_square", lambda L: lambda a: tuple(L.linalg.lu(a)), make_inputs=plain((2, 4, 4)), **LOOSE))
+add(pair("lu_unpack", lambda L: lambda a: tuple(L.lu_unpack(*L.linalg.lu_factor(a))), make_inputs=plain((3, 4, 3)),
+         **LOOSE))
+add(pair("lu_method", lambda L: lambda a: tuple(a.lu(get_infos=True)), make_inputs=square(3, 3), **LOOSE))
+add(pair("linalg_lu_solve", lambda L: lambda a, b, **k: L.linalg.lu_solve(*L.linalg.lu_factor(a), b, **k),
+         make_inputs=square_and((2, 3, 3), (2, 3, 2)), kwargs=[{}, {"adjoint": True}], **LOOSE))
+add(pair("linalg_lu_solve_right", lambda L: lambda a, b, **k: L.linalg.lu_solve(*L.linalg.lu_factor(a), b, left=False,
+                                                                                 **k),
+         make_inputs=square_and((3, 3), (2, 2, 3)), kwargs=[{}, {"adjoint": True}], **LOOSE))
+add(pair("lu_solve_fn", lambda L: lambda a, b: L.lu_solve(b, *L.lu(a)), make_inputs=square_and((2, 3, 3), (2, 3, 1)),
+         **LOOSE))
+add(pair("lu_solve_method", lambda L: lambda a, b: b.lu_solve(*L.linalg.lu_factor(a)),
+         make_inputs=square_and((3, 3), (3, 2)), **LOOSE))
+add(pair("linalg_solve_ex", lambda L: lambda a, b: tuple(L.linalg.solve_ex(a, b)),
+         make_inputs=square_and((2, 3, 3), (2, 3, 2)), **LOOSE))
+add(pair("linalg_solve_ex_vector_right", lambda L: lambda a, b: tuple(L.linalg.solve_ex(a, b.unsqueeze(0), left=False)),
+         make_inputs=square_and((3, 3), (3,)), **LOOSE))
+add(pair("linalg_inv_ex", lambda L: lambda a: tuple(L.linalg.inv_ex(a)), make_inputs=square(2, 3, 3), **LOOSE))
+add(pair("linalg_cholesky_ex", lambda L: lambda x: tuple(L.linalg.cholesky_ex(spd(L, x))), make_inputs=plain((2, 3, 3)),
+         **LOOSE))
+add(pair("linalg_cholesky_ex_upper", lambda L: lambda x: tuple(L.linalg.cholesky_ex(spd(L, x), upper=True)),
+         make_inputs=plain((3, 3)), **LOOSE))
+add(pair("linalg_vecdot", lambda L: lambda a, b, **k: L.linalg.vecdot(a, b, **k), make_inputs=plain((2, 3, 4), (3, 4)),
+         kwargs=[{}, {"dim": 1}]))
+# past one diagonal block (64): the blocked substitution's off-diagonal products are exercised
+add(pair("linalg_solve_triangular_blocked", lambda L: lambda a, b: L.linalg.solve_triangular(a, b, upper=True),
+         make_inputs=square_and((70, 70), (70, 2)), supports_gradcheck=False, **LOOSE))
+add(pair("cholesky_solve_blocked", lambda L: lambda x, b: L.cholesky_solve(b, L.linalg.cholesky(spd(L, x))),
+         make_inputs=plain((70, 70), (70, 1)), supports_gradcheck=False, **LOOSE))

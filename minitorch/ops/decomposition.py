@@ -18,7 +18,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinOp
 from ..autograd.grad_mode import is_grad_enabled
-from ..backend import xp_of
+from ..backend import cupyx_module, xp_of
 from ..backend.arrays import is_cupy_array
 from ..backend.checks import fail_if
 from ..tensor import Tensor
@@ -29,7 +29,7 @@ from .reduction import norm as _norm
 
 __all__: list[str] = [
     "det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse",
-    "svd", "qr", "matrix_power", "matrix_exp", "triangular_solve",
+    "svd", "qr", "matrix_power", "matrix_exp", "triangular_solve", "lu", "lu_solve", "lu_unpack",
 ]
 
 
@@ -128,6 +128,180 @@ def _batch_broadcast(A: Tensor, B: Tensor, op: str) -> tuple:
     if B.data.shape[:-2] != batch:
         B = B.expand(batch + B.data.shape[-2:])
     return A, B
+
+
+# ---------------------------------------------------------------- array kernels: triangular solve, LU
+# NumPy has no triangular solver and no LU with its pivots: these are written on arrays (NumPy or CuPy),
+# vectorised over the batch, with the O(n^3) work in matrix products.
+_TRSM_BLOCK = 64  # diagonal blocks of a triangular solve solved directly
+_LU_BLOCK = 32  # columns of an LU panel eliminated one at a time
+
+
+def _gpu_scipy_linalg():
+    """``cupyx.scipy.linalg`` (cuBLAS trsm) when the GPU backend has it, else None."""
+    cx = cupyx_module()
+    lin = getattr(getattr(cx, "scipy", None), "linalg", None)
+    if lin is None and getattr(cx, "__name__", None) == "cupyx":
+        try:
+            import cupyx.scipy.linalg as lin  # noqa: PLC0415 - optional, GPU only
+        except Exception:
+            lin = None
+    return lin
+
+
+def _triangle(a, upper: bool, unit: bool):
+    """The triangle of ``a`` a triangular solve reads (its diagonal replaced by ones when ``unit``)."""
+    xp = xp_of(a)
+    if unit:
+        t = xp.triu(a, 1) if upper else xp.tril(a, -1)
+        return t + xp.eye(a.shape[-1], dtype=a.dtype)
+    return xp.triu(a) if upper else xp.tril(a)
+
+
+def _substitute(t, b, upper: bool):
+    """Row-by-row substitution: a zero on the diagonal gives inf / nan (as LAPACK's trtrs), no error."""
+    xp = xp_of(t)
+    n = t.shape[-1]
+    x = xp.zeros(b.shape, dtype=b.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i in range(n - 1, -1, -1) if upper else range(n):
+            acc = b[..., i, :] - (t[..., i:i + 1, :] @ x)[..., 0, :]
+            x[..., i, :] = acc / t[..., i, i, None]
+    return x
+
+
+def _solve_block(t, b, upper: bool):
+    try:
+        return xp_of(t).linalg.solve(t, b)
+    except np.linalg.LinAlgError:  # an exact zero on the diagonal
+        return _substitute(t, b, upper)
+
+
+def _trsm(a, b, upper: bool, unit: bool = False):
+    """X with T X = B, T the upper (lower) triangle of ``a`` (*, n, n), B (*, n, k) of the same batch shape:
+    blocked substitution, diagonal blocks solved directly and each off-diagonal update one matrix product."""
+    xp = xp_of(a)
+    n = a.shape[-1]
+    if n == 0 or b.shape[-1] == 0:
+        return xp.zeros(b.shape, dtype=b.dtype)
+    if a.ndim == 2 and b.ndim == 2 and is_cupy_array(a):
+        lin = _gpu_scipy_linalg()
+        if lin is not None:
+            return lin.solve_triangular(a, b, lower=not upper, unit_diagonal=unit, check_finite=False)
+    if n <= _TRSM_BLOCK:
+        return _solve_block(_triangle(a, upper, unit), b, upper)
+    x = xp.empty(b.shape, dtype=b.dtype)
+    starts = list(range(0, n, _TRSM_BLOCK))
+    for s in reversed(starts) if upper else starts:
+        e = min(s + _TRSM_BLOCK, n)
+        rhs = b[..., s:e, :]
+        if upper and e < n:
+            rhs = rhs - a[..., s:e, e:] @ x[..., e:, :]
+        elif not upper and s:
+            rhs = rhs - a[..., s:e, :s] @ x[..., :s, :]
+        x[..., s:e, :] = _solve_block(_triangle(a[..., s:e, s:e], upper, unit), rhs, upper)
+    return x
+
+
+def _lu_array(a, pivot: bool = True) -> tuple:
+    """LU with partial pivoting of a batch (*, m, n): (LU, pivots (1-based int32, LAPACK's row swaps),
+    perm (the row order, A[perm] = L U), info (int32, first zero of U's diagonal, 1-based; 0 if none)).
+    Right-looking and blocked: a panel of columns is eliminated one column at a time (pivot search and row
+    swaps vectorised over the batch), its swaps then reach the other columns in one gather, U12 = L11^{-1} A12
+    is a triangular solve and the trailing block is updated by one matrix product."""
+    xp = xp_of(a)
+    *batch, m, n = a.shape
+    batch = tuple(batch)
+    k = min(m, n)
+    lu = xp.array(a.reshape((-1, m, n)), copy=True)
+    nb = lu.shape[0]
+    rows = xp.arange(nb)
+    piv = xp.empty((nb, k), dtype=np.int32) if pivot else xp.broadcast_to(xp.arange(1, k + 1, dtype=np.int32), (nb, k))
+    perm = xp.broadcast_to(xp.arange(m), (nb, m)).copy()
+    for k0 in range(0, k, _LU_BLOCK):
+        k1 = min(k0 + _LU_BLOCK, k)
+        panel = lu[:, k0:, k0:k1]
+        if pivot:
+            loc = xp.broadcast_to(xp.arange(m - k0), (nb, m - k0)).copy()
+        for j in range(k1 - k0):
+            if pivot:
+                p = xp.argmax(xp.abs(panel[:, j:, j]), axis=1) + j
+                row = panel[:, j, :].copy()
+                panel[:, j, :] = panel[rows, p, :]
+                panel[rows, p, :] = row
+                lj = loc[:, j].copy()
+                loc[:, j] = loc[rows, p]
+                loc[rows, p] = lj
+                piv[:, k0 + j] = p + (k0 + 1)
+            if j + 1 < m - k0:
+                d = panel[:, j, j]
+                col = panel[:, j + 1:, j] / xp.where(d == 0, 1, d)[:, None]  # a zero pivot: the column is 0
+                panel[:, j + 1:, j] = col
+                if j + 1 < k1 - k0:
+                    panel[:, j + 1:, j + 1:] -= col[:, :, None] * panel[:, j:j + 1, j + 1:]
+        if pivot:
+            if k0:
+                left = lu[:, k0:, :k0]
+                lu[:, k0:, :k0] = xp.take_along_axis(left, xp.broadcast_to(loc[:, :, None], left.shape), axis=1)
+            if k1 < n:
+                right = lu[:, k0:, k1:]
+                lu[:, k0:, k1:] = xp.take_along_axis(right, xp.broadcast_to(loc[:, :, None], right.shape), axis=1)
+            perm[:, k0:] = xp.take_along_axis(perm[:, k0:], loc, axis=1)
+        if k1 < n:
+            lu[:, k0:k1, k1:] = _trsm(lu[:, k0:k1, k0:k1], lu[:, k0:k1, k1:], upper=False, unit=True)
+            if k1 < m:
+                lu[:, k1:, k1:] -= lu[:, k1:, k0:k1] @ lu[:, k0:k1, k1:]
+    if k:
+        zero = (xp.diagonal(lu[:, :k, :k], axis1=-2, axis2=-1) == 0).astype(np.int8)
+        info = xp.where(zero.any(-1), xp.argmax(zero, axis=-1) + 1, 0).astype(np.int32)
+    else:
+        info = xp.zeros((nb,), dtype=np.int32)
+    return (lu.reshape(batch + (m, n)), xp.ascontiguousarray(piv).reshape(batch + (k,)),
+            perm.reshape(batch + (m,)), info.reshape(batch))
+
+
+def _perm_of_pivots(piv, m: int):
+    """The row order LAPACK's sequential swaps (1-based ``piv``) make: A[perm] = L U."""
+    xp = xp_of(piv)
+    batch, k = piv.shape[:-1], piv.shape[-1]
+    p = piv.reshape((-1, k)).astype(np.int64) - 1
+    nb = p.shape[0]
+    if not is_cupy_array(p) and nb * k <= 1 << 16:  # on the host, plain Python swaps are fastest
+        out = []
+        for row in p.tolist():
+            order = list(range(m))
+            for i, j in enumerate(row):
+                order[i], order[j] = order[j], order[i]
+            out.append(order)
+        return np.asarray(out, dtype=np.int64).reshape(batch + (m,))
+    perm = xp.broadcast_to(xp.arange(m), (nb, m)).copy()
+    rows = xp.arange(nb)
+    for i in range(k):
+        j = p[:, i]
+        t = perm[:, i].copy()
+        perm[:, i] = perm[rows, j]
+        perm[rows, j] = t
+    return perm.reshape(batch + (m,))
+
+
+def _take_rows(x, perm):
+    """x[..., perm, :] with ``perm`` (*, m) broadcast over x's batch."""
+    xp = xp_of(x)
+    return xp.take_along_axis(x, xp.broadcast_to(perm[..., :, None], x.shape), axis=-2)
+
+
+class PermuteRows(BuiltinOp):
+    """Rows reordered by a fixed permutation (a gather): x[..., perm, :]."""
+
+    @staticmethod
+    def forward(ctx, x, perm, inv):
+        ctx.perm, ctx.inv = perm, inv
+        return _take_rows(x.data, perm)
+
+    @staticmethod
+    def backward(ctx, g):
+        """gx = g[..., perm^{-1}, :] (a permutation's transpose is its inverse)."""
+        return PermuteRows.apply(g, ctx.inv, ctx.perm), None, None
 
 
 # ---------------------------------------------------------------- determinants ---------------------
@@ -264,18 +438,45 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     return X.squeeze(-1) if vector else X
 
 
+class TriangularSolve(BuiltinOp):
+    """X with T X = B, T the upper (lower) triangle of A (unit diagonal when ``unit``); A (*, n, n) and
+    B (*, n, k) of one batch shape. Forward: blocked substitution (``_trsm``), no LU."""
+
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a, b, upper, unit):
+        ctx.save_for_backward(a)
+        ctx.upper, ctx.unit = upper, unit
+        return _trsm(a.data, b.data, upper, unit)
+
+    @staticmethod
+    def backward(ctx, g):
+        """gB = T^{-T} g, gA = -gB X^T restricted to the triangle T reads (its diagonal too unless unit)."""
+        (a,) = ctx.saved_tensors
+        gb = TriangularSolve.apply(a.mT, g, not ctx.upper, ctx.unit)
+        ga = None
+        if ctx.needs_input_grad[0]:
+            ga = -(gb @ ctx.output.mT)
+            ga = ga.triu(int(ctx.unit)) if ctx.upper else ga.tril(-int(ctx.unit))
+        return ga, gb, None, None
+
+
+def _tri_solve(A: Tensor, B: Tensor, upper: bool, left: bool = True, unit: bool = False) -> Tensor:
+    """T X = B (left) or X T = B with T a triangle of A; A and B of one batch shape."""
+    if left:
+        return TriangularSolve.apply(A, B, upper, unit)
+    return TriangularSolve.apply(A.mT, B.mT, not upper, unit).mT
+
+
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False) -> Tensor:
     """torch.linalg.solve_triangular: only A's upper (lower) triangle is read (its diagonal taken as 1
-    when ``unitriangular``), so A's gradient is triangular too."""
+    when ``unitriangular``), so A's gradient is triangular too. Blocked substitution: O(n^2 k)."""
     op = "linalg.solve_triangular"
     _kernel_check(A, "triangular_solve_cpu")
     _check(A, op, square=True)
     _check(B, op, name="B")
     _same_dtype(A, B, op)
-    T = A.triu() if upper else A.tril()
-    if unitriangular:
-        eye = _eye(A.data.shape[-1], A)
-        T = (A.triu(1) if upper else A.tril(-1)) + eye
     n = A.data.shape[-1]
     k = B.data.shape[-2] if left else B.data.shape[-1]
     if k != n:
@@ -283,9 +484,8 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
             f"{op}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
             f"({n}x{n} and {B.data.shape[-2]}x{B.data.shape[-1]})"
         )
-    if left:
-        return _solve(T, B)
-    return _solve(T.mT, B.mT).mT
+    A, B = _batch_broadcast(A, B, op)
+    return _tri_solve(A, B, upper, left, unitriangular)
 
 
 def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
@@ -314,13 +514,16 @@ class Cholesky(BuiltinOp):
     @staticmethod
     def backward(ctx, g):
         """gA = sym(L^{-T} Phi L^{-1}), Phi = tril(L^T gL) with its diagonal halved (Murray 2016)."""
-        L, gL = ctx.output, g
-        if ctx.upper:
-            L, gL = L.mT, gL.mT
-        phi = (L.mT @ gL).tril()
-        phi = phi - 0.5 * phi.diagonal(dim1=-2, dim2=-1).diag_embed()
-        ga = Solve.apply(L.mT, Solve.apply(L.mT, phi.mT).mT)  # L^{-T} (phi L^{-1})
-        return 0.5 * (ga + ga.mT), None
+        return _cholesky_backward(ctx.output, g, ctx.upper), None
+
+
+def _cholesky_backward(L: Tensor, gL: Tensor, upper: bool) -> Tensor:
+    if upper:
+        L, gL = L.mT, gL.mT
+    phi = (L.mT @ gL).tril()
+    phi = phi - 0.5 * phi.diagonal(dim1=-2, dim2=-1).diag_embed()
+    ga = _tri_solve(L.mT, _tri_solve(L, phi, upper=False, left=False), upper=True)  # L^{-T} (phi L^{-1})
+    return 0.5 * (ga + ga.mT)
 
 
 def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
@@ -335,20 +538,87 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     return linalg_cholesky(input, upper=upper)
 
 
+class CholeskySolve(BuiltinOp):
+    """X = (L L^T)^{-1} B (U^T U when ``upper``): two triangular solves; L and B of one batch shape."""
+
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, b, l, upper):
+        ctx.save_for_backward(l)
+        ctx.upper = upper
+        lt = xp_of(l.data).swapaxes(l.data, -1, -2)
+        if upper:
+            return _trsm(l.data, _trsm(lt, b.data, upper=False), upper=True)
+        return _trsm(lt, _trsm(l.data, b.data, upper=False), upper=True)
+
+    @staticmethod
+    def backward(ctx, g):
+        """gB = A^{-1} g, gL = -(gB X^T + X gB^T) L (upper: -U (gB X^T + X gB^T)), A = L L^T (torch's formula)."""
+        (l,) = ctx.saved_tensors
+        gb = CholeskySolve.apply(g, l, ctx.upper)
+        gl = None
+        if ctx.needs_input_grad[1]:
+            c = gb @ ctx.output.mT
+            c = c + c.mT
+            gl = -(l @ c) if ctx.upper else -(c @ l)
+        return gb, gl, None
+
+
 def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
-    """torch.cholesky_solve: X with (L L^T) X = B given the Cholesky factor L (U^T U when ``upper``)."""
+    """torch.cholesky_solve: X with (L L^T) X = B given the Cholesky factor L (U^T U when ``upper``); reads
+    one triangle of L, two blocked triangular solves (O(n^2 k)); batch dims broadcast."""
     if L.data.dtype.kind not in "fc":
         raise NotImplementedError(f"cholesky_solve: not implemented for '{torch_type_name(L)}'")
-    if upper:
-        return solve_triangular(L, solve_triangular(L.mT, B, upper=False), upper=True)
-    return solve_triangular(L.mT, solve_triangular(L, B, upper=False), upper=True)
+    if B.data.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.data.ndim} dimensions instead")
+    if L.data.ndim < 2:
+        raise RuntimeError(f"u should have at least 2 dimensions, but has {L.data.ndim} dimensions instead")
+    if L.data.dtype != B.data.dtype:
+        raise RuntimeError(
+            f"Expected b and A to have the same dtype, but found b of type {torch_type_name(B)} and A of type "
+            f"{torch_type_name(L)} instead."
+        )
+    n = L.data.shape[-1]
+    if L.data.shape[-2] != n or B.data.shape[-2] != n:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for cholesky_solve: each A matrix is {L.data.shape[-2]} by {n} but each b "
+            f"matrix is {B.data.shape[-2]} by {B.data.shape[-1]}"
+        )
+    L, B = _batch_broadcast(L, B, "cholesky_solve")
+    return CholeskySolve.apply(B, L, upper)
+
+
+class CholeskyInverse(BuiltinOp):
+    """(L L^T)^{-1} = L^{-T} L^{-1} (U^{-1} U^{-T} when ``upper``): one triangular inverse and one product."""
+
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, l, upper):
+        ctx.save_for_backward(l)
+        ctx.upper = upper
+        a = l.data
+        xp = xp_of(a)
+        inv_t = _trsm(a, xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape), upper=upper)
+        t = xp.swapaxes(inv_t, -1, -2)
+        return inv_t @ t if upper else t @ inv_t
+
+    @staticmethod
+    def backward(ctx, g):
+        """gL = -A^{-1} (g + g^T) A^{-1} L (upper: -U A^{-1} (g + g^T) A^{-1}), A^{-1} the output."""
+        (l,) = ctx.saved_tensors
+        ai = ctx.output
+        c = ai @ (g + g.mT) @ ai
+        return (-(l @ c) if ctx.upper else -(c @ l)), None
 
 
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
-    """torch.cholesky_inverse: (L L^T)^{-1} from the Cholesky factor."""
+    """torch.cholesky_inverse: (L L^T)^{-1} from the Cholesky factor (one triangle of L read)."""
+    if L.data.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"cholesky_inverse_out_cpu\" not implemented for '{torch_type_name(L)}'")
     _check(L, "cholesky_inverse", square=True)
-    eye = _eye(L.data.shape[-1], L)
-    return cholesky_solve(eye.expand(L.data.shape), L, upper)
+    return CholeskyInverse.apply(L, upper)
 
 
 # ---------------------------------------------------------------- qr -------------------------------
@@ -683,6 +953,350 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     return LstsqResult(X.squeeze(-1) if vector else X, residuals, rank, svals)
 
 
+# ---------------------------------------------------------------- LU -------------------------------
+LUFactorResult = namedtuple("linalg_lu_factor", ["LU", "pivots"])
+LUFactorExResult = namedtuple("linalg_lu_factor_ex", ["LU", "pivots", "info"])
+LUResult = namedtuple("linalg_lu", ["P", "L", "U"])
+lu_unpack_result = namedtuple("lu_unpack", ["P", "L", "U"])
+lu_with_info_result = namedtuple("_lu_with_info", ["LU", "pivots", "info"])
+SolveExResult = namedtuple("linalg_solve_ex", ["result", "info"])
+InvExResult = namedtuple("linalg_inv_ex", ["inverse", "info"])
+CholeskyExResult = namedtuple("linalg_cholesky_ex", ["L", "info"])
+
+
+class LUFactor(BuiltinOp):
+    """P A = L U with partial pivoting (``_lu_array``); outputs (LU, pivots, info, perm), the last three integer."""
+
+    @staticmethod
+    def forward(ctx, a, pivot):
+        ctx.save_for_backward(a)
+        ctx.pivot = pivot
+        lu, piv, perm, info = _lu_array(a.data, pivot)
+        ctx.out_arrays = (lu, piv, info, perm)
+        ctx.perm = perm
+        return lu, piv, info, perm
+
+    @staticmethod
+    def backward(ctx, glu, *_int_grads):
+        """square: gA = P L^{-T} (tril_{-1}(L^T gL) + triu(gU U^T)) U^{-T}, gL / gU the parts of gLU below /
+        on and above the diagonal; wide and tall matrices: the block forms of torch's linalg_lu_backward."""
+        (a,) = ctx.saved_tensors
+        lu = _outputs(ctx, LUFactor, a, ctx.pivot)[0]
+        m, n = a.data.shape[-2:]
+        k = min(m, n)
+        L, U = _unpack_lu(lu)
+        ga = _lu_backward(glu[..., :, :k], glu[..., :k, :], L, U, m, n)
+        if ctx.pivot:
+            perm = ctx.perm
+            ga = PermuteRows.apply(ga, xp_of(perm).argsort(perm, axis=-1), perm)
+        return ga, None
+
+
+def _unpack_lu(lu: Tensor) -> tuple:
+    """L (unit lower, m x k) and U (upper, k x n) from the packed LU."""
+    m, n = lu.data.shape[-2:]
+    k = min(m, n)
+    eye = Tensor._wrap(xp_of(lu.data).eye(m, k, dtype=lu.data.dtype))
+    return lu[..., :, :k].tril(-1) + eye, lu[..., :k, :].triu()
+
+
+def _lu_backward(gl: Tensor, gu: Tensor, L: Tensor, U: Tensor, m: int, n: int) -> Tensor:
+    """The adjoint of A -> (L, U) with P fixed, as P^T A (torch's linalg_lu_backward, real case)."""
+    from .shape import cat
+
+    k = min(m, n)
+    if m == n:
+        phi = (L.mT @ gl).tril(-1) + (gu @ U.mT).triu()
+        return _tri_solve(L.mT, _tri_solve(U.mT, phi, upper=False, left=False), upper=True, unit=True)
+    if m < n:  # wide: A = L [U1 | U2]
+        phi = (L.mT @ gl - gu.triu() @ U.mT).tril(-1)
+        ga = _tri_solve(U[..., :, :k].mT, phi, upper=False, left=False)
+        ga = cat([ga + gu[..., :, :k].triu(), gu[..., :, k:]], -1)
+        return _tri_solve(L.mT, ga, upper=True, unit=True)
+    # tall: A = [L1; L2] U
+    phi = (gu @ U.mT - L.mT @ gl.tril(-1)).triu()
+    ga = _tri_solve(L[..., :k, :].mT, phi, upper=True, unit=True)
+    ga = cat([ga + gl[..., :k, :].tril(-1), gl[..., k:, :]], -2)
+    return _tri_solve(U.mT, ga, upper=False, left=False)
+
+
+def _lu_check(A: Tensor, op: str, pivot: bool) -> None:
+    if A.data.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{torch_type_name(A)}'")
+    if A.data.ndim < 2:
+        raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} "
+                           "instead")
+    if not pivot and not is_cupy_array(A.data):
+        raise RuntimeError(f"{op}: LU without pivoting is not implemented on the CPU")
+
+
+def _raise_info(info: Tensor, exc: type, op: str, message) -> None:
+    """check_errors: raise ``exc("op: message(i)")`` when an info is > 0 (naming the batch element when
+    batched); on the GPU the flag waits for the next sync (``fail_if``), as a CUDA assert."""
+    arr = info.data
+    if is_cupy_array(arr):
+        fail_if((arr > 0).any(), exc, f"{op}: {message('(see info)')}")
+        return
+    flat = arr.reshape(-1)
+    bad = np.flatnonzero(flat > 0)
+    if bad.size:
+        b = int(bad[0])
+        prefix = f"(Batch element {b}): " if arr.ndim else ""
+        raise exc(f"{op}: {prefix}{message(int(flat[b]))}")
+
+
+def _lu_factor_ex(A: Tensor, pivot: bool, check_errors: bool, op: str) -> tuple:
+    _lu_check(A, "linalg.lu_factor", pivot)
+    LU, piv, info, _ = LUFactor.apply(A, pivot)
+    if check_errors:
+        _raise_info(info, RuntimeError, op, lambda i: (
+            f"U[{i},{i}] is zero and using it on lu_solve would result in a division by zero. If you still "
+            "want to perform the factorization, consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
+        ))
+    return LU, piv, info
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False):
+    """torch.linalg.lu_factor_ex: (LU, pivots, info); LU packs L (unit lower, below the diagonal) and U, pivots
+    are LAPACK's 1-based int32 row swaps, info > 0 marks a zero on U's diagonal (no error unless check_errors)."""
+    return LUFactorExResult(*_lu_factor_ex(A, pivot, check_errors, "torch.linalg.lu_factor_ex"))
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True):
+    """torch.linalg.lu_factor: (LU, pivots) of P A = L U; raises where U has a zero on its diagonal."""
+    return LUFactorResult(*_lu_factor_ex(A, pivot, True, "torch.linalg.lu_factor")[:2])
+
+
+def lu(input: Tensor, pivot: bool = True, get_infos: bool = False):
+    """torch.lu (deprecated): (LU, pivots) or, with ``get_infos``, (LU, pivots, info) without raising."""
+    r = _lu_factor_ex(input, pivot, not get_infos, "torch.linalg.lu_factor_ex")
+    return lu_with_info_result(*r) if get_infos else r[:2]
+
+
+def _perm_matrix(perm, like) -> Tensor:
+    """P with P[perm[i], i] = 1, so that A = P L U when A[perm] = L U."""
+    xp = xp_of(like)
+    m = perm.shape[-1]
+    return Tensor._wrap(xp.ascontiguousarray(xp.swapaxes(xp.eye(m, dtype=like.dtype)[perm], -1, -2)))
+
+
+def linalg_lu(A: Tensor, *, pivot: bool = True):
+    """torch.linalg.lu: (P, L, U) with A = P L U (L unit lower m x k, U upper k x n); P empty when not pivot."""
+    _lu_check(A, "linalg.lu_factor", pivot)
+    LU, _, _, perm = LUFactor.apply(A, pivot)
+    L, U = _unpack_lu(LU)
+    xp = xp_of(A.data)
+    P = _perm_matrix(perm.data, A.data) if pivot else Tensor._wrap(xp.zeros((0,), dtype=A.data.dtype))
+    return LUResult(P, L, U)
+
+
+def _check_pivots(pivots: Tensor, op: str) -> None:
+    if pivots.data.dtype != np.int32:
+        raise RuntimeError(f"{op}: pivots should be a Tensor of scalar type torch.int32")
+
+
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True):
+    """torch.lu_unpack: (P, L, U) from lu_factor's output; the parts not asked for are empty tensors."""
+    if LU_pivots.data.dtype != np.int32:
+        raise RuntimeError(
+            "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
+            "Note: this function is intended to be used with the output produced by torch.linalg.lu_factor"
+        )
+    xp = xp_of(LU_data.data)
+    empty = Tensor._wrap(xp.zeros((0,), dtype=LU_data.data.dtype))
+    L, U = _unpack_lu(LU_data) if unpack_data else (empty, empty)
+    P = empty
+    if unpack_pivots:
+        m = LU_data.data.shape[-2]
+        piv = LU_pivots.data
+        if piv.size:
+            fail_if(((piv < 1) | (piv > m)).any(), RuntimeError,
+                    "pivots passed to lu_unpack must be between 1 and LU.size(-2) inclusive.Did you properly pass "
+                    "the result of lu_factor?")
+        P = _perm_matrix(_perm_of_pivots(piv, m), LU_data.data)
+    return lu_unpack_result(P, L, U)
+
+
+def linalg_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False) -> Tensor:
+    """torch.linalg.lu_solve: X with A X = B (A^T X = B when ``adjoint``; X A = B when not ``left``) from
+    lu_factor's (LU, pivots): a row permutation and two triangular solves, so gradients reach LU and B."""
+    op = "linalg.lu_solve"
+    _check_pivots(pivots, op)
+    if LU.data.ndim < 2 or LU.data.shape[-1] != LU.data.shape[-2]:
+        shape = LU.data.shape
+        raise RuntimeError(
+            f"torch.linalg.lu_solve: A must be batches of square matrices, but they are {shape[-2]} by "
+            f"{shape[-1]} matrices" if LU.data.ndim >= 2 else
+            "torch.linalg.lu_solve: The input tensor A must have at least 2 dimensions."
+        )
+    if B.data.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor B must have at least 2 dimensions.")
+    _same_dtype(LU, B, op)
+    n = LU.data.shape[-1]
+    if (B.data.shape[-2] if left else B.data.shape[-1]) != n:
+        raise RuntimeError(
+            f"{op}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
+            f"({n}x{n} and {B.data.shape[-2]}x{B.data.shape[-1]})"
+        )
+    if not left:  # X A = B  <=>  A^T X^T = B^T (and X A^T = B  <=>  A X^T = B^T)
+        return linalg_lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT
+    perm = _perm_of_pivots(pivots.data, n)
+    inv = xp_of(perm).argsort(perm, axis=-1)
+    LU, B = _batch_broadcast(LU, B, op)
+    if not adjoint:  # A = P L U: X = U^{-1} L^{-1} (P^T B), P^T B = B[perm]
+        Y = TriangularSolve.apply(LU, PermuteRows.apply(B, perm, inv), False, True)
+        return TriangularSolve.apply(LU, Y, True, False)
+    Y = TriangularSolve.apply(LU.mT, B, False, False)  # A^T = U^T L^T P^T: X = P L^{-T} U^{-T} B
+    return PermuteRows.apply(TriangularSolve.apply(LU.mT, Y, True, True), inv, perm)
+
+
+def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+    """torch.lu_solve (deprecated): linalg.lu_solve(LU_data, LU_pivots, b)."""
+    return linalg_lu_solve(LU_data, LU_pivots, b)
+
+
+# ---------------------------------------------------------------- *_ex: info instead of errors --------
+def _vector_rhs(A: Tensor, B: Tensor) -> bool:
+    return B.data.ndim == 1 or (B.data.ndim == A.data.ndim - 1 and B.data.shape == A.data.shape[:-1])
+
+
+def _zero_info(A: Tensor) -> Tensor:
+    return Tensor._wrap(xp_of(A.data).zeros(A.data.shape[:-2], dtype=np.int32))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False):
+    """torch.linalg.solve_ex: (result, info) with info > 0 where A is singular (the result then holds inf /
+    nan, no error unless ``check_errors``). CPU: LAPACK's solve, the LU path only for a singular batch;
+    GPU: the LU path (info stays on the device)."""
+    op = "torch.linalg.solve_ex"
+    if not is_cupy_array(A.data):
+        try:
+            return SolveExResult(solve(A, B, left=left), _zero_info(A))
+        except LinAlgError:
+            pass
+    else:
+        _check(A, "linalg.solve", square=True)
+        _same_dtype(A, B, "linalg.solve")
+    LU, piv, info, _ = LUFactor.apply(A, True)
+    if left and _vector_rhs(A, B):
+        X = linalg_lu_solve(LU, piv, B.unsqueeze(-1)).squeeze(-1)
+    else:
+        X = linalg_lu_solve(LU, piv, B, left=left)
+    if check_errors:
+        _raise_info(info, LinAlgError, op, lambda i: "The solver failed because the input matrix is singular.")
+    return SolveExResult(X, info)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False):
+    """torch.linalg.inv_ex: (inverse, info), info > 0 where A is singular (no error unless ``check_errors``)."""
+    _check(A, "linalg.inv", square=True)
+    if not is_cupy_array(A.data):
+        try:
+            return InvExResult(inv(A), _zero_info(A))
+        except LinAlgError:
+            pass
+    LU, piv, info, _ = LUFactor.apply(A, True)
+    xp = xp_of(A.data)
+    eye = Tensor._wrap(xp.broadcast_to(xp.eye(A.data.shape[-1], dtype=A.data.dtype), A.data.shape))
+    X = linalg_lu_solve(LU, piv, eye)
+    if check_errors:
+        _raise_info(info, LinAlgError, "linalg.inv_ex", lambda i: (
+            f"The diagonal element {i} is zero, the inversion could not be completed because the "
+            "input matrix is singular."))
+    return InvExResult(X, info)
+
+
+def _cholesky_partial(a) -> tuple:
+    """(L, info) matrix by matrix where the batch has a non positive-definite matrix: LAPACK's unblocked
+    result for those (columns before the failing one factored, the failing pivot A_kk - |L_k,:k|^2 on the
+    diagonal, the rest A's lower triangle) and info = the order of the first non-PD leading minor."""
+    xp = xp_of(a)
+    n = a.shape[-1]
+    flat = a.reshape((-1, n, n))
+    out = xp.tril(flat)
+    info = []
+    for b in range(flat.shape[0]):
+        m = flat[b]
+        try:
+            out[b] = xp.linalg.cholesky(m)
+            info.append(0)
+            continue
+        except np.linalg.LinAlgError:
+            pass
+        lo, hi = 0, n  # the leading minor of order lo is PD, that of order hi is not
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            try:
+                xp.linalg.cholesky(m[:mid, :mid])
+                lo = mid
+            except np.linalg.LinAlgError:
+                hi = mid
+        if lo:
+            l11 = xp.linalg.cholesky(m[:lo, :lo])
+            out[b, :lo, :lo] = l11
+            out[b, lo:, :lo] = _trsm(l11, xp.ascontiguousarray(m[lo:, :lo].T), upper=False).T
+        out[b, lo, lo] = m[lo, lo] - (out[b, lo, :lo] ** 2).sum()
+        info.append(lo + 1)
+    return out.reshape(a.shape), xp.asarray(np.asarray(info, dtype=np.int32)).reshape(a.shape[:-2])
+
+
+class CholeskyEx(BuiltinOp):
+    """Cholesky that reports a non positive-definite matrix in ``info`` instead of raising."""
+
+    @staticmethod
+    def forward(ctx, a, upper):
+        ctx.save_for_backward(a)
+        ctx.upper = upper
+        arr = a.data
+        xp = xp_of(arr)
+        try:
+            low = xp.linalg.cholesky(arr)
+            if is_cupy_array(arr):  # cuSOLVER stops at the first non-positive pivot and leaves it there
+                bad = (~(xp.diagonal(low, axis1=-2, axis2=-1) > 0)).astype(np.int8)
+                info = xp.where(bad.any(-1), xp.argmax(bad, axis=-1) + 1, 0).astype(np.int32) if arr.shape[-1] \
+                    else xp.zeros(arr.shape[:-2], dtype=np.int32)
+            else:
+                info = np.zeros(arr.shape[:-2], dtype=np.int32)
+        except np.linalg.LinAlgError:
+            low, info = _cholesky_partial(arr)
+        out = xp.ascontiguousarray(xp.swapaxes(low, -1, -2)) if upper else low
+        ctx.out_arrays = (out, info)
+        return out, info
+
+    @staticmethod
+    def backward(ctx, g, _ginfo=None):
+        """As linalg.cholesky: gA = sym(L^{-T} Phi L^{-1}), Phi = tril(L^T gL) with its diagonal halved."""
+        (a,) = ctx.saved_tensors
+        L = _outputs(ctx, CholeskyEx, a, ctx.upper)[0]
+        return _cholesky_backward(L, g, ctx.upper), None
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
+    """torch.linalg.cholesky_ex: (L, info), info = the order of the first leading minor that is not
+    positive-definite (0 if none); no error unless ``check_errors``."""
+    _check(A, "linalg.cholesky", square=True)
+    L, info = CholeskyEx.apply(A, upper)
+    if check_errors:
+        _raise_info(info, LinAlgError, "linalg.cholesky_ex", lambda i: (
+            "The factorization could not be completed because the input is not positive-definite "
+            f"(the leading minor of order {i} is not positive-definite)."))
+    return CholeskyExResult(L, info)
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """torch.linalg.vecdot: sum(x * y) over ``dim`` (broadcast; real dtypes, so no conjugation)."""
+    op = "linalg.vecdot"
+    for t in (x, y):
+        if t.data.dtype.kind not in "fc":
+            raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_type_name(t)}")
+    if x.data.dtype != y.data.dtype:
+        raise RuntimeError(
+            f"{op}: Expected x and y to have the same dtype, but found x of type {torch_type_name(x)} and y of type "
+            f"{torch_type_name(y)} instead"
+        )
+    return (x * y).sum(dim)
+
+
 # ---------------------------------------------------------------- powers and exponentials ----------
 def matrix_power(A: Tensor, n: int) -> Tensor:
     """torch.linalg.matrix_power: A^n by repeated squaring (n < 0: powers of inv(A); n = 0: identity)."""
@@ -934,7 +1548,7 @@ METHODS: dict = {
     "det": det, "logdet": logdet, "slogdet": slogdet, "inverse": inverse, "pinverse": pinverse,
     "cholesky": cholesky, "cholesky_solve": cholesky_solve, "cholesky_inverse": cholesky_inverse,
     "svd": svd, "qr": qr, "matrix_power": matrix_power, "matrix_exp": matrix_exp,
-    "triangular_solve": triangular_solve,
+    "triangular_solve": triangular_solve, "lu": lu, "lu_solve": lu_solve,
 }
 #: in-place Tensor methods (name ending in _ -> the out-of-place function they write back)
 INPLACE_METHODS: dict = {}
