@@ -1,10 +1,11 @@
 """nn.functional: spatial transformers in 2-D: ``affine_grid`` and ``grid_sample``.
 
-Both are composites of differentiable ops. ``affine_grid`` is one batched matmul of a fixed base grid
-with theta. ``grid_sample`` turns the normalised grid into pixel coordinates (with the padding mode's
-clamping or reflection written as Tensor ops), gathers the four neighbouring pixels and blends them
-with the bilinear weights, so gradients flow to the input (through the gather) and to the grid
-(through the weights).
+``affine_grid`` is one batched matmul of a fixed base grid with theta. ``grid_sample`` maps the
+normalised grid to pixel coordinates (``_SourceIndex``: clipping/reflection with torch's gradient
+convention: zero slope on clipped parts and on the borders themselves), builds the bilinear tap weights
+with Tensor ops, and samples with ``_Sample`` (kernels in ``nn/kernels/sample.py``): a weighted gather
+whose adjoints (scatter-add into the input, gather-dot into the weights) are Functions too, so double
+backward works.
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ import warnings
 
 import numpy as np
 
+from ...autograd.function import BuiltinOp
 from ...backend import xp_of
-from ...ops.elementwise import where
-from ...ops.indexing import Gather
+from ...ops.shape import stack
 from ...tensor import Tensor
+from ..kernels.sample import gather_dot, sample_adjoint, sample_forward
 
 __all__ = ["affine_grid", "grid_sample"]
 
@@ -26,12 +28,22 @@ _ALIGN_WARNING = (
 
 
 def _linspace_from_neg_one(xp, steps: int, align_corners: bool, dtype):
+    """torch's ``linspace(-1, 1, steps)`` bit for bit (its kernel: start + step*i on the first half, end -
+    step*(steps-1-i) on the second, each a fused multiply-add: emulated in a wider float), times
+    (steps - 1) / steps without align_corners. Exact grid values matter: a sample exactly on a pixel centre
+    takes the gradient of the pixel pair to its right, one ulp lower that of the pair to its left."""
+    dtype = np.dtype(dtype)
     if steps <= 1:
         return xp.zeros(max(steps, 0), dtype=dtype)
-    r = xp.linspace(-1.0, 1.0, steps, dtype=dtype)
+    wide = np.float64 if dtype.itemsize < 8 else np.longdouble
+    step = dtype.type(dtype.type(2.0) / dtype.type(steps - 1))
+    i = np.arange(steps)
+    first = i < steps // 2
+    k = np.where(first, i, steps - 1 - i).astype(wide) * wide(step)
+    r = np.where(first, wide(-1.0) + k, wide(1.0) - k).astype(dtype)
     if not align_corners:
-        r = r * dtype.type((steps - 1) / steps)
-    return r
+        r = (r * dtype.type(steps - 1)) / dtype.type(steps)
+    return r if xp is np else xp.asarray(r)
 
 
 def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tensor:
@@ -77,44 +89,125 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
     return grid.reshape((n, h, w, 2))
 
 
-def _unnormalize(coord: Tensor, size: int, align_corners: bool) -> Tensor:
-    """[-1, 1] -> pixel index: the corner pixels' centres (align_corners) or their outer edges."""
+class _SourceIndex(BuiltinOp):
+    """Normalised grid coordinate -> pixel coordinate, with the padding mode's clipping/reflection."""
+
+    @staticmethod
+    def forward(ctx, coord, size, padding_mode, align_corners):
+        with np.errstate(invalid="ignore"):
+            ix, mult = source_index(coord.data, size, padding_mode, align_corners)
+        ctx.mult = mult
+        return ix
+
+    @staticmethod
+    def backward(ctx, g):
+        """d ix = g * scale * (+-1 per reflection) * (0 where clipped, borders included), as torch's kernel."""
+        return g * Tensor._wrap(ctx.mult), None, None, None
+
+
+def source_index(coord, size: int, padding_mode: str, align_corners: bool):
+    """Pixel coordinates of normalised ``coord`` and their derivative, with torch's CPU kernel semantics.
+
+    Unnormalise; reflection folds into [low, low + span] (sign of the slope flips with each fold); border
+    and reflection then clip to [0, size - 1], where the slope is 0 on the clipped part AND on the borders
+    themselves (torch counts the borders as out of bounds for the gradient). NaN clips to 0.
+    """
+    xp = xp_of(coord)
     if align_corners:
-        return (coord + 1) * ((size - 1) / 2)
-    return ((coord + 1) * size - 1) / 2
+        scale = (size - 1) / 2
+        c = (coord + 1) * scale
+    elif xp is np:  # torch's kernel fuses (coord + 1) * scale - 0.5 into one multiply-add: emulate it
+        wide = np.float64 if coord.dtype.itemsize < 8 else np.longdouble
+        scale = size / 2
+        c = (coord + 1).astype(wide) * wide(scale) - wide(0.5)
+    else:
+        scale = size / 2
+        c = (coord + 1) * scale - 0.5
+    c = c.astype(coord.dtype, copy=False)
+    mult = xp.full(c.shape, scale, dtype=c.dtype)
+    if padding_mode == "zeros":
+        return c, mult
+    if padding_mode == "reflection":
+        if align_corners and size <= 1:
+            return xp.zeros_like(c), xp.zeros_like(c)
+        low, twice_span = (0.0, 2.0 * (size - 1)) if align_corners else (-0.5, 2.0 * size)
+        shifted = c - low
+        a = xp.abs(shifted)
+        extra = a - xp.trunc(a / twice_span) * twice_span
+        reflected = twice_span - extra
+        flip = extra > reflected
+        c = (xp.where(flip, reflected, extra) + low).astype(coord.dtype, copy=False)
+        mult = xp.where(flip ^ (shifted < 0), -mult, mult)
+    lo = xp.fmax(c, 0)
+    res = xp.fmin(lo, size - 1).astype(coord.dtype, copy=False)
+    inside = (lo != 0) & (res != size - 1)
+    return res, xp.where(inside, mult, 0).astype(coord.dtype, copy=False)
 
 
-def _reflect(coord: Tensor, twice_low: int, twice_high: int) -> Tensor:
-    """Reflect ``coord`` into [twice_low / 2, twice_high / 2] as many times as needed."""
-    if twice_low == twice_high:
-        return coord * 0
-    lo = twice_low / 2
-    span = (twice_high - twice_low) / 2
-    d = (coord - lo).abs()
-    flips = xp_of(d.data).floor(d.data / span)
-    extra = d - Tensor._wrap((flips * span).astype(d.data.dtype, copy=False))
-    even = flips % 2 == 0
-    return where(even, extra + lo, (span + lo) - extra)
+class _Sample(BuiltinOp):
+    """out[n, c, p] = sum_k wts[n, k, p] x[n, c, idx[n, k, p]] (fixed integer taps ``idx``)."""
+
+    @staticmethod
+    def forward(ctx, x, wts, idx):
+        ctx.idx = idx
+        ctx.save_for_backward(x, wts)
+        return sample_forward(x.data, wts.data, idx)
+
+    @staticmethod
+    def backward(ctx, g):
+        """dx = S(wts)^T g (scatter-add); dwts[n, k, p] = sum_c g[n, c, p] x[n, c, idx[n, k, p]]."""
+        x, wts = ctx.saved_tensors
+        nx, nw = ctx.needs_input_grad[:2]
+        h, w = x.data.shape[2:]
+        dx = _SampleT.apply(g, wts, ctx.idx, h, w) if nx else None
+        dw = _GatherDot.apply(x, g, ctx.idx) if nw else None
+        return dx, dw, None
 
 
-def _source_index(coord: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
-    c = _unnormalize(coord, size, align_corners)
-    if padding_mode == "border":
-        c = c.clamp(0, size - 1)
-    elif padding_mode == "reflection":
-        c = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
-        c = c.clamp(0, size - 1)
-    return c
+class _SampleT(BuiltinOp):
+    """The adjoint of ``_Sample`` in x: dx[n, c, j] = sum over taps (k, p) hitting j of wts[n, k, p] g[n, c, p]."""
+
+    @staticmethod
+    def forward(ctx, g, wts, idx, h, w):
+        ctx.idx = idx
+        ctx.save_for_backward(g, wts)
+        return sample_adjoint(g.data, wts.data, idx, h, w)
+
+    @staticmethod
+    def backward(ctx, k):
+        """d/dg <k, S^T g> = S(wts) k; d/dwts = sum_c k[n, c, idx] g[n, c, p]."""
+        g, wts = ctx.saved_tensors
+        ng, nw = ctx.needs_input_grad[:2]
+        dg = _Sample.apply(k, wts, ctx.idx) if ng else None
+        dw = _GatherDot.apply(k, g, ctx.idx) if nw else None
+        return dg, dw, None, None, None
 
 
-def _gather_pixels(flat: Tensor, yy, xx, h: int, w: int):
-    """flat (N, C, H*W); yy, xx (N, P) integer arrays -> values (N, C, P) (0 where out of bounds), validity (N, P)."""
-    xp = xp_of(yy)
-    valid = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)
-    idx = xp.clip(yy, 0, h - 1) * w + xp.clip(xx, 0, w - 1)
-    n, c = flat.shape[:2]
-    idx = xp.ascontiguousarray(xp.broadcast_to(idx[:, None, :], (n, c, idx.shape[1])))
-    return Gather.apply(flat, 2, idx), valid
+class _GatherDot(BuiltinOp):
+    """The adjoint of ``_Sample`` in wts: r[n, k, p] = sum_c g[n, c, p] x[n, c, idx[n, k, p]]."""
+
+    @staticmethod
+    def forward(ctx, x, g, idx):
+        ctx.idx = idx
+        ctx.save_for_backward(x, g)
+        return gather_dot(x.data, g.data, idx)
+
+    @staticmethod
+    def backward(ctx, r):
+        """d/dx <r, .> = S(r)^T g; d/dg = S(r) x."""
+        x, g = ctx.saved_tensors
+        nx, ng = ctx.needs_input_grad[:2]
+        h, w = x.data.shape[2:]
+        dx = _SampleT.apply(g, r, ctx.idx, h, w) if nx else None
+        dg = _Sample.apply(x, r, ctx.idx) if ng else None
+        return dx, dg, None
+
+
+def _taps(xp, yy, xx, h: int, w: int, base):
+    """Integer-valued float pixel coordinates -> (validity, flat index into (N*H*W) clipped to a valid pixel)."""
+    valid = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)  # False for NaN
+    flat = xp.where(valid, yy, 0).astype(np.int64) * w + xp.where(valid, xx, 0).astype(np.int64)
+    return valid, flat + base
 
 
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
@@ -162,27 +255,25 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
             f"{list(input.shape)} with dimension 2 or 3 being empty"
         )
     n, c, h, w = input.shape
-    ho, wo = grid.shape[1:3]
-    flat = input.reshape((n, c, h * w))
-    g = grid.reshape((n, ho * wo, 2))
-    ix = _source_index(g[..., 0], w, padding_mode, align_corners)  # (N, P)
-    iy = _source_index(g[..., 1], h, padding_mode, align_corners)
+    ix = _SourceIndex.apply(grid[..., 0], w, padding_mode, align_corners)  # (N, OH, OW) pixel coordinates
+    iy = _SourceIndex.apply(grid[..., 1], h, padding_mode, align_corners)
     xp = xp_of(ix.data)
+    base = xp.arange(n, dtype=np.int64).reshape(n, 1, 1) * (h * w)
+    dtype = ix.data.dtype
     if mode == "nearest":
-        xx = xp.rint(ix.data).astype(np.int64)
-        yy = xp.rint(iy.data).astype(np.int64)
-        vals, valid = _gather_pixels(flat, yy, xx, h, w)
-        out = where(valid[:, None, :], vals, 0.0)
-        return out.reshape((n, c, ho, wo))
+        valid, idx = _taps(xp, xp.rint(iy.data), xp.rint(ix.data), h, w, base)
+        wts = (ix * 0 + Tensor._wrap(valid.astype(dtype))).unsqueeze(1)  # grid gets torch's zero gradient
+        return _Sample.apply(input, wts, idx[:, None])
     x0 = xp.floor(ix.data)
     y0 = xp.floor(iy.data)
     fx = ix - Tensor._wrap(x0)  # weights of the right / lower neighbours
     fy = iy - Tensor._wrap(y0)
-    x0 = x0.astype(np.int64)
-    y0 = y0.astype(np.int64)
-    out = None
-    for dy, dx, wgt in ((0, 0, (1 - fx) * (1 - fy)), (0, 1, fx * (1 - fy)), (1, 0, (1 - fx) * fy), (1, 1, fx * fy)):
-        vals, valid = _gather_pixels(flat, y0 + dy, x0 + dx, h, w)
-        term = vals * where(valid, wgt, 0.0).unsqueeze(1)
-        out = term if out is None else out + term
-    return out.reshape((n, c, ho, wo))
+    gx, gy = 1 - fx, 1 - fy
+    valids, idxs = [], []
+    for dy, dx in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        v, i = _taps(xp, y0 + dy, x0 + dx, h, w, base)
+        valids.append(v)
+        idxs.append(i)
+    mask = xp.stack(valids, axis=1).astype(dtype)
+    wts = stack([gx * gy, fx * gy, gx * fy, fx * fy], dim=1) * Tensor._wrap(mask)
+    return _Sample.apply(input, wts, xp.stack(idxs, axis=1))

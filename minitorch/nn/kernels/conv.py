@@ -11,6 +11,7 @@ NHWC input instead of the columns, and the weight gradient gathers them again ch
 from __future__ import annotations
 
 from ...backend import xp_of
+from .depthwise import depthwise_forward, depthwise_input_grad, depthwise_weight_grad, is_depthwise
 from .im2col import (
     ConvGeom,
     col2im,
@@ -29,6 +30,9 @@ from .scratch import scratch
 def conv2d_forward(x, w, b, geo: ConvGeom, keep_cols: bool):
     """y = conv2d(x, w) + b. Returns (y, cache): with ``keep_cols``, what the weight gradient
     reuses (the im2col matrix, or the padded NHWC input when the columns were built in chunks)."""
+    if is_depthwise(geo, w.shape):
+        y, xpad = depthwise_forward(x, w, b, geo, keep_cols)
+        return y, (("dwpad", xpad) if keep_cols else None)
     n, c, h, wd = x.shape
     o = w.shape[0]
     oh, ow = geo.out_size(h, wd)
@@ -63,6 +67,8 @@ def conv2d_forward(x, w, b, geo: ConvGeom, keep_cols: bool):
 
 def conv2d_input_grad(g, w, geo: ConvGeom, h: int, wd: int):
     """dx of y = conv2d(x, w) for upstream g (N, O, OH, OW); x is (N, C, h, wd). Also conv_transpose2d."""
+    if is_depthwise(geo, w.shape):
+        return depthwise_input_grad(g, w, geo, h, wd)
     n, o, oh, ow = g.shape
     c = w.shape[1] * geo.groups
     if _as_flipped_conv(geo, h, wd, oh, ow):
@@ -107,6 +113,8 @@ def conv2d_weight_grad(x, g, geo: ConvGeom, w_shape: tuple, cache=None):
     n, _, oh, ow = g.shape
     xp = xp_of(g)
     kind, arr = cache if cache is not None else (None, None)
+    if is_depthwise(geo, w_shape):
+        return depthwise_weight_grad(x, g, geo, w_shape, arr if kind == "dwpad" else None)
     if kind == "cols":
         cols = arr
     else:
