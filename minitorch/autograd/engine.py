@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import warnings
+
 from ..backend import xp_of
 from ..tensor import Tensor
 from .anomaly import _AnomalyState
@@ -15,10 +17,20 @@ from .grad_mode import _GradState
 
 #: Active backward tracers (``autograd.trace``); each gets a callback per node run.
 _tracers: list = []
+#: One entry per running backward pass (nested ones come from checkpoint's recomputation): whether
+#: it is an ``autograd.grad`` / ``backward(inputs=...)`` pass.
+_task_stack: list = []
 
 
-def _count_dependencies(roots) -> dict:
+def _count_dependencies(roots, targets=None) -> tuple[dict, dict]:
+    """Edges into each reachable node, and into each leaf whose hooks must see its summed gradient.
+
+    A leaf with tensor hooks or post-accumulate hooks is tracked like a node (torch's AccumulateGrad):
+    its contributions are summed and its hooks run once, when the last one has arrived. ``targets``
+    (ids of leaves) limits the tracked leaves to those that get a gradient at all.
+    """
     deps: dict = {}
+    leaf_deps: dict = {}
     stack = list(roots)
     seen = set(roots)
     while stack:
@@ -28,12 +40,72 @@ def _count_dependencies(roots) -> dict:
                 continue
             child = edge[0]
             if child is None:
+                leaf = edge[1]
+                if (leaf._hooks or leaf._post_hooks) and (targets is None or id(leaf) in targets):
+                    k = id(leaf)
+                    leaf_deps[k] = leaf_deps.get(k, 0) + 1
                 continue
             deps[child] = deps.get(child, 0) + 1
             if child not in seen:
                 seen.add(child)
                 stack.append(child)
-    return deps
+    return deps, leaf_deps
+
+
+_NEVER = 1 << 62
+
+
+def _prune(roots, target_fns: set, target_leaves: set, leaf_hooks: bool = True) -> tuple[set, dict, dict]:
+    """For ``autograd.grad`` and ``backward(inputs=...)``: run only the nodes on a path to an input.
+
+    Returns the nodes to execute and the dependency counts restricted to the edges between them
+    (a node whose output is an input is reached, to read its gradient, but runs only when it also
+    leads to another input). Hooks on tensors off those paths do not fire, as in torch.
+    """
+    parents: dict = {}
+    feeds_leaf = []
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        fn = stack.pop()
+        for edge in fn.next_edges:
+            if edge is None:
+                continue
+            child = edge[0]
+            if child is None:
+                if id(edge[1]) in target_leaves:
+                    feeds_leaf.append(fn)
+                continue
+            parents.setdefault(child, []).append(fn)
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    execute: set = set(feeds_leaf)
+    frontier = [fn for fn in target_fns if fn in seen] + feeds_leaf
+    done = set(frontier)
+    while frontier:
+        for p in parents.get(frontier.pop(), ()):
+            execute.add(p)
+            if p not in done:
+                done.add(p)
+                frontier.append(p)
+    reached = execute | (target_fns & seen)
+    deps: dict = dict.fromkeys(seen - reached, _NEVER)  # off the paths: never becomes ready
+    leaf_deps: dict = {}
+    for fn in execute:
+        for edge in fn.next_edges:
+            if edge is None:
+                continue
+            child = edge[0]
+            if child is None:
+                leaf = edge[1]
+                if leaf_hooks and id(leaf) in target_leaves and (leaf._hooks or leaf._post_hooks):
+                    leaf_deps[id(leaf)] = leaf_deps.get(id(leaf), 0) + 1
+            elif child in reached:
+                deps[child] = deps.get(child, 0) + 1
+    for fn in reached:
+        deps.setdefault(fn, 0)
+    return execute, deps, leaf_deps
 
 
 def _accumulate(a, b):
@@ -48,7 +120,7 @@ def _accumulate(a, b):
 def _owned(grad: Tensor) -> Tensor:
     """A gradient safe to store as ``.grad``: a fresh array no other tensor shares."""
     arr = grad.data
-    if arr.base is not None or not arr.flags.writeable or not arr.flags.c_contiguous:
+    if arr.base is not None or not getattr(arr.flags, "writeable", True) or not arr.flags.c_contiguous:
         return Tensor._wrap(arr.copy())
     return grad
 
@@ -66,7 +138,7 @@ def _shared(results, i: int, g) -> bool:
 def _leaf_hooks(leaf: Tensor, grad: Tensor) -> Tensor:
     """Run a leaf's tensor hooks (each may replace the gradient)."""
     if leaf._hooks:
-        for hook in leaf._hooks:
+        for hook in tuple(leaf._hooks):
             new = hook(grad)
             if new is not None:
                 grad = new
@@ -74,8 +146,12 @@ def _leaf_hooks(leaf: Tensor, grad: Tensor) -> Tensor:
 
 
 def _store_leaf_grad(leaf: Tensor, grad: Tensor, create_graph: bool, passthrough: bool) -> None:
+    """Accumulate ``grad`` (the leaf's whole gradient for this backward) into ``leaf.grad``: the
+    tensor hooks run first (and may replace it), the post-accumulate hooks after, once each."""
     if leaf._hooks:
         grad = _leaf_hooks(leaf, grad)
+    if grad.data.dtype != leaf.data.dtype and leaf.data.dtype.kind == "f":  # float16 + float32 -> a float16 grad
+        grad = grad.to(leaf.dtype) if create_graph else Tensor._wrap(grad.data.astype(leaf.data.dtype))
     old = leaf.grad
     if old is None:
         if create_graph:
@@ -88,7 +164,7 @@ def _store_leaf_grad(leaf: Tensor, grad: Tensor, create_graph: bool, passthrough
     else:
         old.data += grad.data
     if leaf._post_hooks:
-        for hook in leaf._post_hooks:
+        for hook in tuple(leaf._post_hooks):
             hook(leaf)
 
 
@@ -96,7 +172,7 @@ def _run_node_hooks(fn, grads, create_graph, capture_node, captured) -> None:
     """Tensor hooks and retain_grad on a node's outputs, and autograd.grad captures."""
     if fn._hooks:
         for idx, hooks in fn._hooks.items():
-            for hook in hooks:
+            for hook in tuple(hooks):
                 if grads[idx] is not None:
                     new = hook(grads[idx])
                     if new is not None:
@@ -106,7 +182,11 @@ def _run_node_hooks(fn, grads, create_graph, capture_node, captured) -> None:
             t = ref()
             if t is not None and grads[idx] is not None:
                 g = grads[idx]
-                t.grad = g if create_graph else Tensor._wrap(g.data.copy())
+                old = t.grad
+                if old is None:  # like torch, a retained .grad accumulates over backward calls
+                    t.grad = g if create_graph else Tensor._wrap(g.data.copy())
+                else:
+                    t.grad = old + g
     if capture_node:
         for idx in range(len(grads)):
             for i in capture_node.get((fn, idx), ()):
@@ -135,12 +215,21 @@ def _check_grad_shape(fn, edge, g, i) -> None:
 
 
 def run_backward(
-    roots, root_grads, retain_graph: bool, create_graph: bool, inputs=None, allow_unused: bool = False
+    roots, root_grads, retain_graph: bool, create_graph: bool, inputs=None, allow_unused: bool = False,
+    accumulate: bool = False, leaf_hooks: bool = True,
 ):
-    """Backpropagate from ``roots``; accumulate into leaves' ``.grad`` or, if ``inputs`` is given,
-    return the gradients for ``inputs`` (``autograd.grad``) without touching ``.grad``."""
+    """Backpropagate from ``roots``.
+
+    - ``inputs`` None: accumulate into every leaf's ``.grad`` (``backward()``);
+    - ``inputs`` given: return the gradients for ``inputs`` without touching ``.grad``
+      (``autograd.grad``), or, with ``accumulate=True``, accumulate into those tensors' ``.grad``
+      only (``backward(inputs=...)``; a non-leaf input retains its grad, as in torch).
+    In both ``inputs`` modes only the nodes on a path to an input run. ``leaf_hooks=False`` (for
+    checkpoint's inner pass, whose leaf gradients the outer pass accumulates) skips leaf hooks.
+    """
     capture_leaf: dict = {}
     capture_node: dict = {}
+    target_leaves = None
     if inputs is not None:
         for i, t in enumerate(inputs):
             if not t._requires_grad:
@@ -149,22 +238,27 @@ def run_backward(
                 capture_leaf.setdefault(id(t), []).append(i)
             else:
                 capture_node.setdefault((t._grad_fn, t._out_index), []).append(i)
+        target_leaves = set(capture_leaf)
+        if accumulate:  # non-leaf inputs were given retain_grad(): nothing to capture
+            target_fns = {key[0] for key in capture_node}
+            capture_node, capture_leaf = {}, {}
+        else:
+            target_fns = {key[0] for key in capture_node}
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
     root_fns = []
+    root_leaves = []
     buffers: dict = {}
     prev_mode = _GradState.enabled
     _GradState.enabled = create_graph
+    tracked_task = inputs is not None or bool(_task_stack)
+    if tracked_task:
+        _task_stack.append(inputs is not None)
     try:
         for t, g in zip(roots, root_grads):
             fn = t._grad_fn
             if fn is None:  # a leaf root: its gradient is the seed itself
-                if inputs is None:
-                    _store_leaf_grad(t, g, create_graph, passthrough=True)
-                elif id(t) in capture_leaf:
-                    g = _leaf_hooks(t, g)
-                    for i in capture_leaf[id(t)]:
-                        captured[i] = _accumulate(captured[i], g)
+                root_leaves.append((t, g))
                 continue
             buf = buffers.get(fn)
             if buf is None:
@@ -172,14 +266,29 @@ def run_backward(
                 root_fns.append(fn)
             buf[t._out_index] = _accumulate(buf[t._out_index], g)
 
-        deps = _count_dependencies(root_fns)
-        ready = [fn for fn in root_fns if fn not in deps]
+        if inputs is None:
+            execute = None
+            deps, leaf_deps = _count_dependencies(root_fns)
+            ready = [fn for fn in root_fns if fn not in deps]
+        else:
+            execute, deps, leaf_deps = _prune(root_fns, target_fns, target_leaves, leaf_hooks)
+            ready = [fn for fn in root_fns if deps.get(fn) == 0]
+        leaf_bufs: dict = {}
+        for t, g in root_leaves:
+            if leaf_deps and id(t) in leaf_deps:  # more contributions to come: sum them first
+                leaf_bufs[id(t)] = _accumulate(leaf_bufs.get(id(t)), g)
+            else:
+                _finish_leaf(t, g, inputs, accumulate, target_leaves, capture_leaf, captured, create_graph, True,
+                             leaf_hooks)
+
         tracers = _tracers
         while ready:
             fn = ready.pop()
             grads = buffers.pop(fn)
             if fn._hooks or fn._retained or capture_node:
                 _run_node_hooks(fn, grads, create_graph, capture_node, captured)
+            if execute is not None and fn not in execute:
+                continue  # reached only to read an input's gradient
             if fn._n_outputs == 1:
                 has_grad = grads[0] is not None
             else:
@@ -219,16 +328,31 @@ def run_backward(
                     if not builtin:
                         _check_grad_shape(fn, edge, g, i)
                 if child is None:  # a leaf: idx is the leaf tensor itself
+                    if leaf_deps and id(idx) in leaf_deps:  # hooked leaf: sum, then hooks once
+                        key = id(idx)
+                        if g is not None:
+                            leaf_bufs[key] = _accumulate(leaf_bufs.get(key), g)
+                        remaining = leaf_deps[key] - 1
+                        leaf_deps[key] = remaining
+                        if remaining == 0:
+                            total = leaf_bufs.pop(key, None)
+                            if total is not None:
+                                _finish_leaf(idx, total, inputs, accumulate, target_leaves, capture_leaf,
+                                             captured, create_graph, True)
+                        continue
                     if g is None:
                         continue
                     if inputs is None:
                         if idx._requires_grad:
                             shared = g is grads[0] or (not builtin and i > 0 and _shared(results, i, g))
                             _store_leaf_grad(idx, g, create_graph, passthrough=shared)
-                    elif id(idx) in capture_leaf:
-                        g = _leaf_hooks(idx, g)
-                        for j in capture_leaf[id(idx)]:
-                            captured[j] = _accumulate(captured[j], g)
+                    elif id(idx) in target_leaves:
+                        if accumulate:
+                            shared = g is grads[0] or (not builtin and i > 0 and _shared(results, i, g))
+                            _store_leaf_grad(idx, g, create_graph, passthrough=shared)
+                        else:
+                            for j in capture_leaf[id(idx)]:
+                                captured[j] = _accumulate(captured[j], g)
                     continue
                 buf = buffers.get(child)
                 if buf is None:
@@ -242,8 +366,10 @@ def run_backward(
                     ready.append(child)
     finally:
         _GradState.enabled = prev_mode
+        if tracked_task:
+            _task_stack.pop()
 
-    if inputs is not None:
+    if inputs is not None and not accumulate:
         for i, g in enumerate(captured):
             if g is None and not allow_unused:
                 raise RuntimeError(
@@ -252,6 +378,19 @@ def run_backward(
                 )
         return tuple(captured)
     return None
+
+
+def _finish_leaf(leaf, g, inputs, accumulate, target_leaves, capture_leaf, captured, create_graph, shared,
+                 leaf_deps_hooks=True):
+    """A leaf's whole gradient has arrived: hooks once, then ``.grad`` or the autograd.grad capture."""
+    if inputs is None or accumulate:
+        if (inputs is None or id(leaf) in target_leaves) and leaf._requires_grad:
+            _store_leaf_grad(leaf, g, create_graph, passthrough=shared)
+    elif id(leaf) in target_leaves:
+        if leaf_deps_hooks:
+            g = _leaf_hooks(leaf, g)
+        for j in capture_leaf[id(leaf)]:
+            captured[j] = _accumulate(captured[j], g)
 
 
 def _check_anomaly(fn, results) -> None:
@@ -266,17 +405,37 @@ def _check_anomaly(fn, results) -> None:
                 )
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None):
-    """Compute gradients of ``tensors`` w.r.t. graph leaves and accumulate them into ``.grad``."""
+def backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, grad_variables=None, inputs=None
+):
+    """Compute gradients of ``tensors`` w.r.t. graph leaves and accumulate them into ``.grad``.
+
+    ``inputs`` (a tensor or a sequence of tensors) limits the accumulation to those tensors; a
+    non-leaf among them gets ``retain_grad()`` and so its ``.grad`` filled, as in torch.
+    """
+    if grad_variables is not None:  # torch's deprecated name for grad_tensors
+        if grad_tensors is not None:
+            raise RuntimeError("'grad_tensors' and 'grad_variables' (deprecated) arguments both passed to "
+                               "backward(). Please only use 'grad_tensors'.")
+        grad_tensors = grad_variables
     if isinstance(tensors, Tensor):
         tensors = (tensors,)
     tensors = tuple(tensors)
+    if inputs is not None:
+        inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+        if len(inputs) == 0:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        for t in inputs:
+            t.retain_grad()  # raises like torch for a tensor that does not require grad
     if grad_tensors is None or isinstance(grad_tensors, Tensor):
         grad_tensors = (grad_tensors,) * len(tensors) if grad_tensors is None else (grad_tensors,)
     grads = _make_root_grads(tensors, tuple(grad_tensors), "backward")
     if retain_graph is None:
         retain_graph = create_graph
-    run_backward(tensors, grads, retain_graph, create_graph)
+    if inputs is None:
+        run_backward(tensors, grads, retain_graph, create_graph)
+    else:
+        run_backward(tensors, grads, retain_graph, create_graph, inputs, False, True)
 
 
 def _make_root_grads(tensors, grad_tensors, api: str):
@@ -322,10 +481,28 @@ def grad(
     grad_outputs=None,
     retain_graph=None,
     create_graph: bool = False,
-    allow_unused: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
     materialize_grads: bool = False,
 ):
-    """Return the gradients of ``outputs`` w.r.t. ``inputs`` without touching any ``.grad``."""
+    """Return the gradients of ``outputs`` w.r.t. ``inputs`` without touching any ``.grad``.
+
+    ``only_inputs`` is accepted as in torch (deprecated and ignored there: False only warns);
+    ``is_grads_batched=True`` is not supported (minitorch has no vmap).
+    """
+    if not only_inputs:
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+            "gradient for other parts of the graph, please use torch.autograd.backward.",
+            FutureWarning, stacklevel=2,
+        )
+    if is_grads_batched:
+        raise NotImplementedError("autograd.grad(is_grads_batched=True) needs vmap, which minitorch does not have")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    allow_unused = bool(allow_unused)
     single = isinstance(inputs, Tensor)
     if isinstance(outputs, Tensor):
         outputs = (outputs,)

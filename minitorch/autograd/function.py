@@ -7,6 +7,7 @@ differentiated again. A user's Function (PyTorch style) may return Tensors from 
 """
 from __future__ import annotations
 
+import functools
 import weakref
 
 import numpy as np
@@ -15,35 +16,20 @@ from ..backend import xp_of
 from ..tensor import Tensor
 from ..tensor import _wrap_array as _wrap
 from .anomaly import _AnomalyState, creation_stack
-from .grad_mode import _GradState
+from .grad_mode import _GradState, no_grad
 
 _FLOAT_KINDS = "fc"
 
 
-class Function:
-    """Base class of every op. Subclass it with static ``forward(ctx, ...)`` and ``backward(ctx, ...)``.
+class FunctionCtx:
+    """What ``forward``/``setup_context``/``backward`` receive as ``ctx`` (torch.autograd.function.FunctionCtx).
 
-    ``Subclass.apply(*args)`` runs forward and, when any Tensor argument requires grad and grad
-    mode is on, records a node (the ``ctx`` object itself) in the graph.
+    In minitorch the ctx object is the graph node itself (a ``Function`` instance), so
+    ``isinstance(ctx, FunctionCtx)`` holds as in torch.
     """
 
-    __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "__dict__", "__weakref__")
-    # Defaults read through the class until a node sets its own (keeps apply() lean).
-    _freed = False
-    _hooks = None
-    _retained = None
-    _n_outputs = 1
-    _out_data = None
-    _out_ref = None
-    _out_version = 0
-    _stack = None
-    materialize_grads = True
-    #: Built-in ops are trusted to return correctly shaped gradients; user Functions are checked.
-    _builtin = False
-    #: When True, ``ctx.output`` gives backward the forward result as a graph-connected Tensor.
-    saves_output = False
+    __slots__ = ()
 
-    # ---- what forward/backward call on ctx -------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors (or raw arrays) for backward; in-place changes to them are detected."""
         self._saved = tensors  # apply() records their versions when forward returns
@@ -62,10 +48,48 @@ class Function:
         saved = self._saved
         if saved is None:
             return ()
+        if self._packed:
+            return _unpack_saved(saved)
         for t, v in zip(saved, self._saved_versions):
             if v is not None and t._version != v:
                 _raise_modified(self, t, v)
         return saved
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        """Outputs that get no gradient (e.g. indices); PyTorch's API."""
+        self._non_differentiable = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self.materialize_grads = value
+
+    def mark_dirty(self, *tensors) -> None:  # accepted for PyTorch compatibility
+        pass
+
+
+class Function(FunctionCtx):
+    """Base class of every op. Subclass it with static ``forward(ctx, ...)`` and ``backward(ctx, ...)``.
+
+    ``Subclass.apply(*args)`` runs forward and, when any Tensor argument requires grad and grad
+    mode is on, records a node (the ``ctx`` object itself) in the graph. The PyTorch 2 style works
+    too: ``forward(*args)`` without ctx plus a static ``setup_context(ctx, inputs, output)``.
+    """
+
+    __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "__dict__", "__weakref__")
+    # Defaults read through the class until a node sets its own (keeps apply() lean).
+    _freed = False
+    _hooks = None
+    _retained = None
+    _n_outputs = 1
+    _out_data = None
+    _out_ref = None
+    _out_version = 0
+    _stack = None
+    _packed = False  # saved tensors went through saved_tensors_hooks' pack
+    materialize_grads = True
+    #: Built-in ops are trusted to return correctly shaped gradients; user Functions are checked.
+    _builtin = False
+    #: When True, ``ctx.output`` gives backward the forward result as a graph-connected Tensor.
+    saves_output = False
 
     @property
     def output(self) -> Tensor:
@@ -83,16 +107,6 @@ class Function:
             out._grad_fn = self
         return out
 
-    def mark_non_differentiable(self, *tensors) -> None:
-        """Outputs that get no gradient (e.g. indices); PyTorch's API."""
-        self._non_differentiable = {id(t) for t in tensors}
-
-    def set_materialize_grads(self, value: bool) -> None:
-        self.materialize_grads = value
-
-    def mark_dirty(self, *tensors) -> None:  # accepted for PyTorch compatibility
-        pass
-
     # ---- the op ------------------------------------------------------------------------------
     @staticmethod
     def forward(ctx, *args):
@@ -101,6 +115,20 @@ class Function:
     @staticmethod
     def backward(ctx, *grad_outputs):
         raise NotImplementedError(f"{type(ctx).__name__} does not implement backward")
+
+    @staticmethod
+    def setup_context(ctx, inputs: tuple, output) -> None:
+        """Override (with ``forward(*args)`` taking no ctx) to save what backward needs, torch 2 style."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @classmethod
+    def _run_forward(cls, ctx, args):
+        """``forward(ctx, *args)``, or ``forward(*args)`` then ``setup_context`` (torch 2 style)."""
+        if cls.setup_context is _BASE_SETUP_CONTEXT:
+            return cls.forward(ctx, *args)
+        out = cls.forward(*args)
+        cls.setup_context(ctx, args, out)
+        return out
 
     @classmethod
     def apply(cls, *args):
@@ -116,7 +144,7 @@ class Function:
             a = None
         if a is None:  # the fast path: no input needs a gradient, so no node is recorded
             ctx.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 16 else (False,) * len(args)
-            out = cls.forward(ctx, *args)
+            out = cls.forward(ctx, *args) if cls._builtin else cls._run_forward(ctx, args)
             if type(out) is _ndarray:
                 return _wrap(out)
             if type(out) is not tuple:
@@ -140,12 +168,15 @@ class Function:
         else:  # a user's forward may call Tensor ops: run them without recording
             _GradState.enabled = False
             try:
-                out = cls.forward(ctx, *args)
+                out = cls._run_forward(ctx, args)
             finally:
                 _GradState.enabled = True
         saved = ctx._saved
         if saved:
-            ctx._saved_versions = tuple([t._version if isinstance(t, Tensor) else None for t in saved])
+            if _SAVED_HOOKS:
+                _pack_saved(ctx, saved)
+            else:
+                ctx._saved_versions = tuple([t._version if isinstance(t, Tensor) else None for t in saved])
         if _AnomalyState.enabled:
             ctx._stack = creation_stack()
         if type(out) is not tuple:
@@ -174,7 +205,24 @@ class Function:
 
     # ---- graph node bookkeeping ---------------------------------------------------------------
     def name(self) -> str:
-        return type(self).__name__ + "Backward"
+        """torch's node name: ``MulBackward0`` for built-in ops (overload 0), ``MyFnBackward`` for a user's."""
+        cls = type(self)
+        return cls.__name__ + ("Backward0" if cls.__module__.startswith("minitorch.") else "Backward")
+
+    @property
+    def next_functions(self) -> tuple:
+        """``((node, output_index), ...)`` per forward input, as torch: a leaf appears as its
+        ``AccumulateGrad`` node (``.variable`` is the leaf) and an input needing no grad as ``(None, 0)``
+        (unlike torch, a non-Tensor argument such as ``dim`` also has its ``(None, 0)`` entry)."""
+        out = []
+        for edge in getattr(self, "next_edges", ()):
+            if edge is None:
+                out.append((None, 0))
+            elif edge[0] is None:
+                out.append((AccumulateGrad._for(edge[1]), 0))
+            else:
+                out.append(edge)
+        return tuple(out)
 
     def register_hook(self, index: int, hook) -> None:
         """Hook on the gradient of output ``index`` (what ``Tensor.register_hook`` uses)."""
@@ -197,7 +245,7 @@ class Function:
         self._freed = True
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object>"
+        return f"<{self.name()} object at {id(self):#x}>"
 
 
 def _raise_modified(ctx, t, expected_version) -> None:
@@ -228,3 +276,169 @@ class BuiltinOp(Function):
 
     __slots__ = ()
     _builtin = True
+
+
+_BASE_SETUP_CONTEXT = Function.setup_context
+
+# ---- saved_tensors_hooks (autograd.graph): pack on save, unpack on each access -------------------
+#: Stack of active ``(pack_hook, unpack_hook)`` pairs; the innermost (last) one applies.
+_SAVED_HOOKS: list = []
+
+
+def _pack_saved(ctx, saved) -> None:
+    """Run the active pack hook on every Tensor (or raw array) forward saved.
+
+    Each packed entry keeps what unpacking needs to give the tensor back its place in the graph
+    (its grad_fn and output index, or the leaf it was), as torch's SavedVariable does.
+    """
+    pack, unpack = _SAVED_HOOKS[-1]
+    hooks = _SAVED_HOOKS[:]
+    _SAVED_HOOKS.clear()  # the hooks' own ops save nothing through them (no recursion)
+    prev = _GradState.enabled
+    _GradState.enabled = False
+    try:
+        entries = []
+        for t in saved:
+            if isinstance(t, Tensor):
+                link = None
+                if t._requires_grad:
+                    link = (t, None) if t._grad_fn is None else (t._grad_fn, t._out_index)
+                entries.append((pack(t), unpack, False, link))
+            elif isinstance(t, _ndarray) or type(t).__module__.startswith("cupy"):
+                entries.append((pack(Tensor._wrap(t)), unpack, True, None))
+            else:
+                entries.append((t, None, False, None))
+    finally:
+        _GradState.enabled = prev
+        _SAVED_HOOKS[:] = hooks
+    ctx._saved = tuple(entries)
+    ctx._packed = True
+
+
+def _unpack_saved(entries) -> tuple:
+    out = []
+    for packed, unpack, was_array, link in entries:
+        if unpack is None:
+            out.append(packed)
+            continue
+        t = unpack(packed)
+        if was_array:
+            out.append(t.data if isinstance(t, Tensor) else t)
+            continue
+        if link is not None and _GradState.enabled:  # create_graph: reconnect to the graph
+            node, idx = link
+            if idx is None:  # a leaf: route the gradient to it through an identity node
+                t = _Reattach.apply(node, Tensor._wrap(t.data))
+            else:
+                t = Tensor._wrap(t.data)
+                t._requires_grad = True
+                t._grad_fn = node
+                t._out_index = idx
+        out.append(t)
+    return tuple(out)
+
+
+class _Reattach(Function):
+    """``data`` viewed as a function of ``leaf`` (an unpacked saved leaf under create_graph)."""
+
+    @staticmethod
+    def forward(ctx, leaf, data):
+        return data
+
+    @staticmethod
+    def backward(ctx, g):
+        """d out / d leaf = identity."""
+        return g, None
+
+
+# ---- graph introspection --------------------------------------------------------------------------
+class AccumulateGrad:
+    """The node a leaf's gradient flows into (torch's ``AccumulateGrad``); ``.variable`` is the leaf.
+
+    Shown in ``grad_fn.next_functions``; one object per leaf while anyone holds it.
+    """
+
+    __slots__ = ("variable", "__weakref__")
+    _cache: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+    def __init__(self, variable: Tensor):
+        self.variable = variable
+
+    @classmethod
+    def _for(cls, leaf: Tensor) -> AccumulateGrad:
+        node = cls._cache.get(id(leaf))
+        if node is None or node.variable is not leaf:
+            node = cls(leaf)
+            cls._cache[id(leaf)] = node
+        return node
+
+    next_functions = ()
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+# ---- once_differentiable ------------------------------------------------------------------------------
+class _DelayedError(Function):
+    """Identity in forward; raises in backward (marks a once-differentiable backward's results)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.data.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        """Not differentiable: raises."""
+        raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+
+def once_differentiable(fn):
+    """Decorate a Function's ``backward`` that is not itself differentiable: it runs with grad
+    disabled, and differentiating its result again (create_graph) raises, as in torch."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            outputs = fn(ctx, *args)
+        if not _GradState.enabled:
+            return outputs
+        if not any(isinstance(a, Tensor) and a._requires_grad for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        wrapped = tuple(
+            _DelayedError.apply(o.detach().requires_grad_(True)) if isinstance(o, Tensor)
+            and o.data.dtype.kind in _FLOAT_KINDS else o
+            for o in outs
+        )
+        return wrapped[0] if single else wrapped
+
+    return wrapper
+
+
+# ---- Variable (torch's pre-0.4 wrapper: now any Tensor is one) ------------------------------------------
+class _VariableMeta(type):
+    def __instancecheck__(cls, other) -> bool:
+        return isinstance(other, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """``Variable(t, requires_grad=False)``: a Tensor sharing ``t``'s data, cut from the graph (as torch).
+
+    ``isinstance(t, Variable)`` is True for every Tensor.
+    """
+
+    def __new__(cls, data=None, requires_grad: bool = False, volatile: bool = False):
+        if data is None:
+            from ..creation import tensor
+
+            return tensor([]).requires_grad_(requires_grad)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        out = data.detach()
+        if requires_grad:
+            out.requires_grad_(True)
+        return out

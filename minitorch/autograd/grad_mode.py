@@ -8,6 +8,7 @@ class _GradState:
     """One global flag read by every op; a class attribute lookup is the cheapest check."""
 
     enabled = True
+    inference = False  # inside inference_mode() (read by minitorch.is_inference_mode_enabled)
 
 
 def is_grad_enabled() -> bool:
@@ -95,3 +96,12 @@ class inference_mode(no_grad):
 
     def __init__(self, mode: bool = True):
         self._target = not mode
+
+    def __enter__(self):
+        self._prev_inference = _GradState.inference
+        _GradState.inference = not self._target
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        _GradState.inference = self._prev_inference
+        return super().__exit__(*exc)
