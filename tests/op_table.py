@@ -73,10 +73,11 @@ def collect() -> list:
         op_table_linalg,
         op_table_math,
         op_table_nn_more,
+        op_table_stats,
         op_table_structure,
     )
 
     for family in (op_table_math, op_table_structure, op_table_contraction, op_table_linalg, op_table_gamma,
-                   op_table_nn_more):
+                   op_table_nn_more, op_table_stats):
         ops += list(family.OPS)
     return ops

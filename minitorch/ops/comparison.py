@@ -5,7 +5,7 @@ import numpy as np
 
 from ..backend import xp_of
 from ..tensor import Tensor
-from ._util import array_of, binary_error, torch_float_result
+from ._util import array_of, binary_error, torch_float_result, wrap_dim
 
 
 def _compare(name, fn):
@@ -76,15 +76,21 @@ def equal(a, b) -> bool:
     return a.data.shape == b.data.shape and bool((a.data == b.data).all())
 
 
-def any(a, dim=None, keepdim=False):
+def any(a, dim=None, keepdim=False, *, axis=None):
+    if axis is not None:
+        dim = axis
     return Tensor._wrap(xp_of(a.data).asarray(a.data.any(axis=dim, keepdims=keepdim)))
 
 
-def all(a, dim=None, keepdim=False):
+def all(a, dim=None, keepdim=False, *, axis=None):
+    if axis is not None:
+        dim = axis
     return Tensor._wrap(xp_of(a.data).asarray(a.data.all(axis=dim, keepdims=keepdim)))
 
 
-def count_nonzero(a, dim=None):
+def count_nonzero(a, dim=None, *, axis=None):
+    if axis is not None:
+        dim = axis
     return Tensor._wrap(xp_of(a.data).asarray(xp_of(a.data).count_nonzero(a.data, axis=dim), dtype=np.int64))
 
 
@@ -95,37 +101,151 @@ def nonzero(a, *, as_tuple=False):
     return Tensor._wrap(xp_of(a.data).stack(idx, axis=1).astype(np.int64))
 
 
-def argsort(a, dim=-1, descending=False, stable=False):
+def _argsort(arr, d: int, descending: bool):
+    """Indices that sort ``arr`` along ``d`` as torch does: NaN counts as the largest value, equal values
+    keep their original order (stable) in both directions. Descending sorts the reversed slice ascending
+    and reverses the result back (no negation: uint8 would wrap, bool has none, int64's min overflows)."""
+    xp = xp_of(arr)
+    if not descending:
+        return xp.argsort(arr, axis=d, kind="stable")
+    n = arr.shape[d]
+    rev = (slice(None),) * d + (slice(None, None, -1),)
+    return (n - 1) - xp.argsort(arr[rev], axis=d, kind="stable")[rev]
+
+
+def _sort_dim(a, dim, op):
+    return wrap_dim(dim, a.data.ndim, op) if a.data.ndim else None
+
+
+def argsort(a, dim=-1, descending=False, stable=False, *, axis=None):
+    """Indices that sort ``a`` along ``dim`` (NaN last ascending, first descending; always stable)."""
+    d = _sort_dim(a, dim if axis is None else axis, "argsort")
+    xp = xp_of(a.data)
+    if d is None:
+        return Tensor._wrap(xp.zeros((), dtype=np.int64))
+    return Tensor._wrap(_argsort(a.data, d, descending).astype(np.int64, copy=False))
+
+
+def sort(a, dim=-1, descending=False, stable=False, *, axis=None):
+    """(values, indices) of ``a`` sorted along ``dim``; the values carry the gradient back to their places."""
+    from .reduction import values_indices
+
+    d = _sort_dim(a, dim if axis is None else axis, "sort")
+    if d is None:
+        return values_indices(a.clone(), Tensor._wrap(xp_of(a.data).zeros((), dtype=np.int64)))
+    idx = Tensor._wrap(_argsort(a.data, d, descending).astype(np.int64, copy=False))
+    return values_indices(a.gather(d, idx), idx)
+
+
+def _topk_indices(arr, k: int, d: int, largest: bool):
+    """The indices of the k largest (smallest) elements along ``d``, sorted: one partial partition
+    (O(n)) picks the k, then only those k are sorted. Ties are ordered by position."""
+    xp = xp_of(arr)
+    n = arr.shape[d]
+    if 4 * k >= n or not hasattr(xp, "argpartition"):  # most of the slice: a full sort is as cheap
+        order = _argsort(arr, d, largest)
+        return order[(slice(None),) * d + (slice(0, k),)]
+    if largest:
+        picked = xp.argpartition(arr, n - k, axis=d)[(slice(None),) * d + (slice(n - k, None),)]
+    else:
+        picked = xp.argpartition(arr, k - 1, axis=d)[(slice(None),) * d + (slice(0, k),)]
+    picked = xp.sort(picked, axis=d)  # by position first, so that the stable sort below orders ties by it
+    order = _argsort(xp.take_along_axis(arr, picked, axis=d), d, largest)
+    return xp.take_along_axis(picked, order, axis=d)
+
+
+def topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis=None):
+    """The k largest (``largest=False``: smallest) elements along ``dim`` and their indices, largest first
+    (NaN counts as the largest). ``sorted=False`` still returns them sorted, as torch is free to."""
+    from .reduction import values_indices
+
     arr = a.data
     xp = xp_of(arr)
-    idx = xp.argsort(-arr if descending else arr, axis=dim, kind="stable")
-    return Tensor._wrap(idx.astype(np.int64))
+    k = int(k)
+    if arr.ndim == 0:
+        if k not in (0, 1):
+            raise RuntimeError("selected index k out of range")
+        return values_indices(a.clone(), Tensor._wrap(xp.zeros((), dtype=np.int64)))
+    d = wrap_dim(dim if axis is None else axis, arr.ndim, "topk")
+    if not 0 <= k <= arr.shape[d]:
+        raise RuntimeError(f"selected index k out of range (k={k}, size {arr.shape[d]} of dim {d}, "
+                           f"input shape {list(arr.shape)})")
+    if k == 0:
+        idx = xp.zeros(arr.shape[:d] + (0,) + arr.shape[d + 1:], dtype=np.int64)
+    else:
+        idx = _topk_indices(arr, k, d, largest).astype(np.int64, copy=False)
+    idx = Tensor._wrap(idx)
+    return values_indices(a.gather(d, idx), idx)
 
 
-def sort(a, dim=-1, descending=False, stable=False):
-    from .reduction import values_indices
+def _unique_slices(arr, d: int, consecutive: bool):
+    """Unique slices of ``arr`` along ``d``: (unique array, inverse, counts), all as arrays.
 
-    idx = argsort(a, dim, descending)
-    return values_indices(a.gather(dim if dim >= 0 else a.data.ndim + dim, idx), idx)
+    The slices are flattened to rows, sorted lexicographically (unless ``consecutive``), and a new group
+    starts wherever a row differs from the previous one. The number of groups sizes the result: one
+    host sync, as in torch."""
+    xp = xp_of(arr)
+    moved = xp.moveaxis(arr, d, 0)
+    n = moved.shape[0]
+    rows = moved.reshape(n, int(np.prod(moved.shape[1:])))
+    if consecutive or n == 0 or rows.shape[1] == 0:
+        order = xp.arange(n)
+    else:
+        order = xp.lexsort(rows.T[::-1])  # column 0 is the primary key
+    srt = rows[order]
+    new = xp.ones(n, dtype=bool)
+    if n > 1:
+        new[1:] = (srt[1:] != srt[:-1]).any(axis=1)
+    group = xp.cumsum(new) - 1
+    starts = xp.nonzero(new)[0]  # the sync
+    inverse = xp.empty(n, dtype=np.int64)
+    inverse[order] = group
+    counts = xp.diff(xp.concatenate([starts, xp.asarray([n])])).astype(np.int64)
+    uniq = xp.moveaxis(srt[starts].reshape((starts.shape[0],) + moved.shape[1:]), 0, d)
+    return uniq, inverse, counts
 
 
-def topk(a, k, dim=-1, largest=True, sorted=True):
-    from .reduction import values_indices
-
-    values, idx = sort(a, dim, descending=largest)
-    d = dim if dim >= 0 else a.data.ndim + dim
-    sl = (slice(None),) * d + (slice(0, k),)
-    return values_indices(values[sl], idx[sl])
+def _unique_result(uniq, inverse, counts, return_inverse, return_counts):
+    out = [Tensor._wrap(uniq)]
+    if return_inverse:
+        out.append(Tensor._wrap(inverse.astype(np.int64, copy=False)))
+    if return_counts:
+        out.append(Tensor._wrap(counts.astype(np.int64, copy=False)))
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    xp = xp_of(a.data)
-    res = xp.unique(a.data, return_inverse=return_inverse, return_counts=return_counts)
-    if isinstance(res, tuple):
-        return tuple(Tensor._wrap(r if i == 0 else r.astype(np.int64)) for i, r in enumerate(res))
-    return Tensor._wrap(res)
+    """The unique elements (``dim``: the unique slices along ``dim``), sorted; optionally the index of each
+    input element (slice) in the result and the count of each unique value. No gradient."""
+    arr = a.data
+    if dim is not None:
+        d = wrap_dim(dim, arr.ndim, "unique")
+        if arr.ndim == 0:
+            raise IndexError(f"unique(): Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
+        return _unique_result(*_unique_slices(arr, d, False), return_inverse, return_counts)
+    uniq, inverse, counts = _unique_slices(arr.reshape(-1), 0, False)  # NaNs stay apart, as in torch
+    return _unique_result(uniq, inverse.reshape(arr.shape), counts, return_inverse, return_counts)
+
+
+def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
+    """Collapse each run of equal consecutive elements (``dim``: slices along ``dim``) to one. No gradient."""
+    arr = a.data
+    if dim is None:
+        uniq, inverse, counts = _unique_slices(arr.reshape(-1), 0, True)
+        return _unique_result(uniq, inverse.reshape(arr.shape), counts, return_inverse, return_counts)
+    if arr.ndim == 0:
+        raise IndexError(f"unique_consecutive(): Dimension out of range (expected to be in range of [-1, 0], "
+                         f"but got {dim})")
+    d = wrap_dim(dim, arr.ndim, "unique_consecutive")
+    return _unique_result(*_unique_slices(arr, d, True), return_inverse, return_counts)
 
 
 def bincount(a, weights=None, minlength=0):
+    """Count of each non-negative int value; with ``weights`` their sums (float32 weights stay float32,
+    any other weights give float64, as torch)."""
     xp = xp_of(a.data)
-    return Tensor._wrap(xp.bincount(a.data, None if weights is None else weights.data, minlength))
+    if weights is None:
+        return Tensor._wrap(xp.bincount(a.data, minlength=minlength).astype(np.int64, copy=False))
+    w = weights.data
+    out_dtype = w.dtype if w.dtype in (np.float32, np.float64) else np.float64
+    return Tensor._wrap(xp.bincount(a.data, w.astype(np.float64, copy=False), minlength).astype(out_dtype))

@@ -98,9 +98,12 @@ class GetItem(BuiltinOp):
         if advanced and is_cupy_array(x.data):
             check_gpu_index_bounds(index, x.data.shape, "index")
         try:
-            return x.data[index]
+            out = x.data[index]
         except IndexError as e:
             raise IndexError(f"index {_show(index)} on tensor of shape {list(x.data.shape)}: {e}") from None
+        if isinstance(out, np.generic):  # NumPy copies a full integer index out as a scalar: take a 0-d view
+            out = x.data[index + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -217,6 +220,128 @@ class ScatterAdd(BuiltinOp):
         return g, None, None, gsrc
 
 
+def _pad_to(gsrc: Tensor, src_shape: tuple, index_shape: tuple) -> Tensor:
+    """gsrc (index's shape) placed in zeros of src's shape: src elements outside index's extent get no gradient."""
+    if gsrc.data.shape == tuple(src_shape):
+        return gsrc
+    pad = Tensor._wrap(xp_of(gsrc.data).zeros(src_shape, dtype=gsrc.data.dtype))
+    return IndexPut.apply(pad, tuple(slice(0, s) for s in index_shape), gsrc)
+
+
+def _multiply_at(out, index, values) -> None:
+    """``out[index] *= values`` with repeated indices multiplied together. NumPy: ``multiply.at``. CuPy has no
+    multiply scatter: the product is sign * exp(sum log|v|), with zeros counted apart (float64 inside, so
+    integer products are exact up to 2**53)."""
+    xp = xp_of(out)
+    if xp is np:
+        np.multiply.at(out, index, values)
+        return
+    v = xp.broadcast_to(xp.asarray(values), out[index].shape).astype(np.float64)
+    logs, negs, zeros = (xp.zeros(out.shape, dtype=np.float64) for _ in range(3))
+    add_at(logs, index, xp.log(xp.where(v == 0, 1.0, xp.abs(v))))
+    add_at(negs, index, (v < 0).astype(np.float64))
+    add_at(zeros, index, (v == 0).astype(np.float64))
+    factor = xp.where(zeros > 0, 0.0, xp.exp(logs) * xp.where(negs % 2 == 1, -1.0, 1.0))
+    prod = out.astype(np.float64) * factor
+    out[...] = (xp.rint(prod) if out.dtype.kind in "iub" else prod).astype(out.dtype)
+
+
+_REDUCES = ("sum", "prod", "mean", "amax", "amin")
+
+
+class ScatterReduce(BuiltinOp):
+    """out = x with each src element reduced (sum/prod/mean/amax/amin) into the position ``index`` names
+    along ``dim``; ``include_self``: x's own value takes part where something is scattered."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce, include_self):
+        if is_cupy_array(index):
+            check_gpu_index_bounds((slice(None),) * dim + (index,), x.data.shape, "scatter_reduce")
+        arr = x.data
+        xp = xp_of(arr)
+        where_ = _along_dim_index(index, dim)
+        sub = src.data[tuple(slice(0, s) for s in index.shape)]
+        count = xp.zeros(arr.shape, dtype=np.int32)
+        add_at(count, where_, xp.ones(index.shape, dtype=np.int32))
+        hit = count > 0
+        out = arr.copy()
+        if reduce in ("sum", "mean"):
+            if not include_self:
+                out = xp.where(hit, 0, out).astype(arr.dtype)
+            add_at(out, where_, sub)
+            if reduce == "mean":
+                n = xp.maximum(count + (1 if include_self else 0), 1).astype(arr.dtype)
+                out = out // n if arr.dtype.kind in "iu" else (out / n).astype(arr.dtype)
+        elif reduce == "prod":
+            if not include_self:
+                out = xp.where(hit, 1, out).astype(arr.dtype)
+            _multiply_at(out, where_, sub)
+        else:
+            is_max = reduce == "amax"
+            if not include_self:
+                info = np.finfo(arr.dtype) if arr.dtype.kind == "f" else np.iinfo(arr.dtype)
+                start = (-np.inf if is_max else np.inf) if arr.dtype.kind == "f" else (info.min if is_max else info.max)
+                out = xp.where(hit, start, out).astype(arr.dtype)
+            (xp.maximum if is_max else xp.minimum).at(out, where_, sub)
+        ctx.dim, ctx.index, ctx.reduce, ctx.include_self = dim, index, reduce, include_self
+        ctx.src_shape, ctx.count, ctx.hit = src.data.shape, count, hit
+        if reduce in ("prod", "amax", "amin"):
+            ctx.x_arr, ctx.sub, ctx.out_arr = arr, sub, out
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        """sum: dx = g (0 where replaced), dsrc = g[index]; mean: the same over the count; prod: g times the
+        product of the others; amax/amin: g shared evenly by the elements equal to the result."""
+        nx, _, _, ns, _, _ = ctx.needs_input_grad
+        xp = xp_of(g.data)
+        dim, index, hit, inc = ctx.dim, ctx.index, ctx.hit, ctx.include_self
+        keep = xp.logical_or(inc, ~hit)  # where x's own value takes part in the result
+        dt = g.data.dtype
+        if ctx.reduce in ("sum", "mean"):
+            if ctx.reduce == "sum":
+                wx, wsrc = keep.astype(dt), None
+            else:
+                n = xp.maximum(ctx.count + (1 if inc else 0), 1).astype(dt)
+                wx = xp.where(keep, 1 / n, 0).astype(dt) if inc else keep.astype(dt)
+                wsrc = (1 / n).astype(dt)
+            gx = g * Tensor._wrap(wx) if nx else None
+            gs = None
+            if ns:
+                gw = g if wsrc is None else g * Tensor._wrap(wsrc)
+                gs = _pad_to(Gather.apply(gw, dim, index), ctx.src_shape, index.shape)
+            return gx, None, None, gs, None, None
+        where_ = _along_dim_index(index, dim)
+        x_arr, sub, out = ctx.x_arr, ctx.sub, ctx.out_arr
+        if ctx.reduce == "prod":  # the product of the others: out / v without dividing by zero
+            zx = xp.logical_and(keep, x_arr == 0).astype(np.int32)
+            zeros = xp.zeros(out.shape, dtype=np.int32)
+            add_at(zeros, where_, (sub == 0).astype(np.int32))
+            zeros += zx
+            nonzero = xp.where(keep, xp.where(x_arr == 0, 1, x_arr), 1).astype(out.dtype)
+            _multiply_at(nonzero, where_, xp.where(sub == 0, 1, sub).astype(out.dtype))
+
+            def others(v, z_total, nz):  # the product of the group without v
+                return xp.where(v == 0, xp.where(z_total == 1, nz, 0),
+                                xp.where(z_total == 0, nz / xp.where(v == 0, 1, v), 0)).astype(dt)
+
+            wx = xp.where(keep, others(x_arr, zeros, nonzero), 0) if inc else (~hit).astype(dt)
+            wsrc = others(sub, zeros[where_], nonzero[where_])
+        else:
+            eq_x = xp.logical_and(keep, x_arr == out)
+            eq_src = sub == out[where_]
+            n = eq_x.astype(dt)
+            add_at(n, where_, eq_src.astype(dt))
+            n = xp.maximum(n, 1)
+            wx = (eq_x / n).astype(dt)
+            wsrc = (eq_src / n[where_]).astype(dt)
+        gx = g * Tensor._wrap(wx.astype(dt)) if nx else None
+        gs = None
+        if ns:
+            gs = _pad_to(Gather.apply(g, dim, index) * Tensor._wrap(wsrc.astype(dt)), ctx.src_shape, index.shape)
+        return gx, None, None, gs, None, None
+
+
 def _show(index) -> str:
     return "(" + ", ".join(
         f"array{list(i.shape)}" if hasattr(i, "shape") and getattr(i, "ndim", 0) else repr(i) for i in index
@@ -259,15 +384,50 @@ def scatter_add(x, dim, index, src):
     return ScatterAdd.apply(x, d, idx, src)
 
 
-def scatter(x, dim, index, src=None, value=None):
-    """Out-of-place scatter (no accumulation); gradient flows to x outside the written positions."""
+def scatter(x, dim, index, src=None, value=None, *, reduce=None):
+    """Out-of-place scatter: x with x[index[i]] = src[i] along ``dim`` (gradient flows to x outside the
+    written positions); ``reduce='add'|'multiply'`` accumulates instead (as scatter_reduce sum/prod)."""
     idx = _index_arg(index, "scatter")
     d = wrap_dim(dim, x.data.ndim, "scatter")
     src = src if src is not None else value
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        if not isinstance(src, Tensor):
+            src = Tensor._wrap(xp_of(x.data).full(idx.shape, src, dtype=x.data.dtype))
+        return scatter_reduce(x, d, index, src, "sum" if reduce == "add" else "prod")
     full = _along_dim_index(idx, d)
     if isinstance(src, Tensor):
         src = src[tuple(slice(0, s) for s in idx.shape)]
     return IndexPut.apply(x, full, src)
+
+
+def scatter_reduce(x: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """x with src's elements reduced into the positions ``index`` names along ``dim``
+    (``reduce``: 'sum' | 'prod' | 'mean' | 'amax' | 'amin'; ``include_self``: x's value takes part)."""
+    if reduce not in _REDUCES:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    idx = _index_arg(index, "scatter_reduce")
+    d = wrap_dim(dim, x.data.ndim, "scatter_reduce") if x.data.ndim else 0
+    if not isinstance(src, Tensor):
+        raise TypeError(f"scatter_reduce(): argument 'src' must be Tensor, not {type(src).__name__}")
+    if idx.ndim != x.data.ndim or src.data.ndim != x.data.ndim:
+        raise RuntimeError(
+            f"scatter_reduce(): Index tensor must have the same number of dimensions as self and src "
+            f"(self {list(x.data.shape)}, index {list(idx.shape)}, src {list(src.data.shape)})")
+    if src.data.dtype != x.data.dtype:
+        raise RuntimeError(f"scatter_reduce(): Expected self.dtype to be equal to src.dtype (got {x.dtype} and "
+                           f"{src.dtype})")
+    if any(i > s for i, s in zip(idx.shape, src.data.shape)) or any(
+            i > s for k, (i, s) in enumerate(zip(idx.shape, x.data.shape)) if k != d):
+        raise RuntimeError(
+            f"scatter_reduce(): Expected index {list(idx.shape)} to be smaller than self {list(x.data.shape)} "
+            f"apart from dimension {d} and to be smaller size than src {list(src.data.shape)}")
+    if x.data.ndim == 0:
+        return ScatterReduce.apply(x.reshape(1), 0, idx.reshape(1), src.reshape(1), reduce,
+                                   bool(include_self)).reshape(())
+    return ScatterReduce.apply(x, d, idx, src, reduce, bool(include_self))
 
 
 def index_select(x, dim, index):

@@ -78,8 +78,10 @@ def _empty_check(x, d, op):
         raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
 
 
-def median(input: Tensor, dim=None, keepdim: bool = False):
+def median(input: Tensor, dim=None, keepdim: bool = False, *, axis=None):
     """Lower median: of all elements (dim=None, a 0-d tensor), or (values, indices) along ``dim``."""
+    if axis is not None:
+        dim = axis
     if dim is None:
         if input.data.size == 0:
             raise RuntimeError("median() input tensor cannot be empty")
@@ -94,8 +96,10 @@ def median(input: Tensor, dim=None, keepdim: bool = False):
     return _sorted_pick(input, d, keepdim, pos, median_result, "median")
 
 
-def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
+def nanmedian(input: Tensor, dim=None, keepdim: bool = False, *, axis=None):
     """median ignoring NaNs (NaN only where a slice is all NaN)."""
+    if axis is not None:
+        dim = axis
     if dim is None:
         if input.data.size == 0:
             raise RuntimeError("nanmedian() input tensor cannot be empty")
@@ -110,8 +114,10 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     return _sorted_pick(input, d, keepdim, pos, nanmedian_result, "nanmedian")
 
 
-def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, axis=None):
     """The k-th smallest element (1-based) of each slice along ``dim``: (values, indices)."""
+    if axis is not None:
+        dim = axis
     d = _dim_of(input, dim, "kthvalue")
     n = input.data.shape[d] if input.data.ndim else 1
     if not 1 <= k <= n:
@@ -119,8 +125,10 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     return _sorted_pick(input, d, keepdim, k - 1, kthvalue_result, "kthvalue")
 
 
-def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, axis=None):
     """Most frequent value of each slice (the smallest among equally frequent ones) and its last index."""
+    if axis is not None:
+        dim = axis
     d = _dim_of(input, dim, "mode")
     _empty_check(input, d, "mode")
     arr = input.data
@@ -216,19 +224,23 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, op):
     return out
 
 
-def quantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+def quantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear",
+             axis=None) -> Tensor:
     """q-th quantiles of each slice (q a float or 1-D tensor in [0, 1]); NaN where a slice has NaN."""
-    return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
+    return _quantile(input, q, dim if axis is None else axis, keepdim, interpolation, False, "quantile")
 
 
-def nanquantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+def nanquantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear",
+                axis=None) -> Tensor:
     """quantile ignoring NaNs."""
-    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
+    return _quantile(input, q, dim if axis is None else axis, keepdim, interpolation, True, "nanquantile")
 
 
 # ---------------------------------------------------------------- NaN-skipping reductions --------
-def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, axis=None) -> Tensor:
     """sum treating NaN as 0 (gradient 0 there)."""
+    if axis is not None:
+        dim = axis
     from .elementwise import where
 
     if dtype is not None:
@@ -238,8 +250,10 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
     return input.sum(dim=dim, keepdim=keepdim)
 
 
-def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, axis=None) -> Tensor:
     """mean over the non-NaN elements."""
+    if axis is not None:
+        dim = axis
     if dtype is not None:
         input = input.to(dtype)
     if input.data.dtype.kind != "f":

@@ -43,7 +43,7 @@ class Cumprod(BuiltinOp):
         ctx.dim = dim
         ctx.save_for_backward(x)
         arr = x.data
-        if arr.dtype.kind == "b":
+        if arr.dtype.kind in "bu":  # bool/uint8 accumulate in int64, as torch (NumPy: uint64)
             arr = arr.astype(np.int64)
         return xp_of(arr).cumprod(arr, axis=dim)
 
@@ -157,7 +157,11 @@ def _dim(x, dim, op):
     return wrap_dim(dim, x.data.ndim, op) if x.data.ndim else 0
 
 
-def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+def cumprod(input: Tensor, dim: int | None = None, *, dtype=None, axis: int | None = None) -> Tensor:
+    if axis is not None:
+        dim = axis
+    elif dim is None:
+        raise TypeError("cumprod() missing 1 required positional argument: 'dim'")
     if dtype is not None:
         input = input.to(dtype)
     if input.data.ndim == 0:

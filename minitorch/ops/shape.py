@@ -50,9 +50,10 @@ class Expand(BuiltinOp):
     def forward(ctx, x, shape):
         arr = x.data
         ctx.in_shape = arr.shape
-        if arr.size == 1 and len(shape) < 3:  # tiny: a filled array is cheaper than a broadcast view
-            out = xp_of(arr).empty(shape, dtype=arr.dtype)
+        if arr.size == 1 and len(shape) < 3 and type(arr) is np.ndarray:  # tiny: filled beats a broadcast view
+            out = np.empty(shape, dtype=arr.dtype)
             out.fill(arr.reshape(()))
+            out.flags.writeable = False  # read-only and owning its memory: in-place writes refuse, as on a view
             return out
         try:
             return xp_of(arr).broadcast_to(arr, shape)
@@ -117,6 +118,29 @@ class Cat(BuiltinOp):
         return (None, *grads)
 
 
+OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+                   "memory location. Please clone() the tensor before performing the operation.")
+
+
+def writeable(arr) -> bool:
+    """NumPy's WRITEABLE flag; CuPy's flags have none (its arrays are always writable)."""
+    return getattr(arr.flags, "writeable", True)
+
+
+def check_no_overlap(arr, op: str, region=None) -> None:
+    """Raise torch's error for an in-place write into an ``expand()``-ed tensor where the written ``region``
+    (default: all of ``arr``) has elements sharing memory: a zero stride along a dim of size > 1, or more
+    than one element of (a view of) Expand's read-only filled array of a 1-element input. Callers test
+    ``0 in arr.strides or not writeable`` first, so the hot path pays one tuple lookup."""
+    r = arr if region is None else region
+    if r.size <= 1:  # nothing to share (an empty array may carry zero strides)
+        return
+    owner = arr if type(arr) is not np.ndarray or arr.base is None else arr.base  # NumPy: base is the owner
+    one_element = type(owner) is np.ndarray and not owner.flags.writeable and owner.base is None
+    if one_element or any(s == 0 and n > 1 for s, n in zip(r.strides, r.shape)):
+        raise RuntimeError(f"{op}: {OVERLAP_MESSAGE}")
+
+
 # ---------------------------------------------------------------- functional API -----------------
 def reshape(x, *shape):
     shape = _shape_arg(shape)
@@ -150,7 +174,9 @@ def unflatten(x, dim: int, sizes):
     )
 
 
-def squeeze(x, dim=None):
+def squeeze(x, dim=None, *, axis=None):
+    if axis is not None:
+        dim = axis
     shape = x.data.shape
     if dim is None:
         new = tuple(s for s in shape if s != 1)
@@ -161,7 +187,11 @@ def squeeze(x, dim=None):
     return Reshape.apply(x, new)
 
 
-def unsqueeze(x, dim: int):
+def unsqueeze(x, dim: int | None = None, *, axis=None):
+    if axis is not None:
+        dim = axis
+    elif dim is None:
+        raise TypeError("unsqueeze() missing 1 required positional argument: 'dim'")
     shape = x.data.shape
     d = wrap_dim(dim, len(shape) + 1, "unsqueeze")
     return Reshape.apply(x, shape[:d] + (1,) + shape[d:])
@@ -235,13 +265,19 @@ def flip(x, dims):
     return Flip.apply(x, tuple(wrap_dim(d, x.data.ndim, "flip") for d in dims))
 
 
-def narrow(x, dim: int, start: int, length: int):
+def narrow(x, dim: int | None = None, start: int = 0, length: int | None = None, *, axis=None):
+    if axis is not None:
+        dim = axis
+    if dim is None or length is None:
+        raise TypeError("narrow() missing required arguments: 'dim' and 'length'")
     d = wrap_dim(dim, x.data.ndim, "narrow")
     index = (slice(None),) * d + (slice(start, start + length),)
     return x[index]
 
 
-def cat(tensors, dim: int = 0):
+def cat(tensors, dim: int = 0, *, axis=None):
+    if axis is not None:
+        dim = axis
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
@@ -284,7 +320,9 @@ def _promote(dtypes) -> np.dtype:
 concat = concatenate = cat
 
 
-def stack(tensors, dim: int = 0):
+def stack(tensors, dim: int = 0, *, axis=None):
+    if axis is not None:
+        dim = axis
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -317,7 +355,9 @@ def split(x, split_size_or_sections, dim: int = 0):
     return Split.apply(x, d, tuple(sizes), False)
 
 
-def chunk(x, chunks: int, dim: int = 0):
+def chunk(x, chunks: int, dim: int = 0, *, axis=None):
+    if axis is not None:
+        dim = axis
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = wrap_dim(dim, x.data.ndim, "chunk")
@@ -326,7 +366,9 @@ def chunk(x, chunks: int, dim: int = 0):
     return split(x, step, d)
 
 
-def unbind(x, dim: int = 0):
+def unbind(x, dim: int = 0, *, axis=None):
+    if axis is not None:
+        dim = axis
     d = wrap_dim(dim, x.data.ndim, "unbind")
     return Split.apply(x, d, (1,) * x.data.shape[d], True)
 
@@ -341,7 +383,7 @@ class Split(BuiltinOp):
         ctx.dim, ctx.squeeze = dim, squeeze
         arr, lead, out, start = x.data, (slice(None),) * dim, [], 0
         for s in sizes:
-            out.append(arr[lead + ((start,) if squeeze else (slice(start, start + s),))])
+            out.append(arr[lead + ((start, Ellipsis) if squeeze else (slice(start, start + s),))])  # 0-d views too
             start += s
         return tuple(out)
 

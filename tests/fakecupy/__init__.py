@@ -203,6 +203,19 @@ def _has_name(qualified: str) -> bool:
     return name in _API.get(sub, ())
 
 
+class _Flags:
+    """CuPy's ``ndarray.flags``: only C_CONTIGUOUS, F_CONTIGUOUS and OWNDATA (no WRITEABLE: CuPy arrays are
+    always writable)."""
+
+    def __init__(self, np_flags):
+        self.c_contiguous = np_flags.c_contiguous
+        self.f_contiguous = np_flags.f_contiguous
+        self.owndata = np_flags.owndata
+
+    def __getitem__(self, key):
+        return {"C_CONTIGUOUS": self.c_contiguous, "F_CONTIGUOUS": self.f_contiguous, "OWNDATA": self.owndata}[key]
+
+
 class ndarray:
     """A device array: NumPy data behind CuPy's interface and rules."""
 
@@ -245,7 +258,7 @@ class ndarray:
     itemsize = property(lambda self: self._a.itemsize)
     nbytes = property(lambda self: self._a.nbytes)
     strides = property(lambda self: self._a.strides)
-    flags = property(lambda self: self._a.flags)
+    flags = property(lambda self: _Flags(self._a.flags))
     T = property(lambda self: ndarray(self._a.T))
     mT = property(lambda self: ndarray(_np.swapaxes(self._a, -1, -2)))
     real = property(lambda self: ndarray(self._a.real))
@@ -329,7 +342,10 @@ class ndarray:
     def __getitem__(self, key):
         index = _index(key, self._a.shape)
         _sync_if_masked(index)
-        return _wrap(self._a[index])
+        r = self._a[index]
+        if isinstance(r, _np.generic):  # CuPy gives a 0-d view of the element, not a copy
+            r = self._a[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        return _wrap(r)
 
     def __setitem__(self, key, value):
         if isinstance(value, _np.ndarray):
@@ -598,6 +614,13 @@ def _scatter_add(a, slices, value):
     if isinstance(value, _np.ndarray):
         raise _unsupported(value)
     _np.add.at(a._a, _index(slices, a._a.shape), _raw(value))
+
+
+def broadcast_to(array, shape):
+    """CuPy's broadcast views are writable (CuPy has no read-only arrays): a write lands in the shared memory."""
+    a = _raw(array)
+    b = _np.broadcast_to(a, shape)
+    return _wrap(_np.lib.stride_tricks.as_strided(a, shape=b.shape, strides=b.strides))
 
 
 def _special(name):
