@@ -7,7 +7,6 @@ global state. The fills write into the tensor's memory without recording a graph
 from __future__ import annotations
 
 import math
-import struct
 
 import numpy as np
 
@@ -164,37 +163,14 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
 
 
 # ---------------------------------------------------------------- the global generator's state ----
-_STATE_FORMAT = "<QQQQQIIQ"  # seed, state (hi, lo), inc (hi, lo), uinteger, has_uint32, bit-generator tag
-
-
 def get_rng_state() -> Tensor:
     """The default CPU generator's state as a uint8 tensor (what ``set_rng_state`` takes back)."""
-    st = default_generator.get_state()
-    inner = st["state"]
-    if inner["bit_generator"] != "PCG64":  # pragma: no cover - minitorch only creates PCG64 generators
-        raise RuntimeError(f"get_rng_state: unsupported bit generator {inner['bit_generator']}")
-    state, inc = inner["state"]["state"], inner["state"]["inc"]
-    mask = (1 << 64) - 1
-    packed = struct.pack(_STATE_FORMAT, st["seed"] & mask, state >> 64, state & mask, inc >> 64, inc & mask,
-                         inner["uinteger"], inner["has_uint32"], 0x50434736)
-    return Tensor._wrap(np.frombuffer(packed, dtype=np.uint8).copy())
+    return default_generator.get_state()
 
 
 def set_rng_state(new_state: Tensor) -> None:
     """Restore the default CPU generator from a ``get_rng_state()`` tensor."""
-    if not isinstance(new_state, Tensor) or new_state.data.dtype != np.uint8:
-        raise TypeError(f"set_rng_state: expected a torch.ByteTensor (uint8) from get_rng_state(), got "
-                        f"{getattr(new_state, 'dtype', type(new_state).__name__)}")
-    raw = new_state.cpu().data.tobytes()
-    if len(raw) != struct.calcsize(_STATE_FORMAT):
-        raise RuntimeError(f"set_rng_state: expected {struct.calcsize(_STATE_FORMAT)} bytes from get_rng_state(), "
-                           f"got {len(raw)}")
-    seed_, s_hi, s_lo, i_hi, i_lo, uinteger, has_uint32, tag = struct.unpack(_STATE_FORMAT, raw)
-    if tag != 0x50434736:
-        raise RuntimeError("set_rng_state: these bytes are not a minitorch generator state")
-    default_generator.set_state({"seed": seed_, "state": {
-        "bit_generator": "PCG64", "state": {"state": (s_hi << 64) | s_lo, "inc": (i_hi << 64) | i_lo},
-        "has_uint32": has_uint32, "uinteger": uinteger}})
+    default_generator.set_state(new_state)
 
 
 def initial_seed() -> int:

@@ -27,14 +27,12 @@ class Tensor:
     )
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
 
-    def __init__(self, data=None, requires_grad: bool = False, *, dtype=None, device=None):
-        from .creation import as_array
-
-        if data is None:
-            data = []
-        _init_fields(self, as_array(data, dtype=dtype if dtype is not None else get_default_dtype(), device=device))
-        if requires_grad:
-            self.requires_grad_(True)
+    def __init__(self, *args, device=None):
+        """The legacy constructor, as ``torch.Tensor``: ``Tensor(2, 3)`` / ``Tensor(Size)`` is an
+        uninitialised tensor of that shape, ``Tensor(list or array)`` copies the data into the default
+        float dtype, ``Tensor(tensor)`` shares that tensor's memory and ``Tensor()`` is empty.
+        Use ``minitorch.tensor(data, dtype=..., requires_grad=...)`` for anything else."""
+        _init_fields(self, legacy_array(None, args, device, "new"))
 
     @staticmethod
     def _wrap(array) -> Tensor:
@@ -118,9 +116,17 @@ class Tensor:
         return steps[_wrap_dim(dim, self.data.ndim, "stride")]
 
     def is_contiguous(self, memory_format=None) -> bool:
-        """Row-major with no gaps. Conv/pool outputs are channels-last in memory (see nn/kernels), so they
-        answer False where torch's NCHW outputs answer True; ``.contiguous()`` makes either one row-major."""
-        return bool(self.data.flags.c_contiguous)
+        """Row-major with no gaps (``memory_format=channels_last``: NHWC memory behind the NCHW shape).
+        Conv/pool outputs are channels-last in memory (see nn/kernels), so they answer False where torch's
+        NCHW outputs answer True; ``.contiguous()`` makes either one row-major."""
+        if memory_format is None or memory_format is contiguous_format:
+            return bool(self.data.flags.c_contiguous)
+        order = _memory_order(memory_format, self.data.ndim, "is_contiguous")
+        return _strides_follow(self.data.shape, self.stride(), order)
+
+    @property
+    def layout(self):
+        return strided
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
@@ -157,16 +163,19 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def __float__(self) -> float:
+        if self.data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self) -> int:
+        if self.data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
-            raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous (shape {list(self.shape)})"
-            )
+            how = "no values" if self.data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {how} is ambiguous")
         return bool(self.item())
 
     def __index__(self) -> int:
@@ -189,25 +198,9 @@ class Tensor:
         return (self[i] for i in range(self.data.shape[0]))
 
     def __repr__(self) -> str:
-        arr = numpy_of(self.data)
-        width = 5 if arr.dtype == np.bool_ and not arr.all() else 4  # ' True' only beside a 'False', as torch
-        body = np.array2string(arr, separator=", ", precision=4, prefix="tensor(", floatmode=_float_mode(arr),
-                               formatter={"bool": lambda v: f"{v!s:>{width}}"})
-        extras = []
-        if arr.size == 0:
-            body = "[]"
-            if arr.ndim != 1:
-                extras.append(f"size={tuple(arr.shape)}")
-        if self.device.type != "cpu":
-            extras.append(f"device='{self.device}'")
-        default = get_default_dtype().np
-        if arr.dtype not in (default, np.int64, np.bool_) or (arr.size == 0 and arr.dtype != default):
-            extras.append(f"dtype={self.dtype}")
-        if self._grad_fn is not None:
-            extras.append(f"grad_fn=<{self._grad_fn.name()}>")
-        elif self._requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        from .printing import tensor_repr
+
+        return tensor_repr(self)
 
     def __reduce_ex__(self, protocol):  # copy.deepcopy / pickle keep data and requires_grad
         return (_rebuild_tensor, (self.data.copy(), self._requires_grad))
@@ -230,6 +223,7 @@ class Tensor:
         dt = kwargs.pop("dtype", None)
         copy = kwargs.pop("copy", False)
         kwargs.pop("non_blocking", None)
+        fmt = kwargs.pop("memory_format", preserve_format)
         if kwargs:
             raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
         for a in args:
@@ -243,10 +237,13 @@ class Tensor:
                 dev = a
             else:
                 dt = a
-        return to_device_dtype(
+        out = to_device_dtype(
             self, parse_device(dev) if dev is not None else None,
             to_dtype(dt) if dt is not None else None, copy,
         )
+        if fmt is preserve_format:
+            return out
+        return out.contiguous(memory_format=fmt)
 
     def cpu(self) -> Tensor:
         return self.to("cpu")
@@ -262,13 +259,31 @@ class Tensor:
             raise RuntimeError(f"cannot pin '{self.device}' memory: only CPU tensors can be pinned")
         return self
 
+    def is_pinned(self, device=None) -> bool:
+        """False: minitorch never pins host memory (``pin_memory()`` returns the tensor as it is)."""
+        return False
 
-    def type(self, dtype=None):
+
+    def type(self, dtype=None, non_blocking: bool = False, **kwargs):
+        """``x.type()`` names the tensor type ('torch.FloatTensor', 'torch.cuda.LongTensor');
+        ``x.type(t)`` converts to a dtype, a legacy type (``minitorch.LongTensor``) or such a name
+        (returns ``x`` itself when nothing changes)."""
         if dtype is None:
-            return {"float32": "minitorch.FloatTensor", "float64": "minitorch.DoubleTensor",
-                    "int64": "minitorch.LongTensor", "int32": "minitorch.IntTensor",
-                    "bool": "minitorch.BoolTensor"}.get(self.dtype.name, f"minitorch.{self.dtype.name}")
-        return self.to(dtype)
+            return type_name(self)
+        dev = None
+        if isinstance(dtype, str):
+            dtype, dev = _parse_type_name(dtype)
+        elif isinstance(dtype, _LegacyTensorType):
+            dtype, dev = dtype.dtype, dtype._device
+        dt = to_dtype(dtype)
+        if dt.np == self.data.dtype and (dev is None or dev == self.device.type):
+            return self
+        return self.to(dev, dt) if dev is not None else self.to(dt)
+
+    def new(self, *args, device=None) -> Tensor:
+        """The legacy constructor with this tensor's dtype and device: ``x.new(2, 3)`` (uninitialised),
+        ``x.new([1, 2])`` (data), ``x.new()`` (empty), ``x.new(other)`` (shares ``other``'s memory)."""
+        return _wrap_array(legacy_array(self.dtype, args, device if device is not None else self.device, "new"))
 
     def float(self) -> Tensor:
         return self.to("float32")
@@ -329,7 +344,7 @@ class Tensor:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (seeded with ``gradient``)."""
         from .autograd.engine import backward
 
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new grad."""
@@ -382,17 +397,6 @@ class Tensor:
         return -1 if self.device.type == "cpu" else (self.device.index or 0)
 
 
-def _float_mode(arr: np.ndarray) -> str:
-    """torch prints 4 fixed decimals (``0.4330``, ``1.0000e+09``) unless every value is a whole number
-    below 1e8 (``1., 2.``); NumPy's default would trim trailing zeros (``0.433 ``)."""
-    if arr.dtype.kind != "f":
-        return "maxprec_equal"
-    finite = arr[np.isfinite(arr)]
-    if finite.size and (np.any(finite != np.round(finite)) or np.abs(finite).max() >= 1e8):
-        return "fixed"
-    return "maxprec_equal"
-
-
 def _init_fields(t: Tensor, array) -> None:
     """Give ``t`` the array ``array`` and every autograd field its default (constructors use this)."""
     t.data = array
@@ -439,7 +443,7 @@ class Size(tuple):
         return n
 
     def __repr__(self) -> str:
-        return f"minitorch.Size({list(self)})"
+        return f"torch.Size({list(self)})"
 
 
 class _RemovableHandle:
@@ -469,8 +473,191 @@ def _wrap_dim(dim: int, ndim: int, op: str) -> int:
     return dim % n
 
 
+# ---------------------------------------------------------------- layouts and memory formats -----
+class memory_format:
+    """How a tensor's elements are ordered in memory (``torch.channels_last`` ...)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (getattr, (_this_module(), self.name))
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+
+class layout:
+    """A tensor's storage layout: minitorch has only ``strided`` (dense arrays)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (getattr, (_this_module(), self.name))
+
+
+strided = layout("strided")
+
+
+def _this_module():
+    import sys
+
+    return sys.modules[__name__]
+
+
+def check_layout(value, op: str) -> None:
+    """``layout=`` as creation functions take it: None or ``strided`` (sparse layouts do not exist here)."""
+    if value is not None and value is not strided:
+        raise RuntimeError(f"{op}: minitorch supports only the strided layout, got {value!r}")
+
+
+def _memory_order(fmt, ndim: int, op: str) -> tuple:
+    """Dims from outermost to innermost in memory for ``fmt`` (channels_last: N, H, W, C)."""
+    if fmt is channels_last:
+        if ndim != 4:
+            raise RuntimeError(f"{op}: required rank 4 tensor to use channels_last format (got {ndim}-D)")
+        return (0, 2, 3, 1)
+    if fmt is channels_last_3d:
+        if ndim != 5:
+            raise RuntimeError(f"{op}: required rank 5 tensor to use channels_last_3d format (got {ndim}-D)")
+        return (0, 2, 3, 4, 1)
+    if fmt is contiguous_format:
+        return tuple(range(ndim))
+    raise RuntimeError(f"{op}: unsupported memory format {fmt!r}")
+
+
+def _strides_follow(shape, strides, order) -> bool:
+    """Whether ``strides`` lay the dims out densely in ``order`` (size-1 dims may have any stride)."""
+    expected = 1
+    for d in reversed(order):
+        if shape[d] != 1:
+            if strides[d] != expected:
+                return False
+            expected *= shape[d]
+    return True
+
+
+def _contiguous(self: Tensor, memory_format=contiguous_format) -> Tensor:
+    """This tensor with dense memory in ``memory_format``: row-major (default), or ``channels_last``,
+    an NCHW view of NHWC memory (same values and gradients). Returns ``self`` when already so."""
+    from .ops import shape as sh
+
+    if memory_format is contiguous_format:
+        return sh.contiguous(self)
+    if memory_format is preserve_format:
+        if self.data.flags.c_contiguous:
+            return self
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+    order = _memory_order(memory_format, self.data.ndim, "contiguous")
+    if _strides_follow(self.data.shape, self.stride(), order):
+        return self
+    inverse = tuple(sorted(range(len(order)), key=order.__getitem__))
+    return sh.contiguous(sh.permute(self, order)).permute(inverse)
+
+
+Tensor.contiguous = _contiguous
+
+
+# ---------------------------------------------------------------- legacy constructors -------------
+def legacy_array(dtype, args: tuple, device, op: str):
+    """The array for ``Tensor(*args)`` / ``x.new(*args)`` / ``LongTensor(*args)``: sizes, data or a tensor."""
+    from .backend import xp_for_device
+    from .creation import as_array, get_default_device
+
+    dev = parse_device(device) if device is not None else None
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        src = args[0]
+        if dtype is not None and src.data.dtype != dtype.np:
+            raise TypeError(f"{op}(): expected a {dtype} tensor (got {src.dtype})")
+        if dev is not None and dev.type != src.device.type:
+            raise RuntimeError(f"{op}(): expected a tensor on {dev} (got {src.device})")
+        return src.data
+    np_dtype = (dtype or get_default_dtype()).np
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])
+    if not args or all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        shape = tuple(int(a) for a in args) if args else (0,)
+        for s in shape:
+            if s < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+        return xp_for_device(dev or get_default_device()).empty(shape, dtype=np_dtype)
+    if len(args) == 1:
+        data = args[0]
+        if isinstance(data, (list, tuple)) or (hasattr(data, "__array__") and hasattr(data, "ndim")):
+            return as_array(data, dtype or get_default_dtype(), dev or get_default_device())
+        raise TypeError(f"{op}(): data must be a sequence (got {type(data).__name__})")
+    raise TypeError(f"{op}(): expected sizes as ints or one sequence of data, got "
+                    f"({', '.join(type(a).__name__ for a in args)})")
+
+
+class _LegacyTensorType(type):
+    """``minitorch.LongTensor`` & co.: calling one builds a Tensor of that dtype (sizes or data);
+    ``isinstance(x, LongTensor)`` asks whether ``x`` is a CPU int64 tensor, as in torch."""
+
+    def __call__(cls, *args, device=None):
+        if device is not None and parse_device(device).type != cls._device:
+            raise RuntimeError(f"legacy constructor expects device type: {cls._device} but device type: "
+                               f"{parse_device(device).type} was passed")
+        return _wrap_array(legacy_array(cls.dtype, args, cls._device, "new"))
+
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor) and obj.data.dtype == cls.dtype.np and obj.device.type == cls._device
+
+    def __repr__(cls) -> str:
+        return f"<class 'torch.{cls.__name__}'>"
+
+
+_LEGACY_NAMES = {"Float": "float32", "Double": "float64", "Half": "float16", "Long": "int64", "Int": "int32",
+                 "Short": "int16", "Char": "int8", "Byte": "uint8", "Bool": "bool"}
+_LEGACY_BY_DTYPE = {v: k + "Tensor" for k, v in _LEGACY_NAMES.items()}
+
+
+def _legacy_type(name: str) -> _LegacyTensorType:
+    return _LegacyTensorType(name + "Tensor", (), {"dtype": to_dtype(_LEGACY_NAMES[name]), "_device": "cpu",
+                                                   "is_cuda": False, "__module__": "minitorch"})
+
+
+FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
+    _legacy_type(n) for n in _LEGACY_NAMES)
+
+
+def type_name(t: Tensor) -> str:
+    """torch's name for the tensor type: 'torch.FloatTensor', 'torch.cuda.LongTensor'."""
+    cls = _LEGACY_BY_DTYPE[t.data.dtype.name if t.data.dtype.kind != "b" else "bool"]
+    return f"torch.cuda.{cls}" if t.device.type == "cuda" else f"torch.{cls}"
+
+
+def _parse_type_name(name: str) -> tuple:
+    """'torch.FloatTensor' / 'torch.cuda.LongTensor' (or 'minitorch.*') -> (dtype, device type)."""
+    rest = name.partition(".")[2] if name.startswith(("torch.", "minitorch.")) else ""
+    dev = "cpu"
+    if rest.startswith("cuda."):
+        dev, rest = "cuda", rest[5:]
+    if rest.endswith("Tensor") and rest[:-6] in _LEGACY_NAMES:
+        return to_dtype(_LEGACY_NAMES[rest[:-6]]), dev
+    raise ValueError(f"invalid type: {name!r}")
+
+
 def zeros_like_tensor(t: Tensor) -> Tensor:
     return Tensor._wrap(xp_of(t.data).zeros_like(t.data))
 
 
-__all__ = ["Tensor", "Size", "to_dtype"]
+__all__ = [
+    "Tensor", "Size", "to_dtype", "memory_format", "contiguous_format", "preserve_format", "channels_last",
+    "channels_last_3d", "layout", "strided", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
+    "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+]

@@ -64,7 +64,7 @@ def test_device_parsing_and_equality():
 
 
 def test_dtype_names_and_conversion():
-    assert repr(minitorch.float32) == "minitorch.float32"
+    assert repr(minitorch.float32) == "torch.float32"  # as torch prints it (tests/test_construction_compat.py)
     assert minitorch.ones(2).dtype is minitorch.float32
     assert minitorch.ones(2, dtype=minitorch.float64).dtype is minitorch.float64
     assert minitorch.arange(3).dtype is minitorch.int64

@@ -75,7 +75,7 @@ def test_float32_default_is_restored(make):
 
 def test_repr_names_the_dtype_when_it_is_not_the_default(float64_default):
     assert repr(minitorch.tensor([0.5])) == repr(torch.tensor([0.5]))
-    assert "dtype=minitorch.float32" in repr(minitorch.tensor([0.5], dtype=minitorch.float32))
+    assert "dtype=torch.float32" in repr(minitorch.tensor([0.5], dtype=minitorch.float32))
 
 
 def test_gradcheck_exercise_under_a_float64_default(float64_default):

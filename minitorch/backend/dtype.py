@@ -5,7 +5,8 @@ import numpy as np
 
 
 class dtype:
-    """A tensor element type, printed as ``minitorch.float32`` (like ``torch.float32``)."""
+    """A tensor element type, printed as ``torch.float32`` exactly as torch prints it (scripts compare
+    ``str(x.dtype) == 'torch.float32'``; ``import minitorch as torch`` makes the names agree)."""
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
 
@@ -17,7 +18,7 @@ class dtype:
         self.itemsize = self.np.itemsize
 
     def __repr__(self) -> str:
-        return f"minitorch.{self.name}"
+        return f"torch.{self.name}"
 
     def __reduce__(self):  # dtypes are singletons; keep them so under copy/deepcopy
         return (to_dtype, (self.name,))

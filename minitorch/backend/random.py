@@ -1,6 +1,8 @@
 """Random generators owned by minitorch (never NumPy's or CuPy's global state)."""
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 
 from .arrays import cupy_module
@@ -13,7 +15,7 @@ class Generator:
         self.device = str(device).partition(":")[0]  # 'cpu' or 'cuda'
         if self.device not in ("cpu", "cuda"):
             raise RuntimeError(f"Generator: device must be 'cpu' or 'cuda', got {device!r}")
-        self._seed = seed if seed is not None else int(np.random.SeedSequence().entropy % (2**63))
+        self._seed = int(seed) & _MASK64 if seed is not None else int(np.random.SeedSequence().entropy % (2**63))
         self._rng = None
 
     @property
@@ -27,21 +29,42 @@ class Generator:
         return self._rng
 
     def manual_seed(self, seed: int) -> Generator:
-        self._seed = int(seed)
+        """Re-seed: the same seed gives the same stream of numbers."""
+        self._seed = int(seed) & _MASK64  # negative seeds wrap around, as torch's do
         self._rng = None
         return self
 
+    def seed(self) -> int:
+        """Re-seed with a fresh non-deterministic seed and return it."""
+        s = int(np.random.SeedSequence().entropy % (2**63))
+        self.manual_seed(s)
+        return s
+
     def initial_seed(self) -> int:
+        """The seed this generator was last seeded with."""
         return self._seed
 
-    def get_state(self) -> dict:
-        self._require_cpu("get_state")
-        return {"seed": self._seed, "state": self.rng.bit_generator.state}
+    def get_state(self):
+        """The generator's state as a uint8 Tensor (``torch.ByteTensor``) that ``set_state`` restores."""
+        from ..tensor import Tensor
 
-    def set_state(self, state: dict) -> None:
+        self._require_cpu("get_state")
+        return Tensor._wrap(pack_state(self._seed, self.rng.bit_generator.state))
+
+    def set_state(self, new_state) -> Generator:
+        """Restore a state from ``get_state()`` (or ``minitorch.get_rng_state()``): the stream goes on from there."""
         self._require_cpu("set_state")
-        self._seed = state["seed"]
-        self.rng.bit_generator.state = state["state"]
+        data = getattr(new_state, "data", None)
+        if data is None or getattr(data, "dtype", None) != np.uint8 or data.ndim != 1:
+            got = getattr(new_state, "dtype", type(new_state).__name__)
+            raise TypeError(f"expected a torch.ByteTensor (a 1-D uint8 tensor from get_state()), but got {got}")
+        seed, state = unpack_state(data.tobytes() if isinstance(data, np.ndarray) else data.get().tobytes())
+        self._seed = seed
+        self.rng.bit_generator.state = state
+        return self
+
+    def __repr__(self) -> str:
+        return f"<minitorch.Generator object on {self.device}>"
 
     def _require_cpu(self, what: str) -> None:
         if self.device != "cpu":
@@ -49,6 +72,33 @@ class Generator:
                 f"Generator.{what}: the cuda generator (CuPy's) cannot export its state; re-seed it with "
                 "manual_seed(seed) instead"
             )
+
+
+_MASK64 = (1 << 64) - 1
+_STATE_FORMAT = "<QQQQQIIQ"  # seed, state (hi, lo), inc (hi, lo), uinteger, has_uint32, bit-generator tag
+_TAG = 0x50434736  # "PCG6"
+
+
+def pack_state(seed: int, state: dict) -> np.ndarray:
+    """A PCG64 bit-generator state (NumPy's dict) and its seed as a uint8 array of 48 bytes."""
+    if state["bit_generator"] != "PCG64":  # pragma: no cover - minitorch only creates PCG64 generators
+        raise RuntimeError(f"get_state: unsupported bit generator {state['bit_generator']}")
+    st, inc = state["state"]["state"], state["state"]["inc"]
+    packed = struct.pack(_STATE_FORMAT, seed & _MASK64, st >> 64, st & _MASK64, inc >> 64, inc & _MASK64,
+                         state["uinteger"], state["has_uint32"], _TAG)
+    return np.frombuffer(packed, dtype=np.uint8).copy()
+
+
+def unpack_state(raw: bytes) -> tuple:
+    """(seed, NumPy PCG64 state dict) from ``pack_state``'s bytes; RuntimeError for anything else."""
+    if len(raw) != struct.calcsize(_STATE_FORMAT):
+        raise RuntimeError(f"set_state: expected {struct.calcsize(_STATE_FORMAT)} bytes from get_state(), got "
+                           f"{len(raw)} (a state from another library or generator kind cannot be loaded)")
+    seed, s_hi, s_lo, i_hi, i_lo, uinteger, has_uint32, tag = struct.unpack(_STATE_FORMAT, raw)
+    if tag != _TAG:
+        raise RuntimeError("set_state: these bytes are not a minitorch generator state")
+    return seed, {"bit_generator": "PCG64", "state": {"state": (s_hi << 64) | s_lo, "inc": (i_hi << 64) | i_lo},
+                  "has_uint32": has_uint32, "uinteger": uinteger}
 
 
 def normal_array(rng, mean, std, shape):

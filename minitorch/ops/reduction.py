@@ -6,6 +6,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..amp.autocast_mode import _AutocastState, autocast_args
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
@@ -26,7 +27,7 @@ class Sum(BuiltinOp):
     def forward(ctx, x, axes, keepdim):
         ctx.in_shape, ctx.axes, ctx.keepdim = x.data.shape, axes, keepdim
         arr = x.data
-        if arr.dtype.kind == "b":
+        if arr.dtype.kind in "bu":  # torch accumulates bool/uint8 in int64 (NumPy would give uint64)
             arr = arr.astype(np.int64)
         if type(arr) is np.ndarray and arr.dtype.kind == "f":  # the ufunc skips ndarray.sum's Python wrapper
             return np.add.reduce(arr, axis=axes, keepdims=keepdim)
@@ -90,7 +91,7 @@ class Prod(BuiltinOp):
     def forward(ctx, x, axis, keepdim):
         ctx.save_for_backward(x)
         ctx.axis, ctx.keepdim = axis, keepdim
-        return x.data.prod(axis=axis, keepdims=keepdim)
+        return x.data.prod(axis=axis, keepdims=keepdim, dtype=np.int64 if x.data.dtype.kind in "biu" else None)
 
     @staticmethod
     def backward(ctx, g):
@@ -245,8 +246,10 @@ class Cumsum(BuiltinOp):
     def forward(ctx, x, dim):
         ctx.dim = dim
         arr = x.data
+        if arr.dtype.kind in "bu":  # torch accumulates bool/uint8 in int64 (NumPy would give uint64)
+            arr = arr.astype(np.int64)
         out = arr.cumsum(axis=dim) if arr.ndim else arr.copy()
-        return out if arr.dtype.kind != "b" else out.astype(np.int64)
+        return out if arr.dtype.kind not in "iu" else out.astype(np.int64, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -293,13 +296,17 @@ def _dims(x, dim, op):
     return normalize_dims(dim, x.data.ndim, op)
 
 
-def sum(x, dim=None, keepdim: bool = False, *, dtype=None):
+def sum(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
+    if axis is not None:
+        dim = axis
     if dtype is not None:
         x = x.to(dtype)
     return Sum.apply(x, _dims(x, dim, "sum"), keepdim)
 
 
-def mean(x, dim=None, keepdim: bool = False, *, dtype=None):
+def mean(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
+    if axis is not None:
+        dim = axis
     if dtype is not None:
         x = x.to(dtype)
     if x.data.dtype.kind != "f":
@@ -310,7 +317,9 @@ def mean(x, dim=None, keepdim: bool = False, *, dtype=None):
     return Mean.apply(x, _dims(x, dim, "mean"), keepdim)
 
 
-def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None):
+    if axis is not None:
+        dim = axis
     if isinstance(dim, bool):  # var(x, unbiased) positional form
         unbiased, dim = dim, None
     if correction is None:
@@ -318,19 +327,25 @@ def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     return Var.apply(x, _dims(x, dim, "var"), correction, keepdim)
 
 
-def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-    return var(x, dim, unbiased, keepdim, correction=correction).sqrt()
+def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None):
+    return var(x, dim, unbiased, keepdim, correction=correction, axis=axis).sqrt()
 
 
-def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
+    if axis is not None:
+        dim = axis
     return var(x, dim, unbiased, keepdim, correction=correction), mean(x, dim, keepdim)
 
 
-def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
+    if axis is not None:
+        dim = axis
     return std(x, dim, unbiased, keepdim, correction=correction), mean(x, dim, keepdim)
 
 
-def prod(x, dim=None, keepdim: bool = False, *, dtype=None):
+def prod(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
+    if axis is not None:
+        dim = axis
     if dtype is not None:
         x = x.to(dtype)
     axis = None if dim is None else wrap_dim(dim, x.data.ndim, "prod")
@@ -358,23 +373,25 @@ def _max_min(x, dim, keepdim, is_max, other=None):
     return values_indices(*MaxMinDim.apply(x, d, keepdim, is_max))
 
 
-def max(x, dim=None, keepdim: bool = False):
-    return _max_min(x, dim, keepdim, True)
+def max(x, dim=None, keepdim: bool = False, *, axis=None):
+    return _max_min(x, dim if axis is None else axis, keepdim, True)
 
 
-def min(x, dim=None, keepdim: bool = False):
-    return _max_min(x, dim, keepdim, False)
+def min(x, dim=None, keepdim: bool = False, *, axis=None):
+    return _max_min(x, dim if axis is None else axis, keepdim, False)
 
 
-def amax(x, dim=(), keepdim: bool = False):
-    return AmaxAmin.apply(x, _dims(x, dim, "amax"), keepdim, True)
+def amax(x, dim=(), keepdim: bool = False, *, axis=None):
+    return AmaxAmin.apply(x, _dims(x, dim if axis is None else axis, "amax"), keepdim, True)
 
 
-def amin(x, dim=(), keepdim: bool = False):
-    return AmaxAmin.apply(x, _dims(x, dim, "amin"), keepdim, False)
+def amin(x, dim=(), keepdim: bool = False, *, axis=None):
+    return AmaxAmin.apply(x, _dims(x, dim if axis is None else axis, "amin"), keepdim, False)
 
 
-def argmax(x, dim=None, keepdim: bool = False):
+def argmax(x, dim=None, keepdim: bool = False, *, axis=None):
+    if axis is not None:
+        dim = axis
     arr = x.data
     xp = xp_of(arr)
     if dim is None:
@@ -386,7 +403,9 @@ def argmax(x, dim=None, keepdim: bool = False):
     return Tensor._wrap(xp.argmax(arr, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
 
 
-def argmin(x, dim=None, keepdim: bool = False):
+def argmin(x, dim=None, keepdim: bool = False, *, axis=None):
+    if axis is not None:
+        dim = axis
     arr = x.data
     xp = xp_of(arr)
     if dim is None:
@@ -398,7 +417,13 @@ def argmin(x, dim=None, keepdim: bool = False):
     return Tensor._wrap(xp.argmin(arr, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
 
 
-def logsumexp(x, dim, keepdim: bool = False):
+def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None):
+    if axis is not None:
+        dim = axis
+    elif dim is None:
+        raise TypeError("logsumexp() missing 1 required positional argument: 'dim'")
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        x, = autocast_args("logsumexp", x)
     return LogSumExp.apply(x, _dims(x, dim, "logsumexp"), keepdim)
 
 
@@ -408,19 +433,31 @@ def _softmax_dim(x, dim, op):
     return wrap_dim(dim, x.data.ndim, op) if x.data.ndim else None
 
 
-def softmax(x, dim=None, dtype=None, **_):
+def softmax(x, dim=None, dtype=None, *, axis=None, **_):
+    if axis is not None:
+        dim = axis
     if dtype is not None:
         x = x.to(dtype)
+    elif _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        x, = autocast_args("softmax", x)
     return Softmax.apply(x, _softmax_dim(x, dim, "softmax"))
 
 
-def log_softmax(x, dim=None, dtype=None, **_):
+def log_softmax(x, dim=None, dtype=None, *, axis=None, **_):
+    if axis is not None:
+        dim = axis
     if dtype is not None:
         x = x.to(dtype)
+    elif _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        x, = autocast_args("log_softmax", x)
     return LogSoftmax.apply(x, _softmax_dim(x, dim, "log_softmax"))
 
 
-def cumsum(x, dim, *, dtype=None):
+def cumsum(x, dim=None, *, dtype=None, axis=None):
+    if axis is not None:
+        dim = axis
+    elif dim is None:
+        raise TypeError("cumsum() missing 1 required positional argument: 'dim'")
     if dtype is not None:
         x = x.to(dtype)
     return Cumsum.apply(x, wrap_dim(dim, x.data.ndim, "cumsum") if x.data.ndim else 0)
@@ -430,6 +467,8 @@ def norm(x, p="fro", dim=None, keepdim: bool = False, dtype=None):
     """p-norm over ``dim`` (all elements when None); p in {2, 'fro', 1, inf, -inf, any float}."""
     if dtype is not None:
         x = x.to(dtype)
+    elif _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        x, = autocast_args("norm", x)
     axes = _dims(x, dim, "norm")
     if p in ("fro", 2, 2.0, None):
         return Norm2.apply(x, axes, keepdim)
