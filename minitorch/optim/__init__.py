@@ -17,3 +17,12 @@ __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
     "Rprop", "LBFGS", "lr_scheduler", "required",
 ]
+
+
+def __getattr__(name: str):
+    """``minitorch.optim.swa_utils`` on first use (it imports ``nn``, which the optimizers do not need)."""
+    if name == "swa_utils":
+        import importlib
+
+        return importlib.import_module("minitorch.optim.swa_utils")
+    raise AttributeError(f"module 'minitorch.optim' has no attribute '{name}'")

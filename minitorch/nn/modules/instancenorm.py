@@ -5,12 +5,12 @@ import warnings
 
 from ...tensor import Tensor
 from .. import functional as F
-from .normalization import _BatchNorm
+from .normalization import _NormBase
 
 __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
 
 
-class _InstanceNorm(_BatchNorm):
+class _InstanceNorm(_NormBase):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, mean and biased var per (sample, channel).
 
     Defaults as torch: ``affine=False``, ``track_running_stats=False``. With tracked statistics, training

@@ -11,8 +11,10 @@ from .module import Module
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm"]
 
 
-class _BatchNorm(Module):
-    """y = (x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1).
+class _NormBase(Module):
+    """Common base of BatchNorm and InstanceNorm (torch's ``_NormBase``): affine weight/bias, running stats.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1).
 
     Training: batch statistics, and running_mean/var move by ``momentum`` (None: cumulative average
     1/num_batches_tracked). Eval: the running statistics (when tracked).
@@ -78,6 +80,10 @@ class _BatchNorm(Module):
         return F.batch_norm(input, self.running_mean if use_stats else None,
                             self.running_var if use_stats else None, self.weight, self.bias, bn_training,
                             factor, self.eps)
+
+
+class _BatchNorm(_NormBase):
+    """Base of BatchNorm1d/2d/3d (``isinstance(m, _BatchNorm)`` is False for InstanceNorm, as in torch)."""
 
 
 class BatchNorm1d(_BatchNorm):

@@ -1,7 +1,10 @@
 """``DataLoader``: iterate a dataset in (shuffled) batches, collated into tensors, like torch's.
 
 ``num_workers`` is accepted for compatibility but batches are always built in-process: for the
-in-memory datasets minitorch targets, worker processes would cost more than they save.
+in-memory datasets minitorch targets, worker processes would cost more than they save. With
+``num_workers > 0``, ``worker_init_fn`` is called as ``f(0) ... f(num_workers - 1)`` when iteration starts
+(once per ``iter()``, or only the first time with ``persistent_workers``), with ``get_worker_info()`` giving
+that worker's ``WorkerInfo`` inside the call; while batches are built ``get_worker_info()`` is None.
 A ``TensorDataset`` (or a ``Subset`` of one) with the default collation takes a fast path: each
 batch is one fancy-indexing of the underlying arrays instead of ``batch_size`` item lookups.
 """
@@ -95,6 +98,9 @@ class DataLoader:
 
     # ---- iteration -------------------------------------------------------------------------------
     def __iter__(self):
+        if self.num_workers > 0 and self.worker_init_fn is not None and not (
+                self.persistent_workers and getattr(self, "_workers_initialised", False)):
+            self._init_workers()
         if isinstance(self.dataset, IterableDataset):
             return self._iter_iterable()
         if not self._auto_collation:
@@ -103,6 +109,22 @@ class DataLoader:
         if fast is not None:
             return self._iter_fast(*fast)
         return (self.collate_fn(self._fetch(batch)) for batch in self.batch_sampler)
+
+    def _init_workers(self) -> None:
+        """Call ``worker_init_fn(i)`` for each worker id, as torch's workers do on start (here in-process)."""
+        import copy
+
+        from ...backend.device import CPU
+        from ...backend.random import rng_for
+        from .worker import WorkerInfo, _as_worker
+
+        base_seed = int(rng_for(CPU, self.generator).integers(0, 2**62))
+        for wid in range(self.num_workers):
+            info = WorkerInfo(id=wid, num_workers=self.num_workers, seed=base_seed + wid,
+                              dataset=copy.copy(self.dataset))
+            with _as_worker(info):
+                self.worker_init_fn(wid)
+        self._workers_initialised = True
 
     def _fetch(self, batch: list[int]) -> list:
         getitems = getattr(self.dataset, "__getitems__", None)
