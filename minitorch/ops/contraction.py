@@ -5,14 +5,16 @@ elementwise ops, so their gradients (and double backward) come from those ops.
 """
 from __future__ import annotations
 
+import math
 import string
 
 import numpy as np
 
+from ..amp.autocast_mode import _AutocastState, autocast_args, autocast_call
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
-from ._util import wrap_dim
+from ._util import torch_type_name, wrap_dim
 from .linalg import addmm, bmm, mv, outer
 
 __all__: list[str] = [
@@ -189,6 +191,8 @@ def einsum(equation: str, *operands) -> Tensor:
         operands = tuple(operands[0])
     if not operands:
         raise RuntimeError("einsum(): must provide at least one operand")
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        operands = autocast_args("einsum", *operands)
     subs, out, sizes = _parse(equation, operands)
     devices = {t.device for t in operands}
     if len(devices) > 1:
@@ -263,16 +267,22 @@ def _scaled_sum(inp, prod, beta, alpha, op):
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * bmm(batch1, batch2)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, batch1, batch2 = autocast_args("baddbmm", input, batch1, batch2)
     return _scaled_sum(input, bmm(batch1, batch2), beta, alpha, "baddbmm")
 
 
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * sum_b batch1[b] @ batch2[b]."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, batch1, batch2 = autocast_args("addbmm", input, batch1, batch2)
     return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha, "addbmm")
 
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * mat @ vec."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, mat, vec = autocast_args("addmv", input, mat, vec)
     if mat.data.ndim != 2 or vec.data.ndim != 1:
         raise RuntimeError(
             f"addmv: vector + matrix @ vector expected, got {input.data.ndim}, {mat.data.ndim}, {vec.data.ndim}"
@@ -282,6 +292,8 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
 
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * outer(vec1, vec2)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, vec1, vec2 = autocast_args("addr", input, vec1, vec2)
     if vec1.data.ndim != 1 or vec2.data.ndim != 1:
         raise RuntimeError(
             f"addr: Expected 1-D arguments vec1 and vec2, but got {vec1.data.ndim}-D and {vec2.data.ndim}-D"
@@ -353,19 +365,175 @@ def _pnorm_last(diff: Tensor, p) -> Tensor:
     return norm(diff, p, dim=-1)
 
 
-def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
-    """p-norm distance between each row of x1 (…, P, M) and each row of x2 (…, R, M): (…, P, R)."""
+# ---------------------------------------------------------------- cdist ----------------------------
+_CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
+                "donot_use_mm_for_euclid_dist": 2}
+_CDIST_CHUNK = 1 << 22  # elements of the (rows, R, M) difference block the exact path holds at once
+
+
+def _pnorm_array(diff, p):
+    """The p-norm of ``diff`` over its last axis, on arrays (the exact path's forward)."""
+    xp = xp_of(diff)
+    if diff.shape[-1] == 0:
+        return xp.zeros(diff.shape[:-1], dtype=diff.dtype)
+    if p == 0:
+        return (diff != 0).sum(-1).astype(diff.dtype)
+    if p == 1:
+        return xp.abs(diff).sum(-1)
+    if p == float("inf"):
+        return xp.abs(diff).max(-1)
+    if p == 2:
+        return xp.sqrt((diff * diff).sum(-1))
+    return (xp.abs(diff) ** p).sum(-1) ** (1.0 / p)
+
+
+def _row_chunks(P: int, R: int, M: int, batch: int) -> list:
+    rows = max(1, _CDIST_CHUNK // max(1, R * M * batch))
+    return [(s, min(s + rows, P)) for s in range(0, P, rows)] or [(0, 0)]
+
+
+class EuclideanDist(BuiltinOp):
+    """||x1_i - x2_j|| as sqrt(max(|x1_i|^2 + |x2_j|^2 - 2 x1_i.x2_j, 0)): one matrix product, no (P, R, M)
+    difference tensor (torch's 'use_mm_for_euclid_dist')."""
+
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x1, x2):
+        ctx.save_for_backward(x1, x2)
+        a, b = x1.data, x2.data
+        xp = xp_of(a)
+        sq = (a * a).sum(-1)[..., :, None] + (b * b).sum(-1)[..., None, :]
+        sq -= 2 * (a @ xp.swapaxes(b, -1, -2))
+        return xp.sqrt(xp.maximum(sq, 0, out=sq), out=sq)
+
+    @staticmethod
+    def backward(ctx, g):
+        """gx1 = x1 rowsum(Q) - Q x2, gx2 = x2 colsum(Q)^T - Q^T x1, Q = g / D (0 where D = 0, torch's subgradient)."""
+        from .elementwise import where
+
+        x1, x2 = ctx.saved_tensors
+        d = ctx.output
+        zero = d.data == 0
+        q = where(zero, 0.0, g / where(zero, 1.0, d))
+        g1 = x1 * q.sum(-1, keepdim=True) - q @ x2 if ctx.needs_input_grad[0] else None
+        g2 = x2 * q.sum(-2).unsqueeze(-1) - q.mT @ x1 if ctx.needs_input_grad[1] else None
+        return g1, g2
+
+
+def _cdist_term(diff: Tensor, d: Tensor, p) -> Tensor:
+    """d ||x1_i - x2_j||_p / d x1_i, torch's subgradients: 0 where the distance is 0 (and, p < 1, where a
+    coordinate difference is 0); p = inf: sign on the coordinates that attain the max."""
+    from .elementwise import sign, where
+
+    if p == 1:
+        return sign(diff)
+    xp = xp_of(diff.data)
+    if p == float("inf"):
+        hit = xp.abs(diff.data) == d.data
+        return sign(diff) * Tensor._wrap(hit.astype(diff.data.dtype))
+    zero = d.data == 0
+    safe_d = where(zero, 1.0, d)
+    if p == 2:
+        return where(zero, 0.0, diff / safe_d)
+    if p < 1:
+        zero = zero | (diff.data == 0)
+    a = diff.abs()
+    if p < 2:
+        a = where(diff.data == 0, 1.0, a)
+        return where(zero, 0.0, sign(diff) * a ** (p - 1) / safe_d ** (p - 1))
+    return where(zero, 0.0, diff * a ** (p - 2) / safe_d ** (p - 1))
+
+
+class CdistExact(BuiltinOp):
+    """||x1_i - x2_j||_p from the coordinate differences, computed a block of x1's rows at a time so the
+    (P, R, M) difference tensor is never whole (forward and backward)."""
+
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x1, x2, p):
+        ctx.save_for_backward(x1, x2)
+        ctx.p = p
+        a, b = x1.data, x2.data
+        xp = xp_of(a)
+        *batch, P, M = a.shape
+        R = b.shape[-2]
+        out = xp.empty(tuple(batch) + (P, R), dtype=a.dtype)
+        bb = b[..., None, :, :]
+        for s, e in _row_chunks(P, R, M, math.prod(batch)):
+            out[..., s:e, :] = _pnorm_array(a[..., s:e, None, :] - bb, p)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        """gx1_i = sum_j g_ij dD_ij/dx1_i, gx2_j = -sum_i g_ij dD_ij/dx1_i, dD/dx1 = sign(t) |t|^(p-1) / D^(p-1)
+        with t = x1_i - x2_j (p = 0: zero)."""
+        x1, x2 = ctx.saved_tensors
+        p = ctx.p
+        if p == 0:
+            return x1 * 0.0, x2 * 0.0, None
+        from .shape import cat
+
+        d = ctx.output
+        *batch, P, M = x1.data.shape
+        R = x2.data.shape[-2]
+        chunks = _row_chunks(P, R, M, math.prod(batch))
+        whole = len(chunks) == 1
+        g1, g2 = [], None
+        x2u = x2.unsqueeze(-3)
+        for s, e in chunks:
+            a = x1 if whole else x1[..., s:e, :]
+            dc = (d if whole else d[..., s:e, :]).unsqueeze(-1)
+            gc = (g if whole else g[..., s:e, :]).unsqueeze(-1)
+            term = _cdist_term(a.unsqueeze(-2) - x2u, dc, p) * gc
+            g1.append(term.sum(-2))
+            part = term.sum(-3)
+            g2 = part if g2 is None else g2 + part
+        g1 = g1[0] if whole else cat(g1, -2)
+        return g1, -g2, None
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
+          compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+    """p-norm distance between each row of x1 (…, P, M) and each row of x2 (…, R, M): (…, P, R), batch dims
+    broadcast. p = 2 uses one matrix product (|a|^2 + |b|^2 - 2 a.b, clamped at 0) when P > 25 or R > 25
+    ('use_mm_for_euclid_dist_if_necessary', the default), always ('use_mm_for_euclid_dist') or never
+    ('donot_use_mm_for_euclid_dist'), as torch; other p (and small inputs) go through the exact differences."""
+    if _AutocastState.on:  # autocast: float32, with its inner matmul not autocast (see minitorch/amp)
+        return autocast_call("cdist", cdist, x1, x2, p, compute_mode)
     if x1.data.ndim < 2 or x2.data.ndim < 2:
         raise RuntimeError(
             f"cdist only supports at least 2D tensors, X1 got: {x1.data.ndim}D, X2 got: {x2.data.ndim}D"
         )
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.data.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {torch_type_name(t)}")
     if x1.data.shape[-1] != x2.data.shape[-1]:
         raise RuntimeError(
             f"X1 and X2 must have the same number of columns. X1: {x1.data.shape[-1]} X2: {x2.data.shape[-1]}"
         )
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
-    return _pnorm_last(x1.unsqueeze(-2) - x2.unsqueeze(-3), p)
+    mode = _CDIST_MODES.get(compute_mode)
+    if mode is None:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    if x1.data.dtype != x2.data.dtype:
+        raise RuntimeError(f"expected scalar type {torch_type_name(x1)} but found {torch_type_name(x2)}")
+    try:
+        batch = tuple(np.broadcast_shapes(x1.data.shape[:-2], x2.data.shape[:-2]))
+    except ValueError:
+        raise RuntimeError(
+            f"cdist: the batch dimensions of X1 {list(x1.shape)} and X2 {list(x2.shape)} do not broadcast"
+        ) from None
+    if x1.data.shape[:-2] != batch:
+        x1 = x1.expand(batch + x1.data.shape[-2:])
+    if x2.data.shape[:-2] != batch:
+        x2 = x2.expand(batch + x2.data.shape[-2:])
+    P, R = x1.data.shape[-2], x2.data.shape[-2]
+    if p == 2 and x1.data.size and x2.data.size and (mode == 1 or (mode == 0 and (P > 25 or R > 25))):
+        return EuclideanDist.apply(x1, x2)
+    return CdistExact.apply(x1, x2, float(p))
 
 
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:

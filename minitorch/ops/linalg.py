@@ -1,9 +1,21 @@
 """Linear algebra: matmul (1-D, 2-D, batched with broadcasting), and composites on top of it."""
 from __future__ import annotations
 
+import numpy as np
+
+from ..amp.autocast_mode import _AutocastState, autocast_args
 from ..autograd.function import BuiltinOp
+from ..backend import is_cupy_array
 from ..tensor import Tensor
 from ._util import unbroadcast
+
+
+def matmul_arrays(x, y):
+    """``x @ y`` on arrays. float16 NumPy operands are multiplied in float32 and rounded back: NumPy has no
+    float16 BLAS (its own loop is ~100x slower than float32 BLAS), and float32 accumulation is what torch does."""
+    if x.dtype == np.float16 and not is_cupy_array(x):
+        return np.matmul(x, y, dtype=np.float32).astype(np.float16)
+    return x @ y
 
 
 class MatMul(BuiltinOp):
@@ -31,7 +43,7 @@ class MatMul(BuiltinOp):
                 f"matmul: expected both operands to have the same dtype, but got {a.dtype} and {b.dtype}"
             )
         try:
-            out = x @ y
+            out = matmul_arrays(x, y)
         except ValueError as e:
             raise RuntimeError(f"matmul: {tuple(x.shape)} @ {tuple(y.shape)}: {e}") from None
         ctx.save_for_backward(a, b)
@@ -42,6 +54,8 @@ class MatMul(BuiltinOp):
         """d(A@B) = g@B^T, A^T@g (1-D operands promoted to matrices, batch dims summed back)."""
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
+        if g.data.dtype != a.data.dtype:  # a float32 grad into a float16 product (mixed precision): as torch,
+            g = g.to(a.dtype)  # the gradient takes the dtype of the output it belongs to
         a_shape, b_shape = a.data.shape, b.data.shape
         if len(a_shape) == 1 and len(b_shape) == 1:
             return (g * b if na else None, g * a if nb else None)
@@ -65,16 +79,22 @@ class MatMul(BuiltinOp):
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        a, b = autocast_args("matmul", a, b)
     return MatMul.apply(a, b)
 
 
 def mm(a: Tensor, b: Tensor) -> Tensor:
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        a, b = autocast_args("mm", a, b)
     if a.data.ndim != 2 or b.data.ndim != 2:
         raise RuntimeError(f"mm: expected 2D tensors, got {a.data.ndim}D and {b.data.ndim}D")
     return MatMul.apply(a, b)
 
 
 def bmm(a: Tensor, b: Tensor) -> Tensor:
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        a, b = autocast_args("bmm", a, b)
     if a.data.ndim != 3 or b.data.ndim != 3:
         raise RuntimeError(f"bmm: expected 3D tensors, got {a.data.ndim}D and {b.data.ndim}D")
     if a.data.shape[0] != b.data.shape[0]:
@@ -83,6 +103,8 @@ def bmm(a: Tensor, b: Tensor) -> Tensor:
 
 
 def mv(a: Tensor, v: Tensor) -> Tensor:
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        a, v = autocast_args("mv", a, v)
     return MatMul.apply(a, v)
 
 
@@ -97,6 +119,8 @@ def outer(a: Tensor, b: Tensor) -> Tensor:
 
 
 def addmm(bias: Tensor, a: Tensor, b: Tensor, *, beta=1, alpha=1) -> Tensor:
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        bias, a, b = autocast_args("addmm", bias, a, b)
     prod = MatMul.apply(a, b)
     return (bias * beta if beta != 1 else bias) + (prod * alpha if alpha != 1 else prod)
 

@@ -14,6 +14,7 @@ from .loss_more import *  # noqa: F403
 from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .pooling3d import *  # noqa: F403
+from .pooling_extra import *  # noqa: F403
 from .sampling_grid import *  # noqa: F403
 from .sparse import *  # noqa: F403
 from .vision import *  # noqa: F403

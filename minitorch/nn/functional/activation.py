@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...autograd.grad_mode import _GradState
 from ...backend import xp_of
@@ -212,7 +213,11 @@ class Gelu(BuiltinOp):
         if approximate == "tanh":
             inner = _SQRT_2_OVER_PI * (arr + _GELU_C * arr * arr * arr)
             return _same_dtype(0.5 * arr * (1 + xp.tanh(inner)), arr)
-        return _same_dtype(0.5 * arr * (1 + erf_array(arr * _INV_SQRT_2)), arr)
+        out = _same_dtype(erf_array(arr * _INV_SQRT_2), arr)  # a fresh array: finish in place
+        out += 1
+        out *= arr
+        out *= 0.5
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -293,6 +298,8 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, = autocast_args("softplus", input)
     return Softplus.apply(input, beta, threshold)
 
 

@@ -14,6 +14,7 @@ import math
 import warnings
 
 from ... import creation
+from ...amp.autocast_mode import _AutocastState, autocast_call
 from ...ops.reduction import softmax
 from ...ops.shape import cat
 from ...tensor import Tensor
@@ -77,6 +78,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     ``is_causal``: query i attends keys 0..i (top-left aligned, as torch). A row that may attend nothing
     gives 0, as torch's math path does. Dropout (``dropout_p``) is always applied, as in torch.
     """
+    if _AutocastState.on:  # autocast: float16, the body not autocast again (minitorch/amp)
+        return autocast_call("scaled_dot_product_attention", scaled_dot_product_attention, query, key, value,
+                             attn_mask, dropout_p, is_causal, scale, enable_gqa)
     _check_sdpa(query, key, value, attn_mask, dropout_p, enable_gqa)
     L, S = query.shape[-2], key.shape[-2]
     scale_factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale

@@ -11,6 +11,7 @@ Kernels (im2col + one GEMM, col2im by offset slices) live in ``minitorch/nn/kern
 """
 from __future__ import annotations
 
+from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...tensor import Tensor
 from ..kernels.conv import as_channels_last, conv2d_forward, conv2d_input_grad, conv2d_weight_grad
@@ -209,6 +210,8 @@ def _conv_geom(op: str, x4: Tensor, w4: Tensor, stride, padding, dilation, group
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
            groups: int = 1) -> Tensor:
     """2-D cross-correlation over an (N, C, H, W) or (C, H, W) input, as ``torch.nn.functional.conv2d``."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("conv2d", input, weight, bias)
     batched = _batched("conv2d", input, 2)
     x = input if batched else input.unsqueeze(0)
     _check_weight("conv2d", x, weight, bias, groups, transposed=False)
@@ -220,6 +223,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
            groups: int = 1) -> Tensor:
     """1-D cross-correlation over an (N, C, L) or (C, L) input (a conv2d with H = 1)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("conv1d", input, weight, bias)
     batched = _batched("conv1d", input, 1)
     x = input if batched else input.unsqueeze(0)
     if weight.data.ndim != 3:
@@ -240,6 +245,8 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
                      output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """Transposed 2-D convolution (the gradient of conv2d w.r.t. its input), as torch's."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("conv_transpose2d", input, weight, bias)
     op = "conv_transpose2d"
     batched = _batched(op, input, 2)
     x = input if batched else input.unsqueeze(0)
@@ -276,6 +283,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
                      output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """Transposed 1-D convolution (a conv_transpose2d with H = 1)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("conv_transpose1d", input, weight, bias)
     batched = _batched("conv_transpose1d", input, 1)
     x = input if batched else input.unsqueeze(0)
     if weight.data.ndim != 3:

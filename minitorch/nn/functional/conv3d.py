@@ -11,6 +11,7 @@ Kernels (channels-last im2col over (kd, kh, kw) + one GEMM) live in ``minitorch/
 """
 from __future__ import annotations
 
+from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...tensor import Tensor
 from ..kernels.conv3d import Conv3dGeom, conv3d_forward, conv3d_input_grad, conv3d_weight_grad
@@ -134,6 +135,8 @@ def _geom3d(op: str, x: Tensor, w: Tensor, stride, padding, dilation, groups: in
 def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
            groups: int = 1) -> Tensor:
     """3-D cross-correlation over an (N, C, D, H, W) or (C, D, H, W) input, as ``torch.nn.functional.conv3d``."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("conv3d", input, weight, bias)
     batched = _batched("conv3d", input, 3)
     x = input if batched else input.unsqueeze(0)
     _check_weight("conv3d", x, weight, bias, groups, transposed=False)
@@ -145,6 +148,8 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
 def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
                      output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """Transposed 3-D convolution (the gradient of conv3d w.r.t. its input), as torch's."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("conv_transpose3d", input, weight, bias)
     op = "conv_transpose3d"
     batched = _batched(op, input, 3)
     x = input if batched else input.unsqueeze(0)

@@ -5,6 +5,7 @@ gradient (and gradient of gradient) comes from those ops; none needs a Function 
 """
 from __future__ import annotations
 
+from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...backend.dtype import finfo
 from ...ops.elementwise import where
 from ...tensor import Tensor
@@ -110,6 +111,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x if x > 0 else weight * x, ``weight`` one value or one per channel (dim 1; dim 0 of 1-D has one channel)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight = autocast_args("prelu", input, weight)
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
     n = weight.numel()

@@ -1,11 +1,22 @@
 """nn.functional: linear layers. ``linear`` is one fused op (x @ W^T + b, one BLAS call per pass)."""
 from __future__ import annotations
 
+import numpy as np
+
+from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...autograd.grad_mode import _GradState
+from ...ops.linalg import matmul_arrays
 from ...tensor import Tensor
 
 __all__ = ["linear", "bilinear"]
+
+
+def _sum_rows(ga):
+    """Column sums (the bias gradient); float16 accumulates in float32, as torch does."""
+    if ga.dtype == np.float16:
+        return ga.sum(axis=0, dtype=np.float32).astype(np.float16)
+    return ga.sum(axis=0)
 
 
 class Linear(BuiltinOp):
@@ -15,9 +26,9 @@ class Linear(BuiltinOp):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
         if xa.ndim == 2:
-            out = xa @ wa.T
+            out = matmul_arrays(xa, wa.T)
         else:  # fold the batch dims into one so the product is a single matrix-matrix call
-            out = (xa.reshape(-1, xa.shape[-1]) @ wa.T).reshape(xa.shape[:-1] + (wa.shape[0],))
+            out = matmul_arrays(xa.reshape(-1, xa.shape[-1]), wa.T).reshape(xa.shape[:-1] + (wa.shape[0],))
         if b is not None:
             out += b.data
         return out
@@ -32,9 +43,9 @@ class Linear(BuiltinOp):
             ga = g.data.reshape(-1, out_f)
             xa = x.data.reshape(-1, in_f)
             return (
-                Tensor._wrap((ga @ w.data).reshape(x.data.shape)) if nx else None,
-                Tensor._wrap(ga.T @ xa) if nw else None,
-                Tensor._wrap(ga.sum(axis=0)) if nb else None,
+                Tensor._wrap(matmul_arrays(ga, w.data).reshape(x.data.shape)) if nx else None,
+                Tensor._wrap(matmul_arrays(ga.T, xa)) if nw else None,
+                Tensor._wrap(_sum_rows(ga)) if nb else None,
             )
         g2 = g if g.ndim == 2 else g.reshape((-1, out_f))
         gx = gw = gb = None
@@ -52,6 +63,8 @@ class Linear(BuiltinOp):
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b over the last dim of ``input`` (any number of leading batch dims)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("linear", input, weight, bias)
     if weight.ndim != 2:
         if weight.ndim == 1:  # torch allows a vector weight: a dot product over the last dim
             out = input @ weight

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...autograd.grad_mode import _GradState
 from ...backend import is_cupy_array, xp_of
@@ -87,6 +88,8 @@ def _reduce_weighted(loss: Tensor, weight, reduction: str) -> Tensor:
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
              weight: Tensor | None = None) -> Tensor:
     """mean((x - y)^2) (or sum / elementwise)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target, weight = autocast_args("mse_loss", input, target, weight)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _warn_size("mse_loss", input, target)
@@ -97,6 +100,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
             weight: Tensor | None = None) -> Tensor:
     """mean(|x - y|)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target, weight = autocast_args("l1_loss", input, target, weight)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _warn_size("l1_loss", input, target)
@@ -106,6 +111,8 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduc
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, |d| - beta/2 elsewhere (d = x - y; plain L1 when beta = 0)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target = autocast_args("smooth_l1_loss", input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if beta < 0:
@@ -122,6 +129,8 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """0.5 d^2 where |d| < delta, delta (|d| - delta/2) elsewhere (d = x - y)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target, weight = autocast_args("huber_loss", input, target, weight)
     _check_reduction(reduction)
     if delta <= 0:
         raise RuntimeError(f"huber_loss does not support non-positive values for delta (got {delta}).")
@@ -155,9 +164,11 @@ def _classes_back(g: Tensor, shape: tuple) -> Tensor:
 def _check_class_target(op: str, input: Tensor, target: Tensor, weight) -> None:
     """Shapes and dtype of class-index targets, as PyTorch checks them."""
     ishape, tshape = tuple(input.shape), tuple(target.shape)
-    if target.data.dtype.kind not in "iu":
+    if target.data.dtype.name not in ("int64", "uint8"):  # torch: int32/int16/bool/float class targets raise
+        names = {"int32": "Int", "int16": "Short", "int8": "Char", "bool": "Bool", "float16": "Half",
+                 "float32": "Float", "float64": "Double"}
         raise RuntimeError(
-            f"{op}: expected target dtype to be Long or Byte (class indices), but got {target.dtype} "
+            f"{op}: expected target dtype to be Long or Byte, but got {names.get(target.dtype.name, target.dtype)} "
             f"(input {list(ishape)}, target {list(tshape)})"
         )
     if input.ndim == 0:
@@ -377,6 +388,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
                   ignore_index: int = -100, reduce=None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
     """-sum_c q_c log softmax(x)_c with q the (smoothed) one-hot or probability target; classes in dim 1."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target, weight = autocast_args("cross_entropy", input, target, weight)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -400,6 +413,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
              ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
     """-w[t] input[t] per sample (input: log-probabilities, classes in dim 1)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target, weight = autocast_args("nll_loss", input, target, weight)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _check_class_target("nll_loss", input, target, weight)
@@ -478,6 +493,8 @@ def _bce_weight(weight, input: Tensor):
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
                          reduce=None, reduction: str = "mean") -> Tensor:
     """-w (t log x + (1 - t) log(1 - x)), each log clamped at -100 as PyTorch does."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target, weight = autocast_args("binary_cross_entropy", input, target, weight)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
@@ -499,6 +516,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
                                      size_average=None, reduce=None, reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
     """w [(1 - t) x + (1 + (pw - 1) t) log(1 + e^{-x})], computed without overflow."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target, weight, pos_weight = autocast_args(
+            "binary_cross_entropy_with_logits", input, target, weight, pos_weight)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
@@ -511,6 +531,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-y x))."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target = autocast_args("soft_margin_loss", input, target)
     from .activation import softplus
 
     reduction = _legacy_reduction(size_average, reduce, reduction)
@@ -522,6 +544,8 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
 def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
            log_target: bool = False) -> Tensor:
     """target * (log target - input) (input: log-probabilities); exp(t) (t - input) when log_target."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target = autocast_args("kl_div", input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction, _REDUCTIONS + ("batchmean",))
     if log_target:
@@ -552,6 +576,8 @@ def _straight_clamp_min(n: Tensor, eps: float) -> Tensor:
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 x2) / (max(||x1||, eps) max(||x2||, eps)) along ``dim`` (inputs broadcast)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        x1, x2 = autocast_args("cosine_similarity", x1, x2)
     try:
         shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
     except ValueError:
@@ -579,6 +605,8 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                           size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input1, input2, target = autocast_args("cosine_embedding_loss", input1, input2, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if input1.ndim not in (1, 2) or tuple(input1.shape) != tuple(input2.shape):
@@ -605,6 +633,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """max(0, -y (x1 - x2) + margin)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input1, input2, target = autocast_args("margin_ranking_loss", input1, input2, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if not (input1.ndim == input2.ndim == target.ndim):
@@ -618,6 +648,8 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average=None,
                          reduce=None, reduction: str = "mean") -> Tensor:
     """x where y = 1, max(0, margin - x) where y = -1."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target = autocast_args("hinge_embedding_loss", input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     t = target.data
@@ -629,6 +661,8 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
                         p: float = 2, eps: float = 1e-6, swap: bool = False, size_average=None,
                         reduce=None, reduction: str = "mean") -> Tensor:
     """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm pairwise distance (swap: min with d(p, n))."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        anchor, positive, negative = autocast_args("triplet_margin_loss", anchor, positive, negative)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     a, po, ne = anchor.ndim, positive.ndim, negative.ndim

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...backend import is_cupy_array, xp_of
 from ...backend.checks import fail_if
@@ -59,6 +60,8 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
                      size_average=None, eps: float = 1e-8, reduce=None, reduction: str = "mean") -> Tensor:
     """exp(x) - y x (log_input), else x - y log(x + eps); ``full`` adds Stirling's y log y - y + log(2 pi y)/2
     where y > 1."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target = autocast_args("poisson_nll_loss", input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if log_input:
@@ -83,6 +86,8 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
                       weight: Tensor | None = None, size_average=None, reduce=None,
                       reduction: str = "mean") -> Tensor:
     """sum_{j != y} w[y] max(0, margin - x[y] + x[j])^p / C per sample (p = 1 or 2)."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target, weight = autocast_args("multi_margin_loss", input, target, weight)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if p not in (1, 2):
@@ -125,6 +130,8 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
 def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                            reduction: str = "mean") -> Tensor:
     """sum_{j in targets} sum_{i not in targets} max(0, 1 - (x[y_j] - x[i])) / C; targets end at the first -1."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, target = autocast_args("multilabel_margin_loss", input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _long_target("multilabel_margin_loss", target)

@@ -5,6 +5,7 @@ some axes, with an analytic backward), then apply the per-channel affine with Te
 """
 from __future__ import annotations
 
+from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...autograd.grad_mode import _GradState, no_grad
 from ...backend import xp_of
@@ -147,6 +148,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Normalise over the last len(normalized_shape) dims, then scale by weight and shift by bias."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("layer_norm", input, weight, bias)
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(int(s) for s in normalized_shape)
@@ -170,6 +173,8 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Split channels into ``num_groups`` groups and normalise each (sample, group) over its elements."""
+    if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
+        input, weight, bias = autocast_args("group_norm", input, weight, bias)
     if input.ndim < 2:
         raise RuntimeError(f"group_norm: expected input of at least 2 dims (N, C, ...), got {list(input.shape)}")
     n, channels = input.shape[0], input.shape[1]

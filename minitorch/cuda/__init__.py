@@ -1,8 +1,8 @@
-"""``minitorch.cuda``: is a GPU usable (through CuPy)?"""
+"""``minitorch.cuda``: is a GPU usable (through CuPy)? Also ``minitorch.cuda.amp`` (deprecated AMP names)."""
 from __future__ import annotations
 
-from .backend import cupy_module
-from .backend.checks import raise_pending
+from ..backend import cupy_module
+from ..backend.checks import raise_pending
 
 
 def is_available() -> bool:
@@ -24,7 +24,7 @@ def synchronize(device=None) -> None:
 
 
 def manual_seed(seed: int) -> None:
-    from .backend.random import manual_seed as seed_all
+    from ..backend.random import manual_seed as seed_all
 
     seed_all(seed)
 
@@ -116,3 +116,6 @@ class Event:
 
     def elapsed_time(self, end_event: Event) -> float:
         return float(self._cp.cuda.get_elapsed_time(self._event, end_event._event))
+
+
+from . import amp  # noqa: E402  (torch.cuda.amp: the deprecated autocast / GradScaler names)
