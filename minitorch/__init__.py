@@ -2,8 +2,25 @@
 
 ``import minitorch as torch`` runs PyTorch scripts for the parts minitorch covers.
 """
-from . import autograd, backend, backends, cuda
+from . import amp, autograd, backend, backends, cuda, random
 from . import tensor_methods as _tensor_methods  # noqa: F401  (binds the ops onto Tensor)
+from .amp import autocast
+from .amp.autocast_mode import (
+    autocast_decrement_nesting,
+    autocast_increment_nesting,
+    clear_autocast_cache,
+    get_autocast_cpu_dtype,
+    get_autocast_dtype,
+    get_autocast_gpu_dtype,
+    is_autocast_cache_enabled,
+    is_autocast_cpu_enabled,
+    is_autocast_enabled,
+    set_autocast_cache_enabled,
+    set_autocast_cpu_dtype,
+    set_autocast_dtype,
+    set_autocast_enabled,
+    set_autocast_gpu_dtype,
+)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device, manual_seed
 from .backend.dtype import (
@@ -27,7 +44,7 @@ from .backend.dtype import (
     set_default_dtype,
     uint8,
 )
-from .backend.random import Generator
+from .backend.random import Generator, default_generator
 from .creation import (
     arange,
     as_tensor,
@@ -37,6 +54,7 @@ from .creation import (
     from_numpy,
     full,
     full_like,
+    get_default_device,
     linspace,
     logspace,
     normal,
@@ -49,6 +67,7 @@ from .creation import (
     randn,
     randn_like,
     randperm,
+    set_default_device,
     tensor,
     zeros,
     zeros_like,
@@ -136,6 +155,9 @@ from .ops.decomposition import (
     det,
     inverse,
     logdet,
+    lu,
+    lu_solve,
+    lu_unpack,
     matrix_exp,
     matrix_power,
     pinverse,
@@ -297,6 +319,20 @@ from .ops.special import (
     sinc,
     xlogy,
 )
+from .ops.statistics import (
+    aminmax,
+    corrcoef,
+    cov,
+    cumulative_trapezoid,
+    diagflat,
+    isin,
+    scatter_reduce,
+    trapezoid,
+    trapz,
+    unique_consecutive,
+    unravel_index,
+    vander,
+)
 from .ops.trig import (
     acos,
     acosh,
@@ -319,15 +355,35 @@ from .ops.trig import (
     sinh,
     tan,
 )
+from .printing import set_printoptions
 from .sampling import bernoulli, get_rng_state, initial_seed, multinomial, poisson, seed, set_rng_state
-from .tensor import Size, Tensor
+from .settings import *  # noqa: F403  (threads, determinism, matmul precision, pi/e/inf/nan/newaxis)
+from .tensor import (  # memory formats, layout, legacy typed constructors
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Size,
+    Tensor,
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    layout,
+    memory_format,
+    preserve_format,
+    strided,
+)
 
 float = float32  # noqa: A001
 double = float64
 half = float16
 long = int64
 int = int32  # noqa: A001
-FloatTensor = Tensor
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 swapaxes = transpose
 __version__ = "0.1.0"
@@ -349,6 +405,17 @@ def detach(x: Tensor) -> Tensor:
     return x.detach()
 
 
+def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="inductor",  # noqa: A001, F811
+            mode=None, options=None, disable: bool = False):  # noqa: F811
+    """``torch.compile`` accepted for scripts: returns ``model`` (a Module or function) unchanged.
+
+    minitorch has no graph compiler; ``@compile`` and ``@compile(mode=...)`` work as decorators too.
+    """
+    if model is None:
+        return lambda m: m
+    return model
+
+
 def _lazy(name):
     import importlib
 
@@ -357,7 +424,7 @@ def _lazy(name):
 
 def __getattr__(name):
     """Import the user-facing layers (nn, optim, utils, ...) on first use to keep import fast."""
-    if name in ("nn", "optim", "utils", "datasets", "viz", "linalg", "special", "distributions"):
+    if name in ("nn", "optim", "utils", "datasets", "viz", "linalg", "special", "distributions", "testing"):
         return _lazy(name)
     if name in ("save", "load"):
         return getattr(_lazy("serialization"), name)

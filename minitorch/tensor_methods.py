@@ -43,8 +43,8 @@ Tensor.__rmod__ = _r(ew.remainder)
 Tensor.__floordiv__ = lambda self, other: cmp.floor_divide(self, other)
 Tensor.__rfloordiv__ = _r(cmp.floor_divide)
 Tensor.__abs__ = lambda self: ew.abs(self)
-Tensor.__eq__ = cmp.eq
-Tensor.__ne__ = cmp.ne
+Tensor.__eq__ = lambda self, other: False if other is None else cmp.eq(self, other)  # `t == None`, as torch
+Tensor.__ne__ = lambda self, other: True if other is None else cmp.ne(self, other)
 Tensor.__lt__ = cmp.lt
 Tensor.__le__ = cmp.le
 Tensor.__gt__ = cmp.gt
@@ -80,7 +80,7 @@ _METHODS = {
     "swapaxes": sh.transpose, "t": sh.t, "expand": sh.expand, "expand_as": sh.expand_as,
     "broadcast_to": sh.broadcast_to, "repeat": sh.repeat, "flip": sh.flip, "narrow": sh.narrow,
     "split": sh.split, "chunk": sh.chunk, "unbind": sh.unbind, "movedim": sh.movedim,
-    "contiguous": sh.contiguous,
+    # "contiguous" (with memory_format=) is defined in tensor.py
     # indexing
     "gather": ix.gather, "scatter_add": ix.scatter_add, "scatter": ix.scatter, "index_select": ix.index_select,
     "masked_select": ix.masked_select, "index_put": ix.index_put, "take_along_dim": ix.take_along_dim,
@@ -176,7 +176,9 @@ def _write_back(t: Tensor, result: Tensor, op: str) -> Tensor:
                 f"{op}: result type {result.dtype} can't be cast to the desired output type {t.dtype}"
             )
         arr = arr.astype(t.data.dtype)
-    if t.data.flags.writeable:
+    if 0 in t.data.strides or not sh.writeable(t.data):
+        sh.check_no_overlap(t.data, op)  # an expand()-ed tensor: torch's error
+    if sh.writeable(t.data):
         xp_of(t.data).copyto(t.data, arr)
     else:
         t.data = arr.copy()
@@ -234,9 +236,20 @@ for _name, _fn in {
 }.items():
     setattr(Tensor, _name, _inplace(_name, _fn))
 
-from .ops import arrange, contraction, decomposition, diagonal, gamma, order, scan, special, trig  # noqa: E402
+from .ops import (  # noqa: E402
+    arrange,
+    contraction,
+    decomposition,
+    diagonal,
+    gamma,
+    order,
+    scan,
+    special,
+    statistics,
+    trig,
+)
 
-for _family in (trig, special, gamma, diagonal, arrange, contraction, decomposition, scan, order):
+for _family in (trig, special, gamma, diagonal, arrange, contraction, decomposition, scan, order, statistics):
     for _name, _fn in _family.METHODS.items():
         setattr(Tensor, _name, _fn)
     for _name, _fn in _family.INPLACE_METHODS.items():
@@ -279,7 +292,7 @@ def _fill_(self: Tensor, value) -> Tensor:
 
 
 def _fill(self: Tensor, value) -> Tensor:
-    if self.data.flags.writeable:
+    if sh.writeable(self.data):
         self.data.fill(value)
     else:
         self.data = xp_of(self.data).full(self.data.shape, value, dtype=self.data.dtype)
@@ -307,7 +320,7 @@ def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
 
 
 def _setitem(self: Tensor, idx, value) -> None:
-    index, _ = ix.convert_index(idx, self.data)
+    index, advanced = ix.convert_index(idx, self.data)
     needs_graph = _GradState.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
     if not needs_graph:
         val = value.data if isinstance(value, Tensor) else value
@@ -315,6 +328,11 @@ def _setitem(self: Tensor, idx, value) -> None:
             raise RuntimeError(
                 f"setitem: value is on {value.device} but the tensor is on {self.device}"
             )
+        if 0 in self.data.strides or not sh.writeable(self.data):  # an expand()-ed tensor: torch's error
+            if not advanced:  # where the written region shares memory (advanced indexing: torch only warns)
+                sh.check_no_overlap(self.data, "setitem", self.data[index])
+            if not sh.writeable(self.data):
+                self.data = self.data.copy()  # a read-only broadcast: the write lands in a copy
         try:
             self.data[index] = val
         except ValueError as e:

@@ -24,6 +24,7 @@ get_rng_state gt half heaviside histc hsplit hstack hypot i0 iinfo index_add ind
 index_select inference_mode initial_seed inner int int16 int32 int64 int8 inverse is_floating_point is_grad_enabled
 is_tensor isclose isfinite isinf isnan kron kthvalue le lerp lgamma linspace log log10 log1p log2 log_softmax
 logaddexp logaddexp2 logcumsumexp logdet logical_and logical_not logical_or logical_xor logit logspace logsumexp
+lu lu_solve lu_unpack
 long lt manual_seed masked_fill masked_scatter masked_select matmul matrix_exp matrix_power max maximum mean median
 meshgrid min minimum mm mode moveaxis movedim mul multinomial multiply mv mvlgamma nan_to_num nanmean nanmedian
 nanquantile nansum narrow ne neg negative no_grad nonzero norm normal numel ones ones_like outer permute pinverse
@@ -34,6 +35,17 @@ signbit sin sinc sinh slogdet softmax sort split sqrt square squeeze stack std s
 swapaxes swapdims t take take_along_dim tan tanh tensor tensor_split tensordot tile topk trace transpose
 triangular_solve tril tril_indices triu triu_indices true_divide trunc uint8 unbind unflatten unique unsqueeze var
 var_mean vsplit vstack where xlogy zeros zeros_like
+aminmax corrcoef cov cumulative_trapezoid diagflat isin scatter_reduce trapezoid trapz unique_consecutive
+unravel_index vander
+compile testing
+BoolTensor ByteTensor CharTensor DoubleTensor HalfTensor IntTensor LongTensor ShortTensor channels_last channels_last_3d
+contiguous_format preserve_format memory_format layout strided get_default_device set_default_device set_printoptions
+random default_generator set_num_threads get_num_threads set_num_interop_threads get_num_interop_threads
+use_deterministic_algorithms are_deterministic_algorithms_enabled is_deterministic_algorithms_warn_only_enabled
+set_float32_matmul_precision get_float32_matmul_precision is_inference_mode_enabled pi e inf nan newaxis
+amp autocast is_autocast_enabled get_autocast_dtype set_autocast_dtype set_autocast_enabled is_autocast_cache_enabled
+set_autocast_cache_enabled clear_autocast_cache autocast_increment_nesting autocast_decrement_nesting
+get_autocast_gpu_dtype get_autocast_cpu_dtype is_autocast_cpu_enabled set_autocast_gpu_dtype set_autocast_cpu_dtype
 """.split()
 
 TENSOR_METHODS = """
@@ -51,6 +63,7 @@ get_device grad grad_fn gt half heaviside heaviside_ histc hsplit hypot hypot_ i
 index_copy index_copy_ index_fill index_fill_ index_put index_put_ index_select inner int inverse is_complex
 is_contiguous is_cuda is_floating_point is_leaf isclose isfinite isinf isnan item itemsize kron kthvalue le lerp
 lerp_ lgamma lgamma_ log log10 log1p log2 log_ log_normal_ log_softmax logaddexp logaddexp2 logcumsumexp logdet
+lu lu_solve
 logical_and logical_not logical_or logical_xor logit logit_ logsumexp long lt mH mT map_ masked_fill masked_fill_
 masked_scatter masked_scatter_ masked_select matmul matrix_exp matrix_power max maximum mean median min minimum mm
 mode moveaxis movedim mul mul_ multinomial multiply mv mvlgamma mvlgamma_ name nan_to_num nan_to_num_ nanmean
@@ -64,6 +77,9 @@ std stride sub sub_ subtract sum sum_to_size svd swapaxes swapaxes_ swapdims swa
 tan_ tanh tanh_ tensor_split tile to tolist topk trace transpose transpose_ triangular_solve tril tril_ triu triu_
 true_divide trunc type type_as unbind unflatten unfold uniform_ unique unsqueeze unsqueeze_ var view view_as vsplit
 where xlogy xlogy_ zero_
+aminmax bincount corrcoef cov diagflat scatter_reduce scatter_reduce_ unique_consecutive
+is_pinned
+new layout
 """.split()
 
 NN_MODULES = """
@@ -84,6 +100,7 @@ SiLU Sigmoid SmoothL1Loss SoftMarginLoss Softmax Softmax2d Softmin Softplus Soft
 Threshold Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer
 TripletMarginLoss TripletMarginWithDistanceLoss Unflatten Unfold UninitializedBuffer UninitializedParameter Upsample
 UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
+AdaptiveLogSoftmaxWithLoss ChannelShuffle LPPool1d LPPool2d LPPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d
 """.split()
 
 FUNCTIONAL = """
@@ -101,6 +118,8 @@ normalize one_hot pad pairwise_distance pixel_shuffle pixel_unshuffle poisson_nl
 rms_norm rrelu rrelu_ scaled_dot_product_attention selu selu_ sigmoid silu smooth_l1_loss soft_margin_loss softmax
 softmin softplus softshrink softsign tanh tanhshrink threshold threshold_ triplet_margin_loss
 triplet_margin_with_distance_loss unfold upsample
+channel_shuffle lp_pool1d lp_pool2d lp_pool3d max_unpool1d max_unpool2d max_unpool3d upsample_bilinear
+upsample_nearest
 """.split()
 
 NN_UTILS = """
@@ -127,6 +146,7 @@ SequentialLR StepLR
 LINALG = """
 LinAlgError cholesky cond cross det diagonal eigh eigvalsh inv lstsq matmul matrix_exp matrix_norm matrix_power
 matrix_rank multi_dot norm pinv qr slogdet solve solve_triangular svd svdvals vander vector_norm
+cholesky_ex inv_ex lu lu_factor lu_factor_ex lu_solve solve_ex vecdot
 """.split()
 
 SPECIAL = """
@@ -138,13 +158,32 @@ DISTRIBUTIONS = """
 AffineTransform Bernoulli Beta Binomial Categorical Cauchy Chi2 Dirichlet Distribution ExpTransform Exponential
 Gamma Geometric Independent Laplace LogNormal MultivariateNormal NegativeBinomial Normal OneHotCategorical Poisson
 StudentT Transform TransformedDistribution Uniform kl_divergence register_kl
+AbsTransform CatTransform ComposeTransform CorrCholeskyTransform CumulativeDistributionTransform Gumbel HalfCauchy
+HalfNormal IndependentTransform Kumaraswamy LKJCholesky LogisticNormal LowRankMultivariateNormal
+LowerCholeskyTransform MixtureSameFamily Pareto PositiveDefiniteTransform PowerTransform RelaxedBernoulli
+RelaxedOneHotCategorical ReshapeTransform SigmoidTransform SoftmaxTransform SoftplusTransform StackTransform
+StickBreakingTransform TanhTransform VonMises Weibull Wishart biject_to identity_transform transform_to
 """.split()
 
 DATA = """
 BatchSampler ChainDataset ConcatDataset DataLoader Dataset IterableDataset RandomSampler Sampler SequentialSampler
 StackDataset Subset SubsetRandomSampler TensorDataset WeightedRandomSampler default_collate default_convert
 random_split
+DistributedSampler get_worker_info
 """.split()
+
+AUTOGRAD = """
+Function Variable backward enable_grad function functional grad grad_mode graph gradcheck
+gradgradcheck inference_mode no_grad set_grad_enabled detect_anomaly set_detect_anomaly
+""".split()
+
+AUTOGRAD_FUNCTIONAL = "hessian hvp jacobian jvp vhp vjp".split()
+AUTOGRAD_FUNCTION = "Function FunctionCtx once_differentiable".split()
+AUTOGRAD_GRAPH = "Node disable_saved_tensors_hooks save_on_cpu saved_tensors_hooks".split()
+UTILS_CHECKPOINT = "checkpoint checkpoint_sequential noop_context_fn".split()
+MODULE_BACKWARD_HOOKS = "register_backward_hook register_full_backward_hook register_full_backward_pre_hook".split()
+AMP = "GradScaler autocast custom_bwd custom_fwd is_autocast_available".split()
+CUDA_AMP = "GradScaler amp_definitely_not_available autocast custom_bwd custom_fwd".split()
 
 
 GROUPS = [
@@ -160,6 +199,14 @@ GROUPS = [
     ("special", SPECIAL, lambda L: L.special),
     ("distributions", DISTRIBUTIONS, lambda L: L.distributions),
     ("utils.data", DATA, lambda L: L.utils.data),
+    ("autograd", AUTOGRAD, lambda L: L.autograd),
+    ("autograd.functional", AUTOGRAD_FUNCTIONAL, lambda L: L.autograd.functional),
+    ("autograd.function", AUTOGRAD_FUNCTION, lambda L: L.autograd.function),
+    ("autograd.graph", AUTOGRAD_GRAPH, lambda L: L.autograd.graph),
+    ("utils.checkpoint", UTILS_CHECKPOINT, lambda L: __import__(L.__name__ + ".utils.checkpoint").utils.checkpoint),
+    ("nn.Module backward hooks", MODULE_BACKWARD_HOOKS, lambda L: L.nn.Module),
+    ("amp", AMP, lambda L: L.amp),
+    ("cuda.amp", CUDA_AMP, lambda L: L.cuda.amp),
 ]
 
 

@@ -110,7 +110,7 @@ def test_load_state_dict_errors_list_everything_and_load_nothing():
     with pytest.raises(RuntimeError) as texc:
         t.load_state_dict({k: torch.tensor(v.numpy()) for k, v in bad.items()})
     msg = str(mexc.value)
-    expected = str(texc.value).replace("torch.Size", "minitorch.Size")
+    expected = str(texc.value)
     assert msg == expected
     assert 'Missing key(s) in state_dict: "1.bias"' in msg and '"junk", "1.extra"' in msg
     assert "size mismatch for 0.bias" in msg
@@ -289,14 +289,14 @@ def test_repr_equals_torch(build):
 def test_parameter_containers_repr_and_registration():
     tl = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2, 3)), torch.ones(4)])
     ml = nn.ParameterList([nn.Parameter(minitorch.ones(2, 3)), minitorch.ones(4)])
-    assert repr(ml) == repr(tl).replace("torch.", "minitorch.")
+    assert repr(ml) == repr(tl)
     assert [n for n, _ in ml.named_parameters()] == ["0", "1"] and isinstance(ml[1], nn.Parameter)
     ml.append(minitorch.zeros(1))
     assert len(ml) == 3 and list(ml.state_dict()) == ["0", "1", "2"]
     td = torch.nn.ParameterDict({"w": torch.ones(2), "d": torch.ones(3, dtype=torch.float64)})
     md = nn.ParameterDict({"w": minitorch.ones(2), "d": minitorch.ones(3, dtype=minitorch.float64)})
     assert list(md) == list(td) == ["d", "w"]
-    assert repr(md) == repr(td).replace("torch.", "minitorch.")
+    assert repr(md) == repr(td)
     del md["d"]
     md["b"] = nn.Parameter(minitorch.zeros(1))
     assert list(md.keys()) == ["w", "b"] and "w" in md and len(md) == 2

@@ -298,7 +298,7 @@ class ParameterList(Module):
 
     def extra_repr(self) -> str:
         return "\n".join(
-            f"  ({i}): " + (_param_line(p, f"minitorch.{p.dtype.name}") if isinstance(p, Tensor)
+            f"  ({i}): " + (_param_line(p, str(p.dtype)) if isinstance(p, Tensor)
                             else f"Object of type: {type(p).__name__}")
             for i, p in enumerate(self))
 

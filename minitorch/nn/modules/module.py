@@ -16,6 +16,9 @@ from ..parameter import Parameter
 __all__ = ["Module", "RemovableHandle"]
 
 
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+
+
 class _IncompatibleKeys(NamedTuple):
     missing_keys: list
     unexpected_keys: list
@@ -57,8 +60,7 @@ def _addindent(s: str, num_spaces: int) -> str:
 
 def _typename(v) -> str:
     if isinstance(v, Tensor):
-        return {"float32": "minitorch.FloatTensor", "float64": "minitorch.DoubleTensor",
-                "int64": "minitorch.LongTensor"}.get(v.dtype.name, f"minitorch.{v.dtype.name}")
+        return v.type()  # 'torch.FloatTensor', as torch names it
     return type(v).__name__
 
 
@@ -130,6 +132,9 @@ class Module:
         setattr_(self, "_forward_hooks_with_kwargs", {})
         setattr_(self, "_forward_pre_hooks", OrderedDict())
         setattr_(self, "_forward_pre_hooks_with_kwargs", {})
+        setattr_(self, "_backward_hooks", OrderedDict())
+        setattr_(self, "_backward_pre_hooks", OrderedDict())
+        setattr_(self, "_is_full_backward_hook", None)
 
     forward: Callable[..., Any]
 
@@ -360,6 +365,8 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
     def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False) -> OrderedDict:
         """An OrderedDict of every parameter and persistent buffer by dotted name (detached tensors)."""
@@ -399,6 +406,7 @@ class Module:
         unexpected: list[str] = []
         errors: list[str] = []
         copies: list[tuple[Module, str, Tensor, Any]] = []
+        extra_states: list[tuple[Module, Any]] = []
         expected_keys = set()
         for mod_prefix, module in self.named_modules(remove_duplicate=False):
             prefix = mod_prefix + "." if mod_prefix else ""
@@ -427,6 +435,13 @@ class Module:
                     )
                     continue
                 copies.append((module, name, target, value))
+            if type(module).set_extra_state is not Module.set_extra_state:  # torch's `_extra_state` protocol
+                key = prefix + _EXTRA_STATE_KEY_SUFFIX
+                expected_keys.add(key)
+                if key in state_dict:
+                    extra_states.append((module, state_dict[key]))
+                else:
+                    missing.append(key)
         unexpected = [k for k in state_dict if k not in expected_keys]
         if strict:
             if unexpected:
@@ -446,7 +461,21 @@ class Module:
                     setattr(module, name, new)
                 else:
                     target.copy_(value)
+        for module, value in extra_states:
+            module.set_extra_state(value)
         return _IncompatibleKeys(missing, unexpected)
+
+    def get_extra_state(self) -> Any:
+        """Override (with ``set_extra_state``) to store any picklable value under ``<prefix>_extra_state``."""
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called. Please "
+                           "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                           "to report this bug.")
+
+    def set_extra_state(self, state: Any) -> None:
+        """Receives what ``get_extra_state`` returned, from ``load_state_dict``."""
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called. Please "
+                           "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                           "to report this bug.")
 
     # ---- modes, devices, dtypes -----------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
@@ -540,6 +569,24 @@ class Module:
     def type(self, dst_type) -> Module:
         return self.to(dst_type)
 
+    def share_memory(self) -> Module:
+        """Returns ``self``: minitorch starts no worker processes, so there is nothing to move to shared memory."""
+        return self
+
+    def to_empty(self, *, device, recurse: bool = True) -> Module:
+        """Replace every parameter and buffer by an uninitialised one of the same shape and dtype on ``device``."""
+        from ...creation import empty_like
+
+        modules = self.modules() if recurse else (self,)
+        with no_grad():
+            for m in modules:
+                for store in (m._parameters, m._buffers):
+                    for t in store.values():
+                        if t is not None:
+                            t.data = empty_like(t, device=device).data
+                            t._version += 1
+        return self
+
     # ---- hooks and calling ----------------------------------------------------------------------
     def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
                                   with_kwargs: bool = False) -> RemovableHandle:
@@ -563,8 +610,41 @@ class Module:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` runs when the gradients w.r.t. the module's tensor
+        inputs are computed; returning a tuple replaces grad_input (torch semantics)."""
+        return self._add_backward_hook(hook, prepend, full=True)
+
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """Deprecated in torch in favour of ``register_full_backward_hook``; here it has the full hook's
+        semantics (grads w.r.t. the module's inputs) and warns at each call like torch."""
+        return self._add_backward_hook(hook, False, full=False)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_output)`` runs when the gradients w.r.t. the module's outputs are computed;
+        returning a tuple replaces grad_output."""
+        hooks = self.__dict__.setdefault("_backward_pre_hooks", OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def _add_backward_hook(self, hook: Callable, prepend: bool, full: bool) -> RemovableHandle:
+        kind = self.__dict__.get("_is_full_backward_hook")
+        if kind is not None and kind is not full and self._backward_hooks:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single "
+                               "Module. Please use only one of them.")
+        object.__setattr__(self, "_is_full_backward_hook", full)
+        hooks = self.__dict__.setdefault("_backward_hooks", OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
     def __call__(self, *args, **kwargs):
-        if not self._forward_pre_hooks and not self._forward_hooks:
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_pre_hooks.items()):
             if hid in self._forward_pre_hooks_with_kwargs:
@@ -575,6 +655,13 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        bw = None
+        if self._backward_hooks or self._backward_pre_hooks:  # identity nodes around inputs/outputs
+            from ...autograd.backward_hooks import BackwardHookState
+
+            bw = BackwardHookState(self, list(self._backward_hooks.values()),
+                                   list(self._backward_pre_hooks.values()), self._is_full_backward_hook is not False)
+            args = bw.setup_inputs(args)
         output = self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_hooks.items()):
             if hid in self._forward_hooks_with_kwargs:
@@ -583,6 +670,8 @@ class Module:
                 result = hook(self, args, output)
             if result is not None:
                 output = result
+        if bw is not None:
+            output = bw.setup_outputs(output)
         return output
 
     # ---- printing -------------------------------------------------------------------------------
@@ -608,3 +697,6 @@ class Module:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        for key in ("_backward_hooks", "_backward_pre_hooks"):  # modules pickled before these existed
+            self.__dict__.setdefault(key, OrderedDict())
+        self.__dict__.setdefault("_is_full_backward_hook", None)
