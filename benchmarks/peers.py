@@ -33,7 +33,7 @@ def mygrad_overhead(cfg: Config) -> Case:
 
     def probe():
         y = step()
-        return {"y": np.asarray(y.data), "grad a": a.grad, "grad b": b.grad, "grad c": c.grad}
+        return {"y": np.asarray(y.array), "grad a": a.grad, "grad b": b.grad, "grad c": c.grad}
 
     return Case(step, probe)
 
@@ -54,7 +54,7 @@ def mygrad_matmul(cfg: Config) -> Case:
 
     def probe():
         y = step()
-        return {"y": y.data, "grad a": a.grad, "grad w": w.grad}
+        return {"y": y.array, "grad a": a.grad, "grad w": w.grad}
 
     return Case(step, probe)
 
@@ -82,11 +82,11 @@ def mygrad_mlp(cfg: Config) -> Case:
     def step():
         loss_backward()
         for p in (*ws, *bs):
-            p.data -= np.float32(0.01) * p.grad
+            p.array -= np.float32(0.01) * p.grad
 
     def probe():
         loss = loss_backward()
-        out = {"loss": np.asarray(loss.data)}
+        out = {"loss": np.asarray(loss.array)}
         for i, n in enumerate(names):
             out[f"grad {n}.weight"], out[f"grad {n}.bias"] = ws[i].grad, bs[i].grad
         return out

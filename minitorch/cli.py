@@ -71,13 +71,13 @@ def load_data(name: str, data_dir: str | None):
         test = MNIST(root, train=False)
         try:
             train = MNIST(root, train=True)
-            xtr, ytr, xte, yte = train.data.data, train.targets.data, test.data.data, test.targets.data
+            xtr, ytr, xte, yte = train.data.array, train.targets.array, test.data.array, test.targets.array
         except RuntimeError as e:
             if "Dataset not found" not in str(e):
                 raise
             # only the 10k test split is present: a fixed 8,000 / 2,000 split of it
             perm = np.random.default_rng(0).permutation(len(test))
-            x, y = test.data.data, test.targets.data
+            x, y = test.data.array, test.targets.array
             xtr, ytr, xte, yte = x[perm[:8000]], y[perm[:8000]], x[perm[8000:]], y[perm[8000:]]
         to = lambda a: minitorch.from_numpy((a[:, None] / np.float32(255)).astype(np.float32))
         xtr, xte, ytr, yte = to(xtr), to(xte), minitorch.from_numpy(ytr), minitorch.from_numpy(yte)

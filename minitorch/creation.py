@@ -77,7 +77,7 @@ def _leaf_dtype(obj):
     if isinstance(obj, np.generic):
         return from_numpy_dtype(obj.dtype)
     if isinstance(obj, Tensor):
-        if obj.data.size != 1:
+        if obj.array.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return obj.dtype
     if isinstance(obj, float):
@@ -150,7 +150,7 @@ def _to_host_values(data):
     if isinstance(data, (list, tuple)):
         return [_to_host_values(d) for d in data]
     if isinstance(data, Tensor):
-        return numpy_of(data.data).reshape(()).item()
+        return numpy_of(data.array).reshape(()).item()
     if is_cupy_array(data):
         return numpy_of(data)
     return data
@@ -159,7 +159,7 @@ def _to_host_values(data):
 def as_array(data, dtype=None, device=None):
     """The array for ``data`` on ``device`` with PyTorch's dtype inference (copies, like torch.tensor)."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     if isinstance(data, np.ndarray) or is_cupy_array(data):
         np_dtype = to_dtype(dtype).np if dtype is not None else from_numpy_dtype(data.dtype).np
         dev = parse_device(device) if device is not None else device_of(data)
@@ -214,18 +214,18 @@ def _result(arr, out, requires_grad: bool, op: str) -> Tensor:
         raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type(out).__name__}")
     from .autograd.grad_mode import is_grad_enabled
 
-    if arr.dtype != out.data.dtype:
+    if arr.dtype != out.array.dtype:
         raise RuntimeError(f"dtype {_scalar_name(arr.dtype)} does not match dtype of out parameter "
-                           f"({_scalar_name(out.data.dtype)})")
-    if type(arr) is not type(out.data):
+                           f"({_scalar_name(out.array.dtype)})")
+    if type(arr) is not type(out.array):
         raise RuntimeError(f"{op}(): Expected out tensor to be on {device_of(arr)} but got {out.device}")
     if (out._requires_grad or requires_grad) and is_grad_enabled():
         raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
-    if out.data.shape == arr.shape and getattr(out.data.flags, "writeable", True):  # CuPy's flags have none
-        xp_of(arr).copyto(out.data, arr)
+    if out.array.shape == arr.shape and getattr(out.array.flags, "writeable", True):  # CuPy's flags have none
+        xp_of(arr).copyto(out.array, arr)
     else:  # resize, as torch does for an out tensor of another shape
-        out.data = arr
+        out.array = arr
     out._version += 1
     return out
 
@@ -246,10 +246,10 @@ def _with_format(arr, fmt, op: str):
 
 def _like_format(x: Tensor, fmt):
     """``preserve_format`` keeps a channels-last input channels-last, as torch's ``*_like`` do."""
-    if fmt is not preserve_format or x.data.flags.c_contiguous:
+    if fmt is not preserve_format or x.array.flags.c_contiguous:
         return None if fmt is preserve_format else fmt
     for cand in (channels_last, channels_last_3d):
-        if x.data.ndim == (4 if cand is channels_last else 5) and x.is_contiguous(memory_format=cand):
+        if x.array.ndim == (4 if cand is channels_last else 5) and x.is_contiguous(memory_format=cand):
             return cand
     return None
 
@@ -275,7 +275,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     """``data`` as a tensor, sharing memory when no conversion is needed (Tensors, NumPy arrays)."""
     dev = parse_device(device) if device is not None else None
     if isinstance(data, Tensor):
-        if (dtype is None or to_dtype(dtype).np == data.data.dtype) and (dev is None or dev == data.device):
+        if (dtype is None or to_dtype(dtype).np == data.array.dtype) and (dev is None or dev == data.device):
             return data
         return data.to(dev if dev is not None else data.device, dtype if dtype is not None else data.dtype)
     if isinstance(data, np.ndarray) and dtype is None and (dev or get_default_device()).type == "cpu":
@@ -423,7 +423,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         r = randn(*_size((size,), None, "normal"), generator=generator, dtype=_out_dtype(dtype, out),
                   device=device) * std + mean
     if out is not None:
-        return _result(r.data, out, False, "normal")
+        return _result(r.array, out, False, "normal")
     if requires_grad:
         r = r.detach().requires_grad_(True)
     return r
@@ -487,7 +487,7 @@ def _like(x: Tensor, dtype, device, layout, op: str):
 def _shaped_like(t: Tensor, x: Tensor, fmt, op: str) -> Tensor:
     fmt = _like_format(x, fmt)
     if fmt is not None and fmt is not contiguous_format:
-        t.data = _with_format(t.data, fmt, op)
+        t.array = _with_format(t.array, fmt, op)
     return t
 
 

@@ -29,11 +29,11 @@ def _dlpack(self, *args, **kwargs):
     """Export this tensor's memory through DLPack (the array's own protocol)."""
     if self.requires_grad:
         raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
-    return self.data.__dlpack__(*args, **kwargs)
+    return self.array.__dlpack__(*args, **kwargs)
 
 
 def _dlpack_device(self):
-    return self.data.__dlpack_device__()
+    return self.array.__dlpack_device__()
 
 
 Tensor.__dlpack__ = _dlpack

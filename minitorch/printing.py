@@ -187,7 +187,7 @@ def tensor_repr(t, prefix: str = "tensor(") -> str:
     from .backend.dtype import get_default_dtype
     from .creation import get_default_device
 
-    arr = numpy_of(t.data)
+    arr = numpy_of(t.array)
     indent = len(prefix)
     suffixes = []
     dev = t.device

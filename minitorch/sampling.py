@@ -20,31 +20,31 @@ __all__ = ["bernoulli", "get_rng_state", "initial_seed", "multinomial", "poisson
 
 def _fill(t: Tensor, arr) -> Tensor:
     """Write ``arr`` into ``t`` (cast to its dtype) and bump its version: what every ``*_`` sampler ends with."""
-    t.data[...] = arr.astype(t.data.dtype, copy=False)
+    t.array[...] = arr.astype(t.array.dtype, copy=False)
     t._version += 1
     return t
 
 
 def _float_only(t: Tensor, op: str) -> None:
-    if t.data.dtype.kind != "f":
+    if t.array.dtype.kind != "f":
         raise RuntimeError(f"{op}: expects a floating point tensor, got {t.dtype} (shape {list(t.shape)})")
 
 
 # ---------------------------------------------------------------- in-place fills ------------------
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Fill with samples of U[a, b)."""
-    return _fill(self, rng_for(self.device, generator).uniform(a, b, self.data.shape))
+    return _fill(self, rng_for(self.device, generator).uniform(a, b, self.array.shape))
 
 
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Fill with samples of N(mean, std^2)."""
-    return _fill(self, normal_array(rng_for(self.device, generator), mean, std, self.data.shape))
+    return _fill(self, normal_array(rng_for(self.device, generator), mean, std, self.array.shape))
 
 
 def bernoulli_(self: Tensor, p=0.5, generator: Generator | None = None) -> Tensor:
     """Fill with 1 with probability ``p`` (a float or a tensor of probabilities), else 0."""
-    prob = p.data if isinstance(p, Tensor) else p
-    return _fill(self, rng_for(self.device, generator).random(self.data.shape) < prob)
+    prob = p.array if isinstance(p, Tensor) else p
+    return _fill(self, rng_for(self.device, generator).random(self.array.shape) < prob)
 
 
 def exponential_(self: Tensor, lambd: float = 1.0, generator: Generator | None = None) -> Tensor:
@@ -52,20 +52,20 @@ def exponential_(self: Tensor, lambd: float = 1.0, generator: Generator | None =
     _float_only(self, "exponential_")
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-    return _fill(self, rng_for(self.device, generator).exponential(1.0 / lambd, self.data.shape))
+    return _fill(self, rng_for(self.device, generator).exponential(1.0 / lambd, self.array.shape))
 
 
 def geometric_(self: Tensor, p: float, generator: Generator | None = None) -> Tensor:
     """Fill with the number of Bernoulli(p) trials up to the first success: P(k) = (1-p)^(k-1) p, k >= 1."""
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
-    return _fill(self, rng_for(self.device, generator).geometric(p, self.data.shape))
+    return _fill(self, rng_for(self.device, generator).geometric(p, self.array.shape))
 
 
 def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Fill with samples of Cauchy(median, sigma): median + sigma * tan(pi (u - 1/2))."""
     _float_only(self, "cauchy_")
-    u = rng_for(self.device, generator).random(self.data.shape)
+    u = rng_for(self.device, generator).random(self.array.shape)
     return _fill(self, median + sigma * xp_of(u).tan(math.pi * (u - 0.5)))
 
 
@@ -74,7 +74,7 @@ def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, generator: Ge
     _float_only(self, "log_normal_")
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
-    z = normal_array(rng_for(self.device, generator), mean, std, self.data.shape)
+    z = normal_array(rng_for(self.device, generator), mean, std, self.array.shape)
     return _fill(self, xp_of(z).exp(z))
 
 
@@ -93,27 +93,27 @@ def random_(self: Tensor, from_=None, to=None, *, generator: Generator | None = 
     if kwargs:
         raise TypeError(f"random_() got unexpected keyword arguments {sorted(kwargs)}")
     if from_ is None and to is None:
-        low, high = _random_bounds(self.data.dtype)
+        low, high = _random_bounds(self.array.dtype)
     elif to is None:
         low, high = 0, from_
     else:
         low, high = from_, to
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return _fill(self, rng_for(self.device, generator).integers(low, high, size=self.data.shape, dtype=np.int64))
+    return _fill(self, rng_for(self.device, generator).integers(low, high, size=self.array.shape, dtype=np.int64))
 
 
 # ---------------------------------------------------------------- sampling functions --------------
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
     """0/1 samples with the probabilities in ``input`` (or the fixed ``p``), in ``input``'s dtype."""
-    out = Tensor._wrap(xp_of(input.data).empty_like(input.data))
+    out = Tensor._wrap(xp_of(input.array).empty_like(input.array))
     return bernoulli_(out, input if p is None else p, generator)
 
 
 def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
     """Samples of Poisson(rate) for each rate in ``input``, in ``input``'s dtype."""
     _float_only(input, "poisson")
-    rates = input.data
+    rates = input.array
     fail_if((rates < 0).any(), RuntimeError, f"poisson: rates must be >= 0 (input shape {list(input.shape)})")
     return Tensor._wrap(rng_for(input.device, generator).poisson(rates, rates.shape).astype(rates.dtype))
 
@@ -125,7 +125,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     With replacement: inverse CDF (one searchsorted over all rows at once). Without replacement:
     the Gumbel-top-k trick, the k largest of log(w) - log(-log u) are a weighted sample without replacement.
     """
-    w = input.data
+    w = input.array
     if w.ndim not in (1, 2) or w.shape[-1] == 0:
         raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim with at least one category, got shape "
                            f"{list(w.shape)}")

@@ -73,7 +73,7 @@ class _Encoder:
         if isinstance(obj, bool):
             return {"k": "bool", "v": obj}
         if isinstance(obj, Tensor):
-            arr = numpy_of(obj.data)
+            arr = numpy_of(obj.array)
             idx = self._array_entry(obj, arr, str(obj.device))
             node = {"k": "tensor", "id": idx, "requires_grad": bool(obj.requires_grad)}
             if self._param is not None and isinstance(obj, self._param):

@@ -18,11 +18,12 @@ from .backend.dtype import from_numpy_dtype, get_default_dtype, to_dtype
 class Tensor:
     """An n-dimensional array that records the ops applied to it for reverse-mode autograd.
 
-    ``.data`` is the raw NumPy/CuPy array (see README: Differences from PyTorch).
+    ``.array`` is the raw NumPy/CuPy array every op computes on; ``.data`` is, as in torch, a Tensor
+    sharing that array but cut from the graph (so ``.data.add_(...)`` on a parameter updates it untracked).
     """
 
     __slots__ = (
-        "data", "_requires_grad", "grad", "_grad_fn", "_out_index", "_version",
+        "array", "_requires_grad", "grad", "_grad_fn", "_out_index", "_version",
         "_hooks", "_post_hooks", "name", "__weakref__",
     )
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
@@ -41,16 +42,26 @@ class Tensor:
 
     # ---- attributes ------------------------------------------------------------------------------
     @property
+    def data(self) -> Tensor:
+        """A Tensor sharing this one's array, outside the graph (in-place changes to it are not tracked)."""
+        return _wrap_array(self.array)
+
+    @data.setter
+    def data(self, value) -> None:
+        """Assigning ``.data = other`` makes this tensor use ``other``'s array (shape and dtype too), as torch does."""
+        self.array = value.array if isinstance(value, Tensor) else value
+
+    @property
     def shape(self) -> tuple:
-        return Size(self.data.shape)
+        return Size(self.array.shape)
 
     @property
     def dtype(self):
-        return from_numpy_dtype(self.data.dtype)
+        return from_numpy_dtype(self.array.dtype)
 
     @property
     def device(self):
-        return device_of(self.data)
+        return device_of(self.array)
 
     @property
     def is_cuda(self) -> bool:
@@ -58,7 +69,7 @@ class Tensor:
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def requires_grad(self) -> bool:
@@ -77,72 +88,72 @@ class Tensor:
         return self._grad_fn is None
 
     def is_floating_point(self) -> bool:
-        return self.data.dtype.kind == "f"
+        return self.array.dtype.kind == "f"
 
     def size(self, dim: int | None = None):
         if dim is None:
-            return Size(self.data.shape)
-        return self.data.shape[_wrap_dim(dim, self.data.ndim, "size")]
+            return Size(self.array.shape)
+        return self.array.shape[_wrap_dim(dim, self.array.ndim, "size")]
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self.array.size)
 
     nelement = numel
 
     def element_size(self) -> int:
-        return self.data.dtype.itemsize
+        return self.array.dtype.itemsize
 
     ndimension = dim
 
     @property
     def itemsize(self) -> int:
-        return self.data.dtype.itemsize
+        return self.array.dtype.itemsize
 
     @property
     def nbytes(self) -> int:
-        return int(self.data.nbytes)
+        return int(self.array.nbytes)
 
     def is_complex(self) -> bool:
         return False  # minitorch has no complex dtypes
 
     def stride(self, dim: int | None = None):
         """Steps in elements (not bytes) between neighbours along each dim, as torch reports them."""
-        steps = tuple(s // self.data.dtype.itemsize for s in self.data.strides)
+        steps = tuple(s // self.array.dtype.itemsize for s in self.array.strides)
         if dim is None:
             return steps
-        return steps[_wrap_dim(dim, self.data.ndim, "stride")]
+        return steps[_wrap_dim(dim, self.array.ndim, "stride")]
 
     def is_contiguous(self, memory_format=None) -> bool:
         """Row-major with no gaps (``memory_format=channels_last``: NHWC memory behind the NCHW shape).
         Conv/pool outputs are channels-last in memory (see nn/kernels), so they answer False where torch's
         NCHW outputs answer True; ``.contiguous()`` makes either one row-major."""
         if memory_format is None or memory_format is contiguous_format:
-            return bool(self.data.flags.c_contiguous)
-        order = _memory_order(memory_format, self.data.ndim, "is_contiguous")
-        return _strides_follow(self.data.shape, self.stride(), order)
+            return bool(self.array.flags.c_contiguous)
+        order = _memory_order(memory_format, self.array.ndim, "is_contiguous")
+        return _strides_follow(self.array.shape, self.stride(), order)
 
     @property
     def layout(self):
         return strided
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     # ---- conversions -------------------------------------------------------------------------------
     def item(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+                f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
             )
-        return numpy_of(self.data.reshape(())).item()
+        return numpy_of(self.array.reshape(())).item()
 
     def tolist(self):
-        return numpy_of(self.data).tolist()
+        return numpy_of(self.array).tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         if self.device.type != "cpu":
@@ -151,35 +162,35 @@ class Tensor:
                     f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
                     "copy the tensor to host memory first."
                 )
-            return numpy_of(self.data)
+            return numpy_of(self.array)
         if self._requires_grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
-        return self.data
+        return self.array
 
     def __array__(self, dtype=None, copy=None):
         arr = self.numpy(force=True)
         return arr if dtype is None else arr.astype(dtype)
 
     def __float__(self) -> float:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self) -> int:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
-            how = "no values" if self.data.size == 0 else "more than one value"
+        if self.array.size != 1:
+            how = "no values" if self.array.size == 0 else "more than one value"
             raise RuntimeError(f"Boolean value of Tensor with {how} is ambiguous")
         return bool(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+        if self.array.dtype.kind not in "iub" or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
@@ -188,14 +199,14 @@ class Tensor:
 
     def __format__(self, spec: str) -> str:
         """``f"{t:.4f}"`` formats a 0-d tensor's value, as torch does; other tensors take no format spec."""
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             return format(self.item(), spec)
         return object.__format__(self, spec)
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self.array.shape[0]))
 
     def __repr__(self) -> str:
         from .printing import tensor_repr
@@ -203,14 +214,14 @@ class Tensor:
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol):  # copy.deepcopy / pickle keep data and requires_grad
-        return (_rebuild_tensor, (self.data.copy(), self._requires_grad))
+        return (_rebuild_tensor, (self.array.copy(), self._requires_grad))
 
     def __deepcopy__(self, memo):
-        t = Tensor._wrap(self.data.copy())
+        t = Tensor._wrap(self.array.copy())
         t.__class__ = self.__class__
         t._requires_grad = self._requires_grad
         if self.grad is not None:
-            t.grad = Tensor._wrap(self.grad.data.copy())
+            t.grad = Tensor._wrap(self.grad.array.copy())
         memo[id(self)] = t
         return t
 
@@ -276,7 +287,7 @@ class Tensor:
         elif isinstance(dtype, _LegacyTensorType):
             dtype, dev = dtype.dtype, dtype._device
         dt = to_dtype(dtype)
-        if dt.np == self.data.dtype and (dev is None or dev == self.device.type):
+        if dt.np == self.array.dtype and (dev is None or dev == self.device.type):
             return self
         return self.to(dev, dt) if dev is not None else self.to(dt)
 
@@ -324,7 +335,7 @@ class Tensor:
                 "computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach()."
             )
-        if requires_grad and self.data.dtype.kind not in "fc":
+        if requires_grad and self.array.dtype.kind not in "fc":
             raise RuntimeError(
                 f"only Tensors of floating point dtype can require gradients (got {self.dtype})"
             )
@@ -333,7 +344,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A tensor sharing this one's data, cut from the graph."""
-        return Tensor._wrap(self.data)
+        return Tensor._wrap(self.array)
 
     def detach_(self) -> Tensor:
         self._grad_fn = None
@@ -389,9 +400,9 @@ class Tensor:
         return None
 
     def data_ptr(self) -> int:
-        if isinstance(self.data, np.ndarray):
-            return self.data.__array_interface__["data"][0]
-        return self.data.data.ptr
+        if isinstance(self.array, np.ndarray):
+            return self.array.__array_interface__["data"][0]
+        return self.array.data.ptr
 
     def get_device(self) -> int:
         return -1 if self.device.type == "cpu" else (self.device.index or 0)
@@ -399,7 +410,7 @@ class Tensor:
 
 def _init_fields(t: Tensor, array) -> None:
     """Give ``t`` the array ``array`` and every autograd field its default (constructors use this)."""
-    t.data = array
+    t.array = array
     t._requires_grad = False
     t.grad = None
     t._grad_fn = None
@@ -416,7 +427,7 @@ def _wrap_array(array) -> Tensor:
     The same fields as ``_init_fields``, set inline: this runs once per op and a call costs more.
     """
     t = _new_object(Tensor)
-    t.data = array
+    t.array = array
     t._requires_grad = False
     t.grad = None
     t._grad_fn = None
@@ -559,11 +570,11 @@ def _contiguous(self: Tensor, memory_format=contiguous_format) -> Tensor:
     if memory_format is contiguous_format:
         return sh.contiguous(self)
     if memory_format is preserve_format:
-        if self.data.flags.c_contiguous:
+        if self.array.flags.c_contiguous:
             return self
         raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
-    order = _memory_order(memory_format, self.data.ndim, "contiguous")
-    if _strides_follow(self.data.shape, self.stride(), order):
+    order = _memory_order(memory_format, self.array.ndim, "contiguous")
+    if _strides_follow(self.array.shape, self.stride(), order):
         return self
     inverse = tuple(sorted(range(len(order)), key=order.__getitem__))
     return sh.contiguous(sh.permute(self, order)).permute(inverse)
@@ -581,11 +592,11 @@ def legacy_array(dtype, args: tuple, device, op: str):
     dev = parse_device(device) if device is not None else None
     if len(args) == 1 and isinstance(args[0], Tensor):
         src = args[0]
-        if dtype is not None and src.data.dtype != dtype.np:
+        if dtype is not None and src.array.dtype != dtype.np:
             raise TypeError(f"{op}(): expected a {dtype} tensor (got {src.dtype})")
         if dev is not None and dev.type != src.device.type:
             raise RuntimeError(f"{op}(): expected a tensor on {dev} (got {src.device})")
-        return src.data
+        return src.array
     np_dtype = (dtype or get_default_dtype()).np
     if len(args) == 1 and isinstance(args[0], Size):
         args = tuple(args[0])
@@ -615,7 +626,7 @@ class _LegacyTensorType(type):
         return _wrap_array(legacy_array(cls.dtype, args, cls._device, "new"))
 
     def __instancecheck__(cls, obj) -> bool:
-        return isinstance(obj, Tensor) and obj.data.dtype == cls.dtype.np and obj.device.type == cls._device
+        return isinstance(obj, Tensor) and obj.array.dtype == cls.dtype.np and obj.device.type == cls._device
 
     def __repr__(cls) -> str:
         return f"<class 'torch.{cls.__name__}'>"
@@ -637,7 +648,7 @@ FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharT
 
 def type_name(t: Tensor) -> str:
     """torch's name for the tensor type: 'torch.FloatTensor', 'torch.cuda.LongTensor'."""
-    cls = _LEGACY_BY_DTYPE[t.data.dtype.name if t.data.dtype.kind != "b" else "bool"]
+    cls = _LEGACY_BY_DTYPE[t.array.dtype.name if t.array.dtype.kind != "b" else "bool"]
     return f"torch.cuda.{cls}" if t.device.type == "cuda" else f"torch.{cls}"
 
 
@@ -653,7 +664,7 @@ def _parse_type_name(name: str) -> tuple:
 
 
 def zeros_like_tensor(t: Tensor) -> Tensor:
-    return Tensor._wrap(xp_of(t.data).zeros_like(t.data))
+    return Tensor._wrap(xp_of(t.array).zeros_like(t.array))
 
 
 __all__ = [

@@ -101,11 +101,11 @@ _METHODS = {
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 
-Tensor.T = property(lambda self: sh.permute(self, tuple(range(self.data.ndim - 1, -1, -1))))
+Tensor.T = property(lambda self: sh.permute(self, tuple(range(self.array.ndim - 1, -1, -1))))
 def _mT(self: Tensor) -> Tensor:
-    if self.data.ndim < 2:
+    if self.array.ndim < 2:
         raise RuntimeError(
-            f"tensor.mT is only supported on matrices or batches of matrices. Got {self.data.ndim}-D tensor."
+            f"tensor.mT is only supported on matrices or batches of matrices. Got {self.array.ndim}-D tensor."
         )
     return sh.transpose(self, -2, -1)
 
@@ -115,9 +115,9 @@ Tensor.mH = Tensor.mT  # real dtypes only: the conjugate transpose is the transp
 
 
 def _H(self: Tensor) -> Tensor:
-    if self.data.ndim != 2:
-        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.data.ndim}-D tensor."
-                           + (" For batches of matrices, consider using tensor.mH" if self.data.ndim > 2 else ""))
+    if self.array.ndim != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.array.ndim}-D tensor."
+                           + (" For batches of matrices, consider using tensor.mH" if self.array.ndim > 2 else ""))
     return sh.transpose(self, 0, 1)
 
 
@@ -128,11 +128,11 @@ def _sum_to_size(self: Tensor, *size) -> Tensor:
     """Sum over the dims that broadcasting ``size`` up to this tensor's shape would stretch or add."""
     shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
     try:
-        expandable = np.broadcast_shapes(shape, self.data.shape) == self.data.shape
+        expandable = np.broadcast_shapes(shape, self.array.shape) == self.array.shape
     except ValueError:
         expandable = False
     if not expandable:
-        raise RuntimeError(f"sum_to_size: size {list(shape)} is not expandable to size {list(self.data.shape)}.")
+        raise RuntimeError(f"sum_to_size: size {list(shape)} is not expandable to size {list(self.array.shape)}.")
     return unbroadcast(self, shape)
 
 
@@ -144,8 +144,8 @@ def _elementwise_python(self: Tensor, fn, *others) -> Tensor:
     _check_inplace_leaf(self, "apply_" if not others else "map_")
     if self.device.type != "cpu" or any(o.device.type != "cpu" for o in others):
         raise TypeError("apply_ and map_ are only implemented on CPU tensors")
-    arrays = [np.broadcast_to(o.data, self.data.shape) for o in others]
-    self.data[...] = np.vectorize(fn, otypes=[self.data.dtype])(self.data, *arrays)
+    arrays = [np.broadcast_to(o.array, self.array.shape) for o in others]
+    self.array[...] = np.vectorize(fn, otypes=[self.array.dtype])(self.array, *arrays)
     self._version += 1
     return self
 
@@ -165,23 +165,23 @@ def _check_inplace_leaf(t: Tensor, op: str) -> None:
 
 def _write_back(t: Tensor, result: Tensor, op: str) -> Tensor:
     """Store ``result`` into ``t``'s memory (views see it), bump the version, adopt the graph."""
-    arr = result.data
-    if arr.shape != t.data.shape:
+    arr = result.array
+    if arr.shape != t.array.shape:
         raise RuntimeError(
-            f"{op}: output with shape {list(t.data.shape)} doesn't match the broadcast shape {list(arr.shape)}"
+            f"{op}: output with shape {list(t.array.shape)} doesn't match the broadcast shape {list(arr.shape)}"
         )
-    if arr.dtype != t.data.dtype:
-        if arr.dtype.kind == "f" and t.data.dtype.kind in "iub":
+    if arr.dtype != t.array.dtype:
+        if arr.dtype.kind == "f" and t.array.dtype.kind in "iub":
             raise RuntimeError(
                 f"{op}: result type {result.dtype} can't be cast to the desired output type {t.dtype}"
             )
-        arr = arr.astype(t.data.dtype)
-    if 0 in t.data.strides or not sh.writeable(t.data):
-        sh.check_no_overlap(t.data, op)  # an expand()-ed tensor: torch's error
-    if sh.writeable(t.data):
-        xp_of(t.data).copyto(t.data, arr)
+        arr = arr.astype(t.array.dtype)
+    if 0 in t.array.strides or not sh.writeable(t.array):
+        sh.check_no_overlap(t.array, op)  # an expand()-ed tensor: torch's error
+    if sh.writeable(t.array):
+        xp_of(t.array).copyto(t.array, arr)
     else:
-        t.data = arr.copy()
+        t.array = arr.copy()
     t._version += 1
     if result._grad_fn is not None:
         t._grad_fn = result._grad_fn
@@ -209,7 +209,7 @@ def _inplace(name, fn):
 
 def _old_value(t: Tensor) -> Tensor:
     """A copy of ``t``'s data standing at ``t``'s place in the graph (what an in-place op reads)."""
-    old = Tensor._wrap(t.data.copy())
+    old = Tensor._wrap(t.array.copy())
     old._requires_grad = t._requires_grad
     old._grad_fn = t._grad_fn
     old._out_index = t._out_index
@@ -261,7 +261,7 @@ def _reshape_in_place(name, fn):
     def method(self, *args, **kwargs):
         _check_inplace_leaf(self, name)
         result = fn(self, *args, **kwargs)
-        self.data = result.data
+        self.array = result.array
         if result._grad_fn is not None:
             self._grad_fn, self._out_index = result._grad_fn, result._out_index
         return self
@@ -292,10 +292,10 @@ def _fill_(self: Tensor, value) -> Tensor:
 
 
 def _fill(self: Tensor, value) -> Tensor:
-    if sh.writeable(self.data):
-        self.data.fill(value)
+    if sh.writeable(self.array):
+        self.array.fill(value)
     else:
-        self.data = xp_of(self.data).full(self.data.shape, value, dtype=self.data.dtype)
+        self.array = xp_of(self.array).full(self.array.shape, value, dtype=self.array.dtype)
     self._version += 1
     if self._grad_fn is not None:  # the result no longer depends on the graph
         self._grad_fn = None
@@ -312,33 +312,33 @@ def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
         src = tensor(src)
     moved = src.to(self.device, self.dtype) if (src.device != self.device or src.dtype != self.dtype) else src
     if tuple(src.shape) != tuple(self.shape):
-        moved = sh.expand(moved, self.data.shape)
-    result = moved + 0 if moved._requires_grad and _GradState.enabled else Tensor._wrap(moved.data)
+        moved = sh.expand(moved, self.array.shape)
+    result = moved + 0 if moved._requires_grad and _GradState.enabled else Tensor._wrap(moved.array)
     if result is moved:
-        result = Tensor._wrap(moved.data)
+        result = Tensor._wrap(moved.array)
     return _write_back(self, result, "copy_")
 
 
 def _setitem(self: Tensor, idx, value) -> None:
-    index, advanced = ix.convert_index(idx, self.data)
+    index, advanced = ix.convert_index(idx, self.array)
     needs_graph = _GradState.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
     if not needs_graph:
-        val = value.data if isinstance(value, Tensor) else value
-        if isinstance(value, Tensor) and type(val) is not type(self.data):
+        val = value.array if isinstance(value, Tensor) else value
+        if isinstance(value, Tensor) and type(val) is not type(self.array):
             raise RuntimeError(
                 f"setitem: value is on {value.device} but the tensor is on {self.device}"
             )
-        if 0 in self.data.strides or not sh.writeable(self.data):  # an expand()-ed tensor: torch's error
+        if 0 in self.array.strides or not sh.writeable(self.array):  # an expand()-ed tensor: torch's error
             if not advanced:  # where the written region shares memory (advanced indexing: torch only warns)
-                sh.check_no_overlap(self.data, "setitem", self.data[index])
-            if not sh.writeable(self.data):
-                self.data = self.data.copy()  # a read-only broadcast: the write lands in a copy
+                sh.check_no_overlap(self.array, "setitem", self.array[index])
+            if not sh.writeable(self.array):
+                self.array = self.array.copy()  # a read-only broadcast: the write lands in a copy
         try:
-            self.data[index] = val
+            self.array[index] = val
         except ValueError as e:
             raise RuntimeError(
                 f"setitem: shape mismatch: value of shape {list(getattr(val, 'shape', ()))} cannot be "
-                f"broadcast to indexing result of shape {list(self.data[index].shape)} ({e})"
+                f"broadcast to indexing result of shape {list(self.array[index].shape)} ({e})"
             ) from None
         self._version += 1
         return

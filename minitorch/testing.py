@@ -336,7 +336,7 @@ def make_tensor(*shape, dtype, device, low: float | None = None, high: float | N
     if noncontiguous:
         result = result[..., 1::2]
     if exclude_zero:
-        result = Tensor._wrap(_replace_zero(result.data, 1 if not is_float else finfo(dt).tiny))
+        result = Tensor._wrap(_replace_zero(result.array, 1 if not is_float else finfo(dt).tiny))
     if is_float:
         result.requires_grad = requires_grad
     return result

@@ -13,7 +13,7 @@ from .helpers import require_torch
 
 def test_xp_of_numpy_array_is_numpy():
     assert backend.xp_of(np.zeros(3)) is np
-    assert backend.xp_of(minitorch.zeros(3).data) is np
+    assert backend.xp_of(minitorch.zeros(3).array) is np
 
 
 def test_xp_of_routes_cupy_arrays_to_the_cupy_module(monkeypatch):
@@ -102,7 +102,7 @@ def test_dlpack_roundtrip_with_torch_is_zero_copy():
     t[0, 0] = 42.0
     assert m[0, 0].item() == 42.0  # shares memory
     back = torch.from_dlpack(m)
-    m.data[1, 2] = -1.0
+    m.array[1, 2] = -1.0
     assert back[1, 2].item() == -1.0
     with pytest.raises(RuntimeError, match="require"):
         minitorch.ones(2, requires_grad=True).__dlpack__()

@@ -128,7 +128,7 @@ class SquareOnRawArrays(Square):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return minitorch.Tensor._wrap(2 * g.data * x.data)
+        return minitorch.Tensor._wrap(2 * g.array * x.array)
 
 
 class SoftplusWrongDerivative(Softplus):

@@ -29,7 +29,7 @@ def _clean_pending_checks():
 
 def _on_cuda(t: minitorch.Tensor) -> None:
     assert t.device.type == "cuda" and t.is_cuda, t.device
-    assert minitorch.backend.is_cupy_array(t.data), type(t.data)
+    assert minitorch.backend.is_cupy_array(t.array), type(t.array)
 
 
 # ---------------------------------------------------------------- creation and moves ---------------
@@ -116,7 +116,7 @@ def test_moves_between_devices():
     z = x.cuda()
     assert z.cuda() is z and z.to("cuda") is z  # already there: no copy, as torch
     back = z.cpu()
-    assert back.device.type == "cpu" and isinstance(back.data, np.ndarray)
+    assert back.device.type == "cpu" and isinstance(back.array, np.ndarray)
     assert z.tolist() == x.tolist() and z[1, 2].item() == 5.0
     assert "device='cuda:0'" in repr(z)
     with pytest.raises(TypeError, match="cuda.*Tensor.cpu"):
@@ -335,7 +335,7 @@ def test_dlpack_exchange_with_cupy_and_torch_cuda_is_zero_copy():
     if torch.cuda.is_available():
         t = torch.from_dlpack(m)
         assert t.is_cuda
-        m.data[1] = -1
+        m.array[1] = -1
         assert t[1].item() == -1.0
         back = minitorch.from_dlpack(torch.ones(3, device="cuda"))
         _on_cuda(back)

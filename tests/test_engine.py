@@ -95,11 +95,11 @@ def test_leaf_grad_is_not_aliased_to_upstream_gradient():
     x = minitorch.ones(3, requires_grad=True)
     g = minitorch.tensor([1.0, 2.0, 3.0])
     (x + 0).backward(g)
-    x.grad.data += 1  # must not change g
+    x.grad.array += 1  # must not change g
     np.testing.assert_array_equal(g.numpy(), [1.0, 2.0, 3.0])
     y = minitorch.ones(3, requires_grad=True)
     y.backward(g)  # a leaf root: .grad is a copy of the seed
-    y.grad.data *= 0
+    y.grad.array *= 0
     np.testing.assert_array_equal(g.numpy(), [1.0, 2.0, 3.0])
 
 

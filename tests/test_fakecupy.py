@@ -84,8 +84,8 @@ def test_use_gpu_module_routes_the_cuda_device(monkeypatch):
     minitorch.backend.use_gpu_module(cp, cp.cupyx)
     assert minitorch.cuda.is_available() and minitorch.backend.cupyx_module() is cp.cupyx
     t = minitorch.ones(2, device="cuda")
-    assert isinstance(t.data, cp.ndarray) and t.device.type == "cuda"
-    assert minitorch.backend.xp_of(t.data) is cp
+    assert isinstance(t.array, cp.ndarray) and t.device.type == "cuda"
+    assert minitorch.backend.xp_of(t.array) is cp
     minitorch.backend.use_gpu_module(None, None)
     assert not minitorch.cuda.is_available()
     with pytest.raises(RuntimeError, match="cuda"):

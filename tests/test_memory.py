@@ -32,7 +32,7 @@ def _step(params, x, y, hooks: bool = False):
     loss.backward()
     with minitorch.no_grad():
         for p in params:
-            p.data -= 0.05 * p.grad.data
+            p.array -= 0.05 * p.grad.array
             p.grad = None
     return loss.item()
 

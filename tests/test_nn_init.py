@@ -125,9 +125,9 @@ def test_eye_and_dirac_match_torch():
 
 def test_init_is_in_place_under_no_grad_and_seeded():
     p = nn.Parameter(minitorch.empty(30, 20))
-    before = p.data
+    before = p.array
     out = init.kaiming_uniform_(p)
-    assert out is p and p.data is before and p.requires_grad and p.grad_fn is None
+    assert out is p and p.array is before and p.requires_grad and p.grad_fn is None
     minitorch.manual_seed(3)
     a = init.normal_(minitorch.empty(10)).numpy().copy()
     minitorch.manual_seed(3)

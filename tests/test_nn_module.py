@@ -51,7 +51,7 @@ def test_parameter_basics():
     assert not nn.Parameter(minitorch.ones(2), requires_grad=False).requires_grad
     t = minitorch.zeros(3)
     q = nn.Parameter(t)
-    q.data[0] = 5  # shares memory with t, as torch
+    q.array[0] = 5  # shares memory with t, as torch
     assert t[0].item() == 5
     assert type(q * 2) is minitorch.Tensor and type(q.detach()) is minitorch.Tensor
     assert type(copy.deepcopy(q)) is nn.Parameter
@@ -82,7 +82,7 @@ def test_state_dict_is_detached_and_shares_memory():
     m = nn.Linear(3, 2)
     sd = m.state_dict()
     assert not sd["weight"].requires_grad and sd["weight"].grad_fn is None
-    assert sd["weight"].data is m.weight.data  # a view of the same values, as torch
+    assert sd["weight"].array is m.weight.array  # a view of the same values, as torch
     assert m.state_dict(keep_vars=True)["weight"] is m.weight
 
 
@@ -211,7 +211,7 @@ def test_model_on_device_trains_and_moves_back(device):
     assert all(p.device.type == device for p in m.parameters()) and list(m.parameters()) == params
     assert all(b.device.type == device for b in m.buffers())
     nn.init.kaiming_uniform_(m.head[1].weight, a=math.sqrt(5))
-    m.head[1].weight.data[...] = minitorch.tensor(ref["head.1.weight"]).to(device).data
+    m.head[1].weight.array[...] = minitorch.tensor(ref["head.1.weight"]).to(device).array
     x = minitorch.randn(3, 4).to(device)
     m(x).sum().backward()
     assert m.a.fc.weight.grad.device.type == device
@@ -347,7 +347,7 @@ def test_deepcopy_module_is_independent():
     m = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
     c = copy.deepcopy(m)
     assert isinstance(c[0].weight, nn.Parameter) and c[0].weight is not m[0].weight
-    c[0].weight.data[...] = 0
+    c[0].weight.array[...] = 0
     assert np.any(m[0].weight.detach().numpy() != 0)
 
 
@@ -385,7 +385,7 @@ def test_clip_grad_norm_matches_torch(norm_type, max_norm):
 
 def test_clip_grad_norm_nonfinite_and_empty():
     mp = _grads(minitorch)
-    mp[0].grad.data[0, 0] = np.inf
+    mp[0].grad.array[0, 0] = np.inf
     with pytest.raises(RuntimeError, match="non-finite"):
         nn.utils.clip_grad_norm_(mp, 1.0, error_if_nonfinite=True)
     p = nn.Parameter(minitorch.ones(2))

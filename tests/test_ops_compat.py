@@ -64,7 +64,7 @@ def test_integer_index_keeps_autograd_and_values() -> None:
     y.backward()
     assert x.grad.tolist() == [0.0, 2.0, 1.0]
     e = mt.arange(6).reshape(2, 3)[1, 2]
-    assert e.shape == () and e.item() == 5 and int(e) == 5 and isinstance(e.data, np.ndarray)
+    assert e.shape == () and e.item() == 5 and int(e) == 5 and isinstance(e.array, np.ndarray)
     # a non-leaf element: the write reaches the memory, backward through the original graph still works
     z = x * 1
     with mt.no_grad():

@@ -192,23 +192,23 @@ def test_step_updates_in_place_outside_the_graph(cfg):
     params = _mt_params(_weights())
     opt = getattr(optim, name)(params, **kw)
     x, y = (minitorch.tensor(a) for a in _batches(1)[0])
-    arrays = [p.data for p in params]
+    arrays = [p.array for p in params]
     for _ in range(2):
         opt.zero_grad()
         _loss(minitorch, params, x, y).backward()
-        grads = [p.grad.data.copy() for p in params]
-        before = [p.data.copy() for p in params]
-        state_arrays = {(id(p), k): v.data for p, st in opt.state.items() for k, v in st.items()}
+        grads = [p.grad.array.copy() for p in params]
+        before = [p.array.copy() for p in params]
+        state_arrays = {(id(p), k): v.array for p, st in opt.state.items() for k, v in st.items()}
         opt.step()
         for p, arr, b, g in zip(params, arrays, before, grads):
-            assert p.data is arr and p.is_leaf and p.requires_grad and p.grad_fn is None
-            assert p.data.dtype == np.float32
-            assert not np.array_equal(p.data, b)
-            np.testing.assert_array_equal(p.grad.data, g)  # the gradient is not modified
+            assert p.array is arr and p.is_leaf and p.requires_grad and p.grad_fn is None
+            assert p.array.dtype == np.float32
+            assert not np.array_equal(p.array, b)
+            np.testing.assert_array_equal(p.grad.array, g)  # the gradient is not modified
         for p, st in opt.state.items():
             for k, v in st.items():
                 if (id(p), k) in state_arrays:
-                    assert v.data is state_arrays[(id(p), k)], k  # buffers updated in place
+                    assert v.array is state_arrays[(id(p), k)], k  # buffers updated in place
 
 
 @pytest.mark.parametrize("cfg", CONFIGS, ids=_ids)
@@ -228,8 +228,8 @@ def test_step_allocates_only_a_few_temporaries(cfg):
         current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak - base <= 3 * p.data.nbytes + 65536, f"peak {(peak - base) / p.data.nbytes:.1f} x the parameter"
-    assert current - base < p.data.nbytes / 4
+    assert peak - base <= 3 * p.array.nbytes + 65536, f"peak {(peak - base) / p.array.nbytes:.1f} x the parameter"
+    assert current - base < p.array.nbytes / 4
 
 
 def test_parameters_without_grad_are_skipped_like_torch():
@@ -258,10 +258,10 @@ def test_zero_grad_set_to_none_and_to_zeros():
     opt = optim.SGD(params, lr=0.1)
     x, y = (minitorch.tensor(a) for a in _batches(1)[0])
     _loss(minitorch, params, x, y).backward()
-    arrays = [p.grad.data for p in params]
+    arrays = [p.grad.array for p in params]
     opt.zero_grad(set_to_none=False)
     for p, arr in zip(params, arrays):
-        assert p.grad is not None and p.grad.data is arr and not arr.any()
+        assert p.grad is not None and p.grad.array is arr and not arr.any()
     opt.zero_grad()
     assert all(p.grad is None for p in params)
     opt.zero_grad()  # no grads: a no-op

@@ -182,17 +182,17 @@ def test_param_groups_with_their_own_options_match_torch(name):
 def test_step_updates_in_place_outside_the_graph(cfg):
     name, kw = cfg
     run = _Run(minitorch, name, kw, _weights())
-    arrays = [p.data for p in run.params]
+    arrays = [p.array for p in run.params]
     x, y = _batches(1)[0]
     for _ in range(3):
-        state_arrays = {(id(p), k): v.data for p, st in run.opt.state.items() for k, v in st.items()}
+        state_arrays = {(id(p), k): v.array for p, st in run.opt.state.items() for k, v in st.items()}
         run.step(x, y)
         for p, arr in zip(run.params, arrays):
-            assert p.data is arr and p.is_leaf and p.requires_grad and p.grad_fn is None
+            assert p.array is arr and p.is_leaf and p.requires_grad and p.grad_fn is None
         for p, st in run.opt.state.items():
             for k, v in st.items():
                 if (id(p), k) in state_arrays:
-                    assert v.data is state_arrays[(id(p), k)], k
+                    assert v.array is state_arrays[(id(p), k)], k
 
 
 def test_closure_is_evaluated_with_grad_and_its_loss_returned():

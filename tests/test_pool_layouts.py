@@ -40,7 +40,7 @@ def test_max_pool2d_layouts_match_torch(cfg, kind, layout):
     if layout == "nhwc":
         mem = np.ascontiguousarray(a.transpose(0, 2, 3, 1))
         xm = minitorch.tensor(mem).permute(0, 3, 1, 2)
-        assert not xm.data.flags.c_contiguous
+        assert not xm.array.flags.c_contiguous
     else:
         xm = minitorch.tensor(a)
     xm.requires_grad_(True)
@@ -62,7 +62,7 @@ def test_max_pool2d_grad_keeps_input_layout_and_double_backward():
     x = minitorch.tensor(np.ascontiguousarray(a.transpose(0, 2, 3, 1))).permute(0, 3, 1, 2).requires_grad_(True)
     y = F.max_pool2d(x, 2)
     (gx,) = minitorch.autograd.grad(y.pow(2).sum(), x, create_graph=True)
-    assert gx.data.transpose(0, 2, 3, 1).flags.c_contiguous
+    assert gx.array.transpose(0, 2, 3, 1).flags.c_contiguous
     (ggx,) = minitorch.autograd.grad(gx.sum(), x)
     xt = torch.tensor(a, requires_grad=True)
     (gt,) = torch.autograd.grad(TF.max_pool2d(xt, 2).pow(2).sum(), xt, create_graph=True)

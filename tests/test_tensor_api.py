@@ -319,7 +319,7 @@ def test_deepcopy_keeps_requires_grad_and_data():
     x = minitorch.tensor([1.0, 2.0], requires_grad=True)
     y = copy.deepcopy(x)
     assert y.requires_grad and y.tolist() == x.tolist() and y is not x
-    y.data[0] = 5
+    y.array[0] = 5
     assert x.tolist()[0] == 1.0
 
 

@@ -156,15 +156,15 @@ def _perturb(mm, tm, step: int):
         for (_, pm), (_, pt) in zip(mm.named_parameters(), tm.named_parameters()):
             d = rng.standard_normal(tuple(pt.shape)).astype(np.float32)
             pt.add_(torch.tensor(d))
-            pm.data += d
+            pm.array += d
         for (_, bm), (_, bt) in zip(mm.named_buffers(), tm.named_buffers()):
             if bt.is_floating_point():
                 d = rng.uniform(0, 1, tuple(bt.shape)).astype(np.float32)
                 bt.add_(torch.tensor(d))
-                bm.data += d
+                bm.array += d
             else:
                 bt.add_(1)
-                bm.data += 1
+                bm.array += 1
 
 
 def _compare_sd(m_sd, t_sd, rtol=1e-5, atol=1e-6):
@@ -259,7 +259,7 @@ def test_update_bn_matches_torch_and_skips_instance_norm():
     labels = np.zeros(7, np.int64)
     m_loader = [(minitorch.tensor(d), minitorch.tensor(labels)) for d in data]
     t_loader = [(torch.tensor(d), torch.tensor(labels)) for d in data]
-    mm[5].running_mean.data += 1.5
+    mm[5].running_mean.array += 1.5
     with torch.no_grad():
         tm[5].running_mean += 1.5
     minitorch.optim.swa_utils.update_bn(m_loader, mm)

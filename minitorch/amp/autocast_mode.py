@@ -118,7 +118,7 @@ def _cast_tensor(t, target_np, device_type: str):
     """``t`` cast to ``target_np`` when autocast may cast it (floating, not float64, on the device)."""
     if not isinstance(t, Tensor):
         return t
-    arr = t.data
+    arr = t.array
     if arr.dtype == target_np or arr.dtype.kind != "f" or arr.dtype == np.float64:
         return t
     if device_of(arr).type != device_type:
@@ -142,7 +142,7 @@ def autocast_args(op: str, *args):
     device_type = None
     for a in args:
         if isinstance(a, Tensor):
-            device_type = device_of(a.data).type
+            device_type = device_of(a.array).type
             break
     if device_type is None or not _AutocastState.enabled[device_type]:
         return args

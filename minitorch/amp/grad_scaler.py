@@ -40,16 +40,16 @@ def _full_like_device(like_array, value, np_dtype) -> Tensor:
 def _non_finite_check_and_unscale_(grads: list, found_inf: Tensor, inv_scale: Tensor) -> None:
     """``torch._amp_foreach_non_finite_check_and_unscale_``: ``found_inf`` becomes 1.0 when any of
     ``grads`` holds an inf/NaN; every grad is multiplied in place by ``inv_scale``."""
-    flag = found_inf.data
+    flag = found_inf.array
     for g in grads:
-        arr = g.data
+        arr = g.array
         xp = xp_of(arr)
         bad = ~xp.isfinite(arr).all()
         flag[...] = xp.maximum(flag, bad.astype(flag.dtype))
         if arr.dtype == np.float32:
-            arr *= inv_scale.data
+            arr *= inv_scale.array
         else:  # float16 / float64 grads: multiply in float32 (or float64) math, store in the grad's dtype
-            arr[...] = (arr.astype(np.promote_types(arr.dtype, np.float32)) * inv_scale.data).astype(arr.dtype)
+            arr[...] = (arr.astype(np.promote_types(arr.dtype, np.float32)) * inv_scale.array).astype(arr.dtype)
 
 
 #: float64 values from here up round to inf in float32
@@ -61,9 +61,9 @@ def _amp_update_scale_(scale: Tensor, growth_tracker: Tensor, found_inf: Tensor,
     """``torch._amp_update_scale_``, in place and without reading the values back to the host:
     inf/NaN found -> ``scale *= backoff_factor``, tracker 0; otherwise the tracker counts clean steps
     and at ``growth_interval`` the scale grows by ``growth_factor`` (unless that overflows float32)."""
-    s, t = scale.data, growth_tracker.data
+    s, t = scale.array, growth_tracker.array
     xp = xp_of(s)
-    found = found_inf.data > 0
+    found = found_inf.array > 0
     s64 = s.astype(np.float64)
     successful = t + 1
     interval_done = ~found & (successful == growth_interval)
@@ -126,8 +126,8 @@ class GradScaler:
         return self._scale, self._growth_tracker
 
     def _lazy_init_scale_growth_tracker(self, like: Tensor) -> None:
-        self._scale = _full_like_device(like.data, self._init_scale, np.float32)
-        self._growth_tracker = _full_like_device(like.data, self._init_growth_tracker, np.int32)
+        self._scale = _full_like_device(like.array, self._init_scale, np.float32)
+        self._growth_tracker = _full_like_device(like.array, self._init_growth_tracker, np.int32)
 
     def _scale_on(self, device) -> Tensor:
         return self._scale if self._scale.device == device else self._scale.to(device)
@@ -164,7 +164,7 @@ class GradScaler:
                     raise AssertionError(f"expected param to be torch.Tensor, got {type(param).__name__}")
                 if param.grad is None:
                     continue
-                if not allow_fp16 and param.grad.data.dtype == np.float16:
+                if not allow_fp16 and param.grad.array.dtype == np.float16:
                     raise ValueError("Attempting to unscale FP16 gradients.")
                 per_device[param.grad.device].append(param.grad)
         found_per_device = {}
@@ -187,14 +187,14 @@ class GradScaler:
         if optimizer_state["stage"] is OptState.STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
         # 1/scale in float64, then float32 (as torch: FP32 division can be imprecise)
-        inv_scale = Tensor._wrap((1.0 / self._scale.data.astype(np.float64)).astype(np.float32))
-        found_inf = _full_like_device(self._scale.data, 0.0, np.float32)
+        inv_scale = Tensor._wrap((1.0 / self._scale.array.astype(np.float64)).astype(np.float32))
+        found_inf = _full_like_device(self._scale.array, 0.0, np.float32)
         optimizer_state["found_inf_per_device"] = self._unscale_grads_(optimizer, inv_scale, found_inf, False)
         optimizer_state["stage"] = OptState.UNSCALED
 
     def _maybe_opt_step(self, optimizer, optimizer_state: dict, *args, **kwargs):
         retval = None
-        if not sum(float(v.data) for v in optimizer_state["found_inf_per_device"].values()):
+        if not sum(float(v.array) for v in optimizer_state["found_inf_per_device"].values()):
             retval = optimizer.step(*args, **kwargs)
         return retval
 
@@ -225,7 +225,7 @@ class GradScaler:
         _scale, _growth_tracker = self._check_scale_growth_tracker("update")
         if new_scale is not None:
             if isinstance(new_scale, float):
-                _scale.data[...] = new_scale
+                _scale.array[...] = new_scale
             else:
                 reason = ("new_scale should be a float or a 1-element torch.cuda.FloatTensor or torch.FloatTensor "
                           "with requires_grad=False.")
@@ -235,7 +235,7 @@ class GradScaler:
                     raise AssertionError(reason)
                 if new_scale.requires_grad is True:
                     raise AssertionError(reason)
-                _scale.data[...] = new_scale.data.reshape(())
+                _scale.array[...] = new_scale.array.reshape(())
         else:
             found_infs = [
                 found.to(_scale.device)
@@ -244,9 +244,9 @@ class GradScaler:
             ]
             if len(found_infs) == 0:
                 raise AssertionError("No inf checks were recorded prior to update.")
-            combined = found_infs[0].data.copy()
+            combined = found_infs[0].array.copy()
             for f in found_infs[1:]:
-                combined += f.data
+                combined += f.array
             _amp_update_scale_(_scale, _growth_tracker, Tensor._wrap(combined), self._growth_factor,
                                self._backoff_factor, self._growth_interval)
         self._per_optimizer_states = defaultdict(_refresh_per_optimizer_state)
@@ -257,7 +257,7 @@ class GradScaler:
     def get_scale(self) -> float:
         """The current scale as a Python float (1.0 when disabled); reads the value back from the device."""
         if self._enabled:
-            return self._init_scale if self._scale is None else float(self._scale.data)
+            return self._init_scale if self._scale is None else float(self._scale.array)
         return 1.0
 
     def get_growth_factor(self) -> float:
@@ -280,7 +280,7 @@ class GradScaler:
 
     def _get_growth_tracker(self) -> int:
         if self._enabled:
-            return self._init_growth_tracker if self._growth_tracker is None else int(self._growth_tracker.data)
+            return self._init_growth_tracker if self._growth_tracker is None else int(self._growth_tracker.array)
         return 0
 
     def is_enabled(self) -> bool:
@@ -307,13 +307,13 @@ class GradScaler:
                                "instance of GradScaler.")
         self._init_scale = state_dict["scale"]
         if self._scale is not None:
-            self._scale.data[...] = state_dict["scale"]
+            self._scale.array[...] = state_dict["scale"]
         self._growth_factor = state_dict["growth_factor"]
         self._backoff_factor = state_dict["backoff_factor"]
         self._growth_interval = state_dict["growth_interval"]
         self._init_growth_tracker = state_dict["_growth_tracker"]
         if self._growth_tracker is not None:
-            self._growth_tracker.data[...] = state_dict["_growth_tracker"]
+            self._growth_tracker.array[...] = state_dict["_growth_tracker"]
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()

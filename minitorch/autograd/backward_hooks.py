@@ -24,7 +24,7 @@ class BackwardHookFunction(Function):
     @staticmethod
     def forward(ctx, state, side, *tensors):
         ctx.state, ctx.side = state, side
-        arrays = tuple(t.data for t in tensors)
+        arrays = tuple(t.array for t in tensors)
         ctx.mark_non_differentiable(*(a for a, t in zip(arrays, tensors) if not t._requires_grad))
         if side == "output":  # an unused output's gradient reaches the pre-hooks as None (torch)
             ctx.set_materialize_grads(False)

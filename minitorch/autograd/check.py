@@ -62,7 +62,7 @@ _HINTS = {
             "detached the output (used .data / numpy / .detach() on the path from input to output).",
     "pattern": "wrong elements get gradient: check indexing, reshape/permute and reductions in backward "
                "(each output element should send gradient to the inputs it was computed from).",
-    "not_differentiable": "the second derivative is zero: write backward with Tensor ops (not .data "
+    "not_differentiable": "the second derivative is zero: write backward with Tensor ops (not .array "
                           "or numpy), so that create_graph=True can differentiate it again.",
     "forward": "your forward does not compute the same values as the torch reference.",
     "torch": "your gradient satisfies finite differences but differs from torch's.",
@@ -137,14 +137,14 @@ def check(fn_or_function, *inputs, gradgrad: bool = False, torch_fn=None, eps: f
 def _float64_inputs(inputs) -> tuple:
     out = []
     for x in inputs:
-        if isinstance(x, Tensor) and x.data.dtype.kind == "f":
-            t = Tensor._wrap(x.data.astype(xp_of(x.data).float64, copy=True))
+        if isinstance(x, Tensor) and x.array.dtype.kind == "f":
+            t = Tensor._wrap(x.array.astype(xp_of(x.array).float64, copy=True))
             t._requires_grad = x.requires_grad
             t.name = x.name
             out.append(t)
         else:
             out.append(x)
-    floats = [t for t in out if isinstance(t, Tensor) and t.data.dtype.kind == "f"]
+    floats = [t for t in out if isinstance(t, Tensor) and t.array.dtype.kind == "f"]
     if floats and not any(t.requires_grad for t in floats):
         for t in floats:
             t._requires_grad = True
@@ -158,7 +158,7 @@ def _diff(ins) -> list[int]:
 def _outputs(fn, ins) -> list[Tensor]:
     out = fn(*ins)
     outs = out if isinstance(out, (tuple, list)) else (out,)
-    return [o for o in outs if isinstance(o, Tensor) and o.data.dtype.kind == "f"]
+    return [o for o in outs if isinstance(o, Tensor) and o.array.dtype.kind == "f"]
 
 
 def _label(ins, i) -> str:
@@ -178,15 +178,15 @@ def _check_first_order(fn, name, ins, rng, eps, atol, rtol, stage="gradcheck") -
     if not outs or not any(o.requires_grad for o in outs):
         return _result(False, name, "detached", stage, "the output does not require grad")
 
-    n_in = sum(ins[i].data.size for i in idx)
-    n_out = sum(o.data.size for o in outs)
+    n_in = sum(ins[i].array.size for i in idx)
+    n_out = sum(o.array.size for o in outs)
     if n_in * n_out > _MAX_JACOBIAN:
         raise ValueError(
             f"check: the full Jacobian would have {n_out} x {n_in} entries; use small inputs (a few "
             "dozen elements, e.g. shape (3, 4)): every element is perturbed and every output is backpropagated"
         )
     # probe: one backward with a random upstream gradient, traced, to catch shape/count errors
-    us = [Tensor._wrap(xp_of(o.data).asarray(rng.standard_normal(o.data.shape))) for o in outs]
+    us = [Tensor._wrap(xp_of(o.array).asarray(rng.standard_normal(o.array.shape))) for o in outs]
     with trace() as t:
         try:
             probe = autograd_grad([o for o in outs if o.requires_grad], [ins[i] for i in idx],
@@ -296,7 +296,7 @@ def _diagnose(fn, ins, i, col, k, a, n, us, outs, eps, atol, rtol, returned_none
 
 def _transpose_evidence(fn, ins, i, col, k, a, n, us, outs, eps, atol, rtol) -> str:
     """Compare the vector-Jacobian product with transposed variants of the right one."""
-    u = numpy_of(us[k].data).reshape(-1)
+    u = numpy_of(us[k].array).reshape(-1)
     shape = tuple(ins[i].shape)
     got = (u @ a).reshape(shape)
     want = (u @ n).reshape(shape)
@@ -306,7 +306,7 @@ def _transpose_evidence(fn, ins, i, col, k, a, n, us, outs, eps, atol, rtol) -> 
         if j == i or not isinstance(other, Tensor) or other.ndim < 2 or other.shape[-1] != other.shape[-2]:
             continue
         swapped = list(ins)
-        swapped[j] = Tensor._wrap(xp_of(other.data).ascontiguousarray(other.data.swapaxes(-1, -2)))
+        swapped[j] = Tensor._wrap(xp_of(other.array).ascontiguousarray(other.array.swapaxes(-1, -2)))
         try:
             want_t = _numeric_vjp(fn, swapped, i, k, u, eps).reshape(shape)
         except Exception:
@@ -319,16 +319,16 @@ def _transpose_evidence(fn, ins, i, col, k, a, n, us, outs, eps, atol, rtol) -> 
 
 def _numeric_vjp(fn, ins, i, k, u, eps) -> np.ndarray:
     """d <u, output k> / d input i by central differences."""
-    arr = ins[i].data
+    arr = ins[i].array
     flat = arr.reshape(-1)
     out = np.zeros(flat.size)
     with no_grad():
         for j in range(flat.size):
             orig = flat[j].item()
             flat[j] = orig + eps
-            plus = float(u @ numpy_of(_outputs(fn, ins)[k].data).reshape(-1))
+            plus = float(u @ numpy_of(_outputs(fn, ins)[k].array).reshape(-1))
             flat[j] = orig - eps
-            minus = float(u @ numpy_of(_outputs(fn, ins)[k].data).reshape(-1))
+            minus = float(u @ numpy_of(_outputs(fn, ins)[k].array).reshape(-1))
             flat[j] = orig
             out[j] = (plus - minus) / (2 * eps)
     return out
@@ -344,7 +344,7 @@ def _compare_torch(fn, name, ins, torch_fn, rng, atol, rtol) -> CheckResult | No
     t_ins = []
     for x in ins:
         if isinstance(x, Tensor):
-            tx = torch.from_numpy(numpy_of(x.data).copy())
+            tx = torch.from_numpy(numpy_of(x.array).copy())
             if x.requires_grad:
                 tx.requires_grad_(True)
             t_ins.append(tx)
@@ -354,21 +354,21 @@ def _compare_torch(fn, name, ins, torch_fn, rng, atol, rtol) -> CheckResult | No
     t_outs = list(t_out) if isinstance(t_out, (tuple, list)) else [t_out]
     outs = _outputs(fn, ins)
     for k, (o, to) in enumerate(zip(outs, t_outs)):
-        mine, ref = numpy_of(o.data), to.detach().numpy()
+        mine, ref = numpy_of(o.array), to.detach().numpy()
         if mine.shape != ref.shape or not np.allclose(mine, ref, rtol=rtol, atol=atol):
             what = (f"output {k} has shape {mine.shape}, torch's has {ref.shape}" if mine.shape != ref.shape
                     else _where(mine, ref, f"output {k}"))
             return _result(False, name, "forward", "torch", what)
-    us = [rng.standard_normal(o.data.shape) for o in outs]
+    us = [rng.standard_normal(o.array.shape) for o in outs]
     pairs = [(o, to, u) for o, to, u in zip(outs, t_outs, us) if o.requires_grad and to.requires_grad]
     if not pairs:
         return None
     mine = autograd_grad([p[0] for p in pairs], [ins[i] for i in idx],
-                         [Tensor._wrap(xp_of(p[0].data).asarray(p[2])) for p in pairs], allow_unused=True)
+                         [Tensor._wrap(xp_of(p[0].array).asarray(p[2])) for p in pairs], allow_unused=True)
     ref = torch.autograd.grad([p[1] for p in pairs], [t_ins[i] for i in idx],
                               [torch.from_numpy(p[2]) for p in pairs], allow_unused=True)
     for col, i in enumerate(idx):
-        g = np.zeros(ins[i].shape) if mine[col] is None else numpy_of(mine[col].data)
+        g = np.zeros(ins[i].shape) if mine[col] is None else numpy_of(mine[col].array)
         r = np.zeros(ins[i].shape) if ref[col] is None else ref[col].numpy()
         if not _close(g, r, atol, rtol):
             return _result(False, name, "torch", "torch", _where(g, r, f"the gradient of {_label(ins, i)}"),
@@ -390,7 +390,7 @@ def _check_second_order(fn, name, ins, rng, eps, atol, rtol) -> CheckResult:
     outs = [o for o in _outputs(fn, ins) if o.requires_grad]
     gos = []
     for o in outs:
-        g = Tensor._wrap(xp_of(o.data).asarray(rng.standard_normal(o.data.shape)))
+        g = Tensor._wrap(xp_of(o.array).asarray(rng.standard_normal(o.array.shape)))
         g._requires_grad = True
         g.name = "grad_output"
         gos.append(g)
@@ -404,7 +404,7 @@ def _check_second_order(fn, name, ins, rng, eps, atol, rtol) -> CheckResult:
             pairs = [(o, g) for o, g in zip(os, gs) if o.requires_grad]
             grads = autograd_grad([p[0] for p in pairs], [xs[i] for i in idx], [p[1] for p in pairs],
                                   create_graph=outer, allow_unused=True)
-        return tuple(g if g is not None else Tensor._wrap(xp_of(xs[i].data).zeros_like(xs[i].data))
+        return tuple(g if g is not None else Tensor._wrap(xp_of(xs[i].array).zeros_like(xs[i].array))
                      for g, i in zip(grads, idx))
 
     first_grads.__name__ = name

@@ -119,7 +119,7 @@ def _accumulate(a, b):
 
 def _owned(grad: Tensor) -> Tensor:
     """A gradient safe to store as ``.grad``: a fresh array no other tensor shares."""
-    arr = grad.data
+    arr = grad.array
     if arr.base is not None or not getattr(arr.flags, "writeable", True) or not arr.flags.c_contiguous:
         return Tensor._wrap(arr.copy())
     return grad
@@ -128,9 +128,9 @@ def _owned(grad: Tensor) -> Tensor:
 def _shared(results, i: int, g) -> bool:
     """Whether a backward returned the same gradient array for an earlier input too (then a leaf
     must get its own copy, or accumulating into one leaf's .grad would change the other's)."""
-    arr = g.data
+    arr = g.array
     for r in results[:i]:
-        if r is not None and (r is g or getattr(r, "data", r) is arr):
+        if r is not None and (r is g or getattr(r, "array", r) is arr):
             return True
     return False
 
@@ -150,19 +150,19 @@ def _store_leaf_grad(leaf: Tensor, grad: Tensor, create_graph: bool, passthrough
     tensor hooks run first (and may replace it), the post-accumulate hooks after, once each."""
     if leaf._hooks:
         grad = _leaf_hooks(leaf, grad)
-    if grad.data.dtype != leaf.data.dtype and leaf.data.dtype.kind == "f":  # float16 + float32 -> a float16 grad
-        grad = grad.to(leaf.dtype) if create_graph else Tensor._wrap(grad.data.astype(leaf.data.dtype))
+    if grad.array.dtype != leaf.array.dtype and leaf.array.dtype.kind == "f":  # float16 + float32 -> a float16 grad
+        grad = grad.to(leaf.dtype) if create_graph else Tensor._wrap(grad.array.astype(leaf.array.dtype))
     old = leaf.grad
     if old is None:
         if create_graph:
             leaf.grad = grad
         else:
-            g = Tensor._wrap(grad.data.copy()) if passthrough else _owned(grad)
+            g = Tensor._wrap(grad.array.copy()) if passthrough else _owned(grad)
             leaf.grad = g
     elif create_graph or old.requires_grad:
         leaf.grad = old + grad
     else:
-        old.data += grad.data
+        old.array += grad.array
     if leaf._post_hooks:
         for hook in tuple(leaf._post_hooks):
             hook(leaf)
@@ -184,7 +184,7 @@ def _run_node_hooks(fn, grads, create_graph, capture_node, captured) -> None:
                 g = grads[idx]
                 old = t.grad
                 if old is None:  # like torch, a retained .grad accumulates over backward calls
-                    t.grad = g if create_graph else Tensor._wrap(g.data.copy())
+                    t.grad = g if create_graph else Tensor._wrap(g.array.copy())
                 else:
                     t.grad = old + g
     if capture_node:
@@ -396,7 +396,7 @@ def _finish_leaf(leaf, g, inputs, accumulate, target_leaves, capture_leaf, captu
 def _check_anomaly(fn, results) -> None:
     for i, g in enumerate(results):
         if isinstance(g, Tensor):
-            xp_arr = g.data
+            xp_arr = g.array
             if xp_arr.dtype.kind == "f" and not bool((abs(xp_arr) < float("inf")).all()):
                 where = getattr(fn, "_stack", None) or "(creation stack not recorded)\n"
                 raise RuntimeError(
@@ -448,14 +448,14 @@ def _make_root_grads(tensors, grad_tensors, api: str):
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
         if g is None:
-            if t.data.size != 1:
+            if t.array.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs (got shape {list(t.shape)}); "
                     "pass gradient=... with the output's shape"
                 )
-            g = Tensor._wrap(_ones_like(t.data))
+            g = Tensor._wrap(_ones_like(t.array))
         elif not isinstance(g, Tensor):
-            g = Tensor._wrap(_as_array_like(t.data, g))
+            g = Tensor._wrap(_as_array_like(t.array, g))
         elif tuple(g.shape) != tuple(t.shape):
             raise RuntimeError(
                 f"{api}: Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and "

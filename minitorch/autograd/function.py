@@ -1,6 +1,6 @@
 """``Function``: one differentiable op, forward and backward side by side. Instances are graph nodes.
 
-Built-in ops compute ``forward`` on the raw arrays of their Tensor inputs (``x.data``) and
+Built-in ops compute ``forward`` on the raw arrays of their Tensor inputs (``x.array``) and
 return an array; ``backward`` receives Tensor gradients and returns Tensor gradients written
 with Tensor ops, so that with ``create_graph=True`` the backward itself is recorded and can be
 differentiated again. A user's Function (PyTorch style) may return Tensors from ``forward``.
@@ -181,26 +181,26 @@ class Function(FunctionCtx):
             ctx._stack = creation_stack()
         if type(out) is not tuple:
             t = Tensor._wrap(out if type(out) is _ndarray else _as_array(out))
-            if t.data.dtype.kind in _FLOAT_KINDS:
+            if t.array.dtype.kind in _FLOAT_KINDS:
                 t._requires_grad = True
                 t._grad_fn = ctx
             if cls.saves_output:
-                ctx._out_data = t.data
+                ctx._out_data = t.array
                 ctx._out_ref = weakref.ref(t)
             if not cls._builtin:
-                ctx._out_meta = ((t.data.shape, t.data.dtype, xp_of(t.data)),)
+                ctx._out_meta = ((t.array.shape, t.array.dtype, xp_of(t.array)),)
             return t
         non_diff = getattr(ctx, "_non_differentiable", None)
         results = []
         for i, o in enumerate(out):
             t = Tensor._wrap(_as_array(o))
-            if t.data.dtype.kind in _FLOAT_KINDS and not (non_diff and id(o) in non_diff):
+            if t.array.dtype.kind in _FLOAT_KINDS and not (non_diff and id(o) in non_diff):
                 t._requires_grad = True
                 t._grad_fn = ctx
                 t._out_index = i
             results.append(t)
         ctx._n_outputs = len(results)
-        ctx._out_meta = tuple((t.data.shape, t.data.dtype, xp_of(t.data)) for t in results)
+        ctx._out_meta = tuple((t.array.shape, t.array.dtype, xp_of(t.array)) for t in results)
         return tuple(results)
 
     # ---- graph node bookkeeping ---------------------------------------------------------------
@@ -265,7 +265,7 @@ _NO_GRADS = tuple((False,) * n for n in range(16))
 def _as_array(out):
     """Forward may return a Tensor, an array, or a NumPy scalar (0-d reductions): make it an array."""
     if isinstance(out, Tensor):
-        return out.data
+        return out.array
     if isinstance(out, np.generic):
         return np.asarray(out)
     return out
@@ -323,14 +323,14 @@ def _unpack_saved(entries) -> tuple:
             continue
         t = unpack(packed)
         if was_array:
-            out.append(t.data if isinstance(t, Tensor) else t)
+            out.append(t.array if isinstance(t, Tensor) else t)
             continue
         if link is not None and _GradState.enabled:  # create_graph: reconnect to the graph
             node, idx = link
             if idx is None:  # a leaf: route the gradient to it through an identity node
-                t = _Reattach.apply(node, Tensor._wrap(t.data))
+                t = _Reattach.apply(node, Tensor._wrap(t.array))
             else:
-                t = Tensor._wrap(t.data)
+                t = Tensor._wrap(t.array)
                 t._requires_grad = True
                 t._grad_fn = node
                 t._out_index = idx
@@ -387,7 +387,7 @@ class _DelayedError(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return x.data.copy()
+        return x.array.copy()
 
     @staticmethod
     def backward(ctx, g):
@@ -411,7 +411,7 @@ def once_differentiable(fn):
         outs = (outputs,) if single else outputs
         wrapped = tuple(
             _DelayedError.apply(o.detach().requires_grad_(True)) if isinstance(o, Tensor)
-            and o.data.dtype.kind in _FLOAT_KINDS else o
+            and o.array.dtype.kind in _FLOAT_KINDS else o
             for o in outs
         )
         return wrapped[0] if single else wrapped

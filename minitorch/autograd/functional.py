@@ -264,7 +264,7 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False, vec
                     rows[k].append(g)
             jac.append(tuple(
                 stack(r).reshape(tuple(out.shape) + tuple(x.shape)) if r else
-                Tensor._wrap(x.data.reshape((0,) + x.data.shape)).reshape(tuple(out.shape) + tuple(x.shape))
+                Tensor._wrap(x.array.reshape((0,) + x.array.shape)).reshape(tuple(out.shape) + tuple(x.shape))
                 for r, x in zip(rows, ins)
             ))
         return _unpack(_finish(tuple(jac), create_graph), (out_tuple, in_tuple))
@@ -281,7 +281,7 @@ def _jacobian_forward(func, inputs):
     for k, x in enumerate(ins):
         for e in range(x.numel()):
             vs = tuple(_zeros_like(t) for t in ins)
-            vs[k].data.reshape(-1)[e] = 1
+            vs[k].array.reshape(-1)[e] = 1
             out, jv = jvp(func, ins, vs)
             out_is_tuple = isinstance(out, tuple)
             outs = out if out_is_tuple else (out,)
@@ -299,7 +299,7 @@ def _jacobian_forward(func, inputs):
     jac = tuple(
         tuple(
             stack(c, -1).reshape(tuple(o.shape) + tuple(x.shape)) if c else
-            Tensor._wrap(xp_of(o.data).zeros(tuple(o.shape) + tuple(x.shape), dtype=o.data.dtype))
+            Tensor._wrap(xp_of(o.array).zeros(tuple(o.shape) + tuple(x.shape), dtype=o.array.dtype))
             for c, x in zip(cols[oi], ins)
         )
         for oi, o in enumerate(outs)

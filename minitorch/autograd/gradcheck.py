@@ -21,7 +21,7 @@ def _diff_inputs(inputs):
 
 def _flat_outputs(fn, inputs):
     outs = _as_tuple(fn(*inputs))
-    return [o for o in outs if isinstance(o, Tensor) and o.data.dtype.kind == "f"]
+    return [o for o in outs if isinstance(o, Tensor) and o.array.dtype.kind == "f"]
 
 
 def numerical_jacobian(fn, inputs, eps: float = 1e-6):
@@ -30,18 +30,18 @@ def numerical_jacobian(fn, inputs, eps: float = 1e-6):
 
     with no_grad():
         outs = _flat_outputs(fn, inputs)
-        jac = [[np.zeros((o.data.size, inputs[i].data.size)) for i in _diff_inputs(inputs)] for o in outs]
+        jac = [[np.zeros((o.array.size, inputs[i].array.size)) for i in _diff_inputs(inputs)] for o in outs]
         for col, i in enumerate(_diff_inputs(inputs)):
-            if not inputs[i].data.flags.c_contiguous:  # perturb in place: a reshape must be a view
-                inputs[i].data = xp_of(inputs[i].data).ascontiguousarray(inputs[i].data)
-            arr = inputs[i].data
+            if not inputs[i].array.flags.c_contiguous:  # perturb in place: a reshape must be a view
+                inputs[i].array = xp_of(inputs[i].array).ascontiguousarray(inputs[i].array)
+            arr = inputs[i].array
             flat = arr.reshape(-1)
             for j in range(flat.size):
                 orig = flat[j].item()
                 flat[j] = orig + eps
-                plus = [numpy_of(o.data).astype(np.float64).reshape(-1) for o in _flat_outputs(fn, inputs)]
+                plus = [numpy_of(o.array).astype(np.float64).reshape(-1) for o in _flat_outputs(fn, inputs)]
                 flat[j] = orig - eps
-                minus = [numpy_of(o.data).astype(np.float64).reshape(-1) for o in _flat_outputs(fn, inputs)]
+                minus = [numpy_of(o.array).astype(np.float64).reshape(-1) for o in _flat_outputs(fn, inputs)]
                 flat[j] = orig
                 for k in range(len(outs)):
                     jac[k][col][:, j] = (plus[k] - minus[k]) / (2 * eps)
@@ -54,19 +54,19 @@ def analytical_jacobian(fn, inputs):
 
     idx = _diff_inputs(inputs)
     outs = _flat_outputs(fn, inputs)
-    jac = [[np.zeros((o.data.size, inputs[i].data.size)) for i in idx] for o in outs]
+    jac = [[np.zeros((o.array.size, inputs[i].array.size)) for i in idx] for o in outs]
     for k, o in enumerate(outs):
         if not o.requires_grad:
             continue
-        xp = xp_of(o.data)
-        for r in range(o.data.size):
-            seed = xp.zeros(o.data.size, dtype=o.data.dtype)
+        xp = xp_of(o.array)
+        for r in range(o.array.size):
+            seed = xp.zeros(o.array.size, dtype=o.array.dtype)
             seed[r] = 1
-            grads = autograd_grad(o, [inputs[i] for i in idx], Tensor._wrap(seed.reshape(o.data.shape)),
+            grads = autograd_grad(o, [inputs[i] for i in idx], Tensor._wrap(seed.reshape(o.array.shape)),
                                   retain_graph=True, allow_unused=True)
             for col, g in enumerate(grads):
                 if g is not None:
-                    jac[k][col][r, :] = numpy_of(g.data).reshape(-1)
+                    jac[k][col][r, :] = numpy_of(g.array).reshape(-1)
     return jac
 
 
@@ -78,7 +78,7 @@ def gradcheck(fn, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
     """
     inputs = _as_tuple(inputs)
     for i in _diff_inputs(inputs):
-        if inputs[i].data.dtype != np.float64:
+        if inputs[i].array.dtype != np.float64:
             import warnings
 
             warnings.warn(
@@ -96,7 +96,7 @@ def gradcheck(fn, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
                 err = np.abs(a - n)
                 err[~bad] = -1
                 r, c = np.unravel_index(np.argmax(err), err.shape)
-                in_index = [int(v) for v in np.unravel_index(c, inputs[i].data.shape)] if inputs[i].data.ndim else []
+                in_index = [int(v) for v in np.unravel_index(c, inputs[i].array.shape)] if inputs[i].array.ndim else []
                 out_index = int(r)
                 msg = (
                     f"Jacobian mismatch for output {k} with respect to input {i},\n"
@@ -121,7 +121,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: flo
     rng = np.random.default_rng(0)
     if grad_outputs is None:
         grad_outputs = [
-            Tensor._wrap(xp_of(o.data).asarray(rng.standard_normal(o.data.shape)).astype(o.data.dtype))
+            Tensor._wrap(xp_of(o.array).asarray(rng.standard_normal(o.array.shape)).astype(o.array.dtype))
             for o in outs
         ]
         for g in grad_outputs:
@@ -143,7 +143,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: flo
         pairs = [(o, g) for o, g in zip(outs2, gos) if o.requires_grad]
         grads = autograd_grad([p[0] for p in pairs], diff, [p[1] for p in pairs],
                               create_graph=True, allow_unused=True)
-        return tuple(g if g is not None else Tensor._wrap(xp_of(d.data).zeros_like(d.data))
+        return tuple(g if g is not None else Tensor._wrap(xp_of(d.array).zeros_like(d.array))
                      for g, d in zip(grads, diff))
 
     return gradcheck(first_grads, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,

@@ -63,7 +63,7 @@ class TraceRecord:
 def _norm(g) -> float | None:
     if not isinstance(g, Tensor):
         return None
-    arr = g.data
+    arr = g.array
     if arr.dtype.kind not in "fc":
         return None
     return float(numpy_of((abs(arr) ** 2).sum()) ** 0.5)
@@ -75,7 +75,7 @@ def _shape(g):
 
 def _copy(g):
     if isinstance(g, Tensor):
-        return Tensor._wrap(g.data.copy())
+        return Tensor._wrap(g.array.copy())
     return None if g is None else Tensor._wrap(g.copy()) if hasattr(g, "copy") else g
 
 
@@ -212,7 +212,7 @@ def _expected_shape(edge):
 
 
 def _item(g):
-    arr = g.data if isinstance(g, Tensor) else g
+    arr = g.array if isinstance(g, Tensor) else g
     if arr is None or not hasattr(arr, "size") or arr.size != 1 or arr.dtype.kind not in "fc":
         return None
     return numpy_of(arr).reshape(()).item()

@@ -151,7 +151,7 @@ def _operand_dtype(x) -> tuple:
         return int64, 0
     if isinstance(x, float):
         return get_default_dtype(), 0
-    arr = getattr(x, "data", None)
+    arr = getattr(x, "array", None)
     if arr is not None and hasattr(arr, "dtype") and hasattr(arr, "ndim"):
         return from_numpy_dtype(arr.dtype), (2 if arr.ndim else 1)
     raise TypeError(f"result_type(): expected a Tensor or a Python number, got {type(x).__name__}")

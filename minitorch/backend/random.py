@@ -54,7 +54,7 @@ class Generator:
     def set_state(self, new_state) -> Generator:
         """Restore a state from ``get_state()`` (or ``minitorch.get_rng_state()``): the stream goes on from there."""
         self._require_cpu("set_state")
-        data = getattr(new_state, "data", None)
+        data = getattr(new_state, "array", None)
         if data is None or getattr(data, "dtype", None) != np.uint8 or data.ndim != 1:
             got = getattr(new_state, "dtype", type(new_state).__name__)
             raise TypeError(f"expected a torch.ByteTensor (a 1-D uint8 tensor from get_state()), but got {got}")

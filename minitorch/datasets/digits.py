@@ -54,18 +54,18 @@ class Digits(Dataset):
         self.target_transform = target_transform
         self.data = Tensor._wrap(np.ascontiguousarray(arrays["images"][keep]))
         self.targets = Tensor._wrap(arrays["labels"][keep].astype(np.int64))
-        self._images = (self.data.data[:, None] / np.float32(16.0)).astype(np.float32)
+        self._images = (self.data.array[:, None] / np.float32(16.0)).astype(np.float32)
 
     def tensors(self) -> tuple[Tensor, Tensor]:
         """All images as one float32 (N, 1, 8, 8) tensor in [0, 1] and the int64 labels (N,)."""
-        return Tensor._wrap(self._images.copy()), Tensor._wrap(self.targets.data.copy())
+        return Tensor._wrap(self._images.copy()), Tensor._wrap(self.targets.array.copy())
 
     def __len__(self) -> int:
         return self._images.shape[0]
 
     def __getitem__(self, index: int):
         img: object = Tensor._wrap(self._images[index].copy())
-        target: object = int(self.targets.data[index])
+        target: object = int(self.targets.array[index])
         if self.transform is not None:
             img = self.transform(img)
         if self.target_transform is not None:

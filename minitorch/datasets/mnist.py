@@ -139,11 +139,11 @@ class MNIST(Dataset):
         )
 
     def __len__(self) -> int:
-        return self.data.data.shape[0]
+        return self.data.array.shape[0]
 
     def __getitem__(self, index: int):
-        img: object = Tensor._wrap(self.data.data[index].copy())
-        target: object = int(self.targets.data[index])
+        img: object = Tensor._wrap(self.data.array[index].copy())
+        target: object = int(self.targets.array[index])
         if self.transform is not None:
             img = self.transform(img)
         if self.target_transform is not None:

@@ -16,7 +16,7 @@ from ..tensor import Tensor
 
 
 def _array(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
 class Compose:
@@ -76,7 +76,7 @@ class Normalize:
     def __call__(self, tensor: Tensor) -> Tensor:
         if not isinstance(tensor, Tensor):
             raise TypeError(f"Normalize: input should be a Tensor, got {type(tensor).__name__}")
-        arr = tensor.data
+        arr = tensor.array
         if arr.dtype.kind != "f":
             raise TypeError(f"Normalize: input tensor should be a float tensor, got {tensor.dtype}")
         if arr.ndim < 3:

@@ -29,9 +29,9 @@ def _binomial_draws(total_count, probs, shape) -> Tensor:
     """Binomial(n, p) counts of ``shape`` (n, p broadcastable to it), in ``probs``' dtype and device: the
     device generator's own sampler, so nothing is read back to the host."""
     rng = rng_for(probs.device)
-    n = total_count.data.astype(np.int64)
-    counts = rng.binomial(n, probs.data, tuple(shape))
-    return Tensor._wrap(counts.astype(probs.data.dtype))
+    n = total_count.array.astype(np.int64)
+    counts = rng.binomial(n, probs.array, tuple(shape))
+    return Tensor._wrap(counts.astype(probs.array.dtype))
 
 
 class _Counts(BinaryProbs, Distribution):

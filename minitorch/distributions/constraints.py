@@ -332,7 +332,7 @@ class _PositiveDefinite(_Symmetric):
         from minitorch.backend import xp_of
         from minitorch.tensor import Tensor
 
-        arr = value.detach().data
+        arr = value.detach().array
         eig = xp_of(arr).linalg.eigvalsh(arr)
         return Tensor._wrap((eig > 0).all(-1))
 

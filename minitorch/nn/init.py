@@ -21,7 +21,7 @@ __all__ = [
 
 def _store(tensor: Tensor, arr) -> Tensor:
     """Write ``arr`` into ``tensor``'s memory in its dtype (views of it see the change)."""
-    tensor.data[...] = arr.astype(tensor.data.dtype, copy=False) if hasattr(arr, "astype") else arr
+    tensor.array[...] = arr.astype(tensor.array.dtype, copy=False) if hasattr(arr, "astype") else arr
     tensor._version += 1
     return tensor
 
@@ -81,13 +81,13 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """Fill with U(a, b)."""
     _check(tensor, "uniform_")
-    return _store(tensor, _uniform(rng_for(tensor.device, generator), a, b, tensor.data.shape))
+    return _store(tensor, _uniform(rng_for(tensor.device, generator), a, b, tensor.array.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with N(mean, std^2)."""
     _check(tensor, "normal_")
-    return _store(tensor, normal_array(rng_for(tensor.device, generator), mean, std, tensor.data.shape))
+    return _store(tensor, normal_array(rng_for(tensor.device, generator), mean, std, tensor.array.shape))
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
@@ -98,7 +98,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
     rng = rng_for(tensor.device, generator)
-    out = normal_array(rng, mean, std, tensor.data.shape)
+    out = normal_array(rng, mean, std, tensor.array.shape)
     xp = xp_of(out)
     for _ in range(1000):
         bad = (out < a) | (out > b)
@@ -115,7 +115,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val``."""
     _check(tensor, "constant_")
-    tensor.data[...] = val
+    tensor.array[...] = val
     tensor._version += 1
     return tensor
 
@@ -132,8 +132,8 @@ def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity (ones on the main diagonal)."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    xp = xp_of(tensor.data)
-    return _store(tensor, xp.eye(*tensor.data.shape, dtype=tensor.data.dtype))
+    xp = xp_of(tensor.array)
+    return _store(tensor, xp.eye(*tensor.array.shape, dtype=tensor.array.dtype))
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
@@ -146,7 +146,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
         raise ValueError("dim 0 must be divisible by groups")
     out_per_group = sizes[0] // groups
     min_dim = min(out_per_group, sizes[1])
-    arr = tensor.data
+    arr = tensor.array
     arr[...] = 0
     center = tuple(s // 2 for s in sizes[2:])
     for g in range(groups):
@@ -224,7 +224,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     q = q * xp.sign(xp.diag(r))
     if rows < cols:
         q = q.T
-    return _store(tensor, (gain * q).reshape(tensor.data.shape))
+    return _store(tensor, (gain * q).reshape(tensor.array.shape))
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:

@@ -20,7 +20,7 @@ class Parameter(Tensor):
         if data is None:
             arr = as_array([], dtype=get_default_dtype())
         elif isinstance(data, Tensor):
-            arr = data.data
+            arr = data.array
         else:
             arr = as_array(data)
         _init_fields(self, arr)
@@ -31,7 +31,7 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild_parameter, (self.data.copy(), self._requires_grad))
+        return (_rebuild_parameter, (self.array.copy(), self._requires_grad))
 
 
 def _rebuild_parameter(data, requires_grad: bool) -> Parameter:
@@ -59,8 +59,8 @@ class _UninitializedTensorMixin:
     def materialize(self, shape, device=None, dtype=None) -> None:
         """Give this object a fresh uninitialised array of ``shape`` (on its device/dtype unless given)."""
         arr = empty(tuple(shape), device=self.device if device is None else device,
-                    dtype=self.dtype if dtype is None else dtype).data
-        self.data = arr
+                    dtype=self.dtype if dtype is None else dtype).array
+        self.array = arr
         self._version += 1
         self.__class__ = self.cls_to_become
 
@@ -86,7 +86,7 @@ class UninitializedParameter(_UninitializedTensorMixin, Parameter):
     cls_to_become = Parameter
 
     def __init__(self, requires_grad: bool = True, device=None, dtype=None):
-        _init_fields(self, empty(0, device=device, dtype=dtype).data)
+        _init_fields(self, empty(0, device=device, dtype=dtype).array)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -98,7 +98,7 @@ class UninitializedBuffer(_UninitializedTensorMixin, Tensor):
     cls_to_become = Tensor
 
     def __init__(self, requires_grad: bool = False, device=None, dtype=None):
-        _init_fields(self, empty(0, device=device, dtype=dtype).data)
+        _init_fields(self, empty(0, device=device, dtype=dtype).array)
         if requires_grad:
             self.requires_grad_(True)
 

@@ -15,7 +15,7 @@ def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
 
     The single place where broadcasting is undone: every binary op's backward calls it.
     """
-    gshape = grad.data.shape
+    gshape = grad.array.shape
     if gshape == shape:
         return grad
     lead = len(gshape) - len(shape)
@@ -24,24 +24,24 @@ def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
     )
     if axes:
         grad = grad.sum(dim=axes, keepdim=False)
-    if grad.data.shape != shape:
+    if grad.array.shape != shape:
         grad = grad.reshape(shape)
     return grad
 
 
 def array_of(x):
     """The raw array of a Tensor, or the value itself for a Python scalar."""
-    return x.data if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x
 
 
 def shape_of(x) -> tuple:
-    return x.data.shape if isinstance(x, Tensor) else ()
+    return x.array.shape if isinstance(x, Tensor) else ()
 
 
 def describe(x) -> str:
     """How an operand is named in error messages: shape, dtype and device."""
     if isinstance(x, Tensor):
-        return f"Tensor{tuple(x.data.shape)} {x.dtype} on {x.device}"
+        return f"Tensor{tuple(x.array.shape)} {x.dtype} on {x.device}"
     return f"{type(x).__name__} {x!r}"
 
 
@@ -146,7 +146,7 @@ TORCH_TYPE_NAMES = {
 
 def torch_type_name(x) -> str:
     """'Long', 'Float', ...: how torch's kernel errors name the dtype of ``x`` (a Tensor, array or dtype)."""
-    d = getattr(x, "data", x)
+    d = getattr(x, "array", x)
     name = getattr(getattr(d, "dtype", d), "name", str(d))
     return TORCH_TYPE_NAMES.get(name, name)
 
@@ -159,7 +159,7 @@ def require_tensor(op: str, x, arg: str = "input", position: int = 1) -> None:
 
 def require_floating(op: str, *operands) -> None:
     """torch's NotImplementedError for float-only kernels given only integer/bool operands."""
-    arrays = [o.data for o in operands if isinstance(o, Tensor)]
+    arrays = [o.array for o in operands if isinstance(o, Tensor)]
     if arrays and not any(a.dtype.kind == "f" for a in arrays):
         raise NotImplementedError(
             f'"{op}" not implemented for \'{torch_type_name(arrays[0])}\' '

@@ -36,7 +36,7 @@ class Roll(BuiltinOp):
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return xp_of(x.data).roll(x.data, shifts, dims)
+        return xp_of(x.array).roll(x.array, shifts, dims)
 
     @staticmethod
     def backward(ctx, g):
@@ -50,8 +50,8 @@ class RepeatInterleave(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, r, dim):
-        ctx.in_shape, ctx.r, ctx.dim = x.data.shape, r, dim
-        return xp_of(x.data).repeat(x.data, r, dim)
+        ctx.in_shape, ctx.r, ctx.dim = x.array.shape, r, dim
+        return xp_of(x.array).repeat(x.array, r, dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -90,7 +90,7 @@ def roll(input, shifts, dims=None):
         raise RuntimeError("roll: `shifts` required")
     if len(sh) != len(ds):
         raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(sh)}, dims:{len(ds)}")
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd == 0:
         raise IndexError(f"roll: Dimension specified as {ds[0]} but tensor has no dimensions")
     return Roll.apply(input, sh, tuple(wrap_dim(int(d), nd, "roll") for d in ds))
@@ -100,7 +100,7 @@ def rot90(input, k: int = 1, dims=(0, 1)):
     dims = list(dims)
     if len(dims) != 2:
         raise RuntimeError(f"rot90: expected total rotation dims == 2, but got dims = {len(dims)}")
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd < 2:
         raise RuntimeError(f"rot90: expected total dims >= 2, but got total dims = {nd}")
     d0, d1 = wrap_dim(dims[0], nd, "rot90"), wrap_dim(dims[1], nd, "rot90")
@@ -119,33 +119,33 @@ def rot90(input, k: int = 1, dims=(0, 1)):
 
 def tile(input, dims, *more):
     reps = _shape_arg((dims, *more))  # tile(x, (2, 1)) or x.tile(2, 1)
-    return repeat(input, (1,) * (input.data.ndim - len(reps)) + reps)
+    return repeat(input, (1,) * (input.array.ndim - len(reps)) + reps)
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if repeats is None:  # repeat_interleave(counts): each index i repeated counts[i] times
         counts = input
-        if counts.data.ndim > 1:
+        if counts.array.ndim > 1:
             raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim tensor (got {list(counts.shape)})")
-        n = int(counts.data.size)
-        idx = Tensor._wrap(xp_of(counts.data).arange(n, dtype=np.int64))
+        n = int(counts.array.size)
+        idx = Tensor._wrap(xp_of(counts.array).arange(n, dtype=np.int64))
         return repeat_interleave(idx, counts.reshape(-1), 0, output_size=output_size)
-    x, d = (reshape(input, (-1,)), 0) if dim is None else (input, wrap_dim(dim, input.data.ndim, "repeat_interleave"))
-    if x.data.ndim == 0:
+    x, d = (reshape(input, (-1,)), 0) if dim is None else (input, wrap_dim(dim, input.array.ndim, "repeat_interleave"))
+    if x.array.ndim == 0:
         x = reshape(x, (1,))
-    n = x.data.shape[d]
+    n = x.array.shape[d]
     if not isinstance(repeats, Tensor):
         r = int(repeats)
         if r < 0:
             raise RuntimeError(f"repeat_interleave: Repeats must be non-negative (got {r})")
         return RepeatInterleave.apply(x, r, d)
-    r = repeats.data
+    r = repeats.array
     if r.ndim > 1:
         raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim tensor (got {list(r.shape)})")
     if r.dtype.kind not in "iu":
         raise NotImplementedError(f'"repeat_interleave" not implemented for \'{repeats.dtype}\' repeats '
                                   "(integer counts only)")
-    xp = xp_of(x.data)
+    xp = xp_of(x.array)
     if xp_of(r) is not xp:  # counts on the host for a GPU tensor: copied over (host -> device only)
         r = xp.asarray(r)
     if r.size == 1:  # one count for every element (broadcast on the device: no read-back)
@@ -171,7 +171,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 def _grow(t, n: int):
     """``t`` with dims added (atleast_{n}d): 0-d -> (1,..), (k,) -> (1, k) or (1, k, 1), (m, k) -> (m, k, 1)."""
-    nd = t.data.ndim
+    nd = t.array.ndim
     if nd >= n:
         return t
     if nd == 0:
@@ -208,7 +208,7 @@ def _nonempty(tensors, op: str) -> list:
 
 def hstack(tensors):
     ts = [_grow(t, 1) for t in _nonempty(tensors, "hstack")]
-    return cat(ts, 0 if ts[0].data.ndim == 1 else 1)
+    return cat(ts, 0 if ts[0].array.ndim == 1 else 1)
 
 
 def vstack(tensors):
@@ -224,7 +224,7 @@ def dstack(tensors):
 
 def column_stack(tensors):
     ts = _nonempty(tensors, "column_stack")
-    return hstack([reshape(t, (t.data.size, 1)) if t.data.ndim <= 1 else t for t in ts])
+    return hstack([reshape(t, (t.array.size, 1)) if t.array.ndim <= 1 else t for t in ts])
 
 
 def _broadcast(shapes, mismatch) -> tuple:
@@ -253,7 +253,7 @@ def broadcast_shapes(*shapes):
 
 def broadcast_tensors(*tensors):
     tensors = _tensor_list(tensors)
-    shapes = [t.data.shape for t in tensors]
+    shapes = [t.array.shape for t in tensors]
     n = max((len(s) for s in shapes), default=0)
     shape = _broadcast(shapes, lambda i, k, size, out: RuntimeError(
         f"broadcast_tensors: The size of tensor a ({out[k]}) must match the size of tensor b ({size}) at "
@@ -272,10 +272,10 @@ def meshgrid(*tensors, indexing: str | None = None):
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     for t in tensors:
-        if t.data.ndim > 1:
+        if t.array.ndim > 1:
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor of "
-                               f"shape {list(t.data.shape)}")
-        if t.data.dtype != tensors[0].data.dtype:
+                               f"shape {list(t.array.shape)}")
+        if t.array.dtype != tensors[0].array.dtype:
             raise RuntimeError(f"meshgrid expects all tensors to have the same dtype (got {tensors[0].dtype} "
                                f"and {t.dtype})")
         if t.device != tensors[0].device:
@@ -287,29 +287,29 @@ def meshgrid(*tensors, indexing: str | None = None):
         place[0], place[1] = 1, 0
     shape = [0] * n
     for t, p in zip(tensors, place):
-        shape[p] = t.data.size
+        shape[p] = t.array.size
     outs = []
     for t, p in zip(tensors, place):
         view = [1] * n
-        view[p] = t.data.size
+        view[p] = t.array.size
         outs.append(expand(reshape(t, tuple(view)), tuple(shape)))
     return tuple(outs)
 
 
 def tensor_split(input, indices_or_sections, dim: int = 0):
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd == 0:
         raise RuntimeError(f"tensor_split expected at least a 1-dimensional tensor, but got a tensor with {nd} dims")
     d = wrap_dim(dim, nd, "tensor_split")
-    n = input.data.shape[d]
+    n = input.array.shape[d]
     ios = indices_or_sections
     if isinstance(ios, Tensor):  # torch reads it on the host too (it must be a cpu tensor)
-        if ios.data.dtype.kind not in "iu":
+        if ios.array.dtype.kind not in "iu":
             raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
                                f"{ios.dtype}")
-        if ios.data.ndim > 1:
+        if ios.array.ndim > 1:
             raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
-                               f"one-dimensional tensor, but got a tensor with {ios.data.ndim} dims")
+                               f"one-dimensional tensor, but got a tensor with {ios.array.ndim} dims")
         if ios.device.type != "cpu":
             raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be on cpu, but it's on "
                                f"{ios.device}")
@@ -334,12 +334,12 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
 
 
 def _directional_split(input, ios, dim: int, min_dims: int, name: str):
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd < min_dims:
         raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a tensor "
                            f"with {nd} dimensions!")
     if isinstance(ios, (int, np.integer)):
-        size = input.data.shape[dim]
+        size = input.array.shape[dim]
         if ios == 0 or size % ios:
             raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the "
                                f"dimension {size} is not divisible by the split_size {ios}!")
@@ -347,7 +347,7 @@ def _directional_split(input, ios, dim: int, min_dims: int, name: str):
 
 
 def hsplit(input, indices_or_sections):
-    return _directional_split(input, indices_or_sections, 0 if input.data.ndim == 1 else 1, 1, "hsplit")
+    return _directional_split(input, indices_or_sections, 0 if input.array.ndim == 1 else 1, 1, "hsplit")
 
 
 def vsplit(input, indices_or_sections):
@@ -359,7 +359,7 @@ def dsplit(input, indices_or_sections):
 
 
 def select(input, dim: int, index: int):
-    shape = input.data.shape
+    shape = input.array.shape
     if not shape:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, len(shape), "select")
@@ -370,13 +370,13 @@ def select(input, dim: int, index: int):
 
 
 def fliplr(input):
-    if input.data.ndim < 2:
-        raise RuntimeError(f"fliplr: Input must be >= 2-d. (got shape {list(input.data.shape)})")
+    if input.array.ndim < 2:
+        raise RuntimeError(f"fliplr: Input must be >= 2-d. (got shape {list(input.array.shape)})")
     return flip(input, 1)
 
 
 def flipud(input):
-    if input.data.ndim < 1:
+    if input.array.ndim < 1:
         raise RuntimeError("flipud: Input must be >= 1-d. (got a 0-d tensor)")
     return flip(input, 0)
 
@@ -386,8 +386,8 @@ swapdims = transpose
 
 
 def _vector(t, op: str) -> None:
-    if t.data.ndim != 1:
-        raise RuntimeError(f"{op}: Expect a 1D vector, but got shape {list(t.data.shape)}")
+    if t.array.ndim != 1:
+        raise RuntimeError(f"{op}: Expect a 1D vector, but got shape {list(t.array.shape)}")
 
 
 def cartesian_prod(*tensors):
@@ -403,27 +403,27 @@ def combinations(input, r: int = 2, with_replacement: bool = False):
     _vector(input, "combinations")
     if r < 0:
         raise RuntimeError(f"combinations: Expect a non-negative number, but got {r}")
-    xp = xp_of(input.data)
+    xp = xp_of(input.array)
     if r == 0:
-        return Tensor._wrap(xp.empty((0,), dtype=input.data.dtype))
+        return Tensor._wrap(xp.empty((0,), dtype=input.array.dtype))
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     # the index tuples depend only on the length: built on the host, copied over (no read-back)
-    idx = np.array(list(pick(range(input.data.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    idx = np.array(list(pick(range(input.array.shape[0]), r)), dtype=np.int64).reshape(-1, r)
     return _index_along(input, 0, xp.asarray(idx))
 
 
 def take(input, index):
-    if not isinstance(index, Tensor) or index.data.dtype != np.int64:
+    if not isinstance(index, Tensor) or index.array.dtype != np.int64:
         got = index.dtype if isinstance(index, Tensor) else type(index).__name__
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {got}")
-    return _index_along(reshape(input, (-1,)), 0, index.data)
+    return _index_along(reshape(input, (-1,)), 0, index.array)
 
 
 def unfold(input, dimension: int, size: int, step: int):
     """Tensor.unfold: every window of ``size`` along ``dimension``, ``step`` apart, as a new last dim."""
-    nd = input.data.ndim
+    nd = input.array.ndim
     d = wrap_dim(dimension, nd, "unfold")
-    n = input.data.shape[d] if nd else 1
+    n = input.array.shape[d] if nd else 1
     if size < 0:
         raise RuntimeError(f"unfold: size is {size} but must be >= 0")
     if size > n:
@@ -431,15 +431,15 @@ def unfold(input, dimension: int, size: int, step: int):
     if step <= 0:
         raise RuntimeError(f"unfold: step is {step} but must be > 0")
     if nd == 0:  # torch: the single element as a window of ``size`` (0 or 1) elements
-        return reshape(input, (1,)) if size else _index_along(reshape(input, (1,)), 0, xp_of(input.data).arange(0))
-    xp = xp_of(input.data)
+        return reshape(input, (1,)) if size else _index_along(reshape(input, (1,)), 0, xp_of(input.array).arange(0))
+    xp = xp_of(input.array)
     count = (n - size) // step + 1
     windows = xp.arange(count)[:, None] * step + xp.arange(size)[None, :]  # (count, size) positions
     return movedim(_index_along(input, d, windows), d + 1, -1)
 
 
 def view_as(input, other):
-    return reshape(input, other.data.shape)
+    return reshape(input, other.array.shape)
 
 
 reshape_as = view_as

@@ -43,7 +43,7 @@ def floor_divide(a, b):
 
 def _unary(name, fn):
     def op(a):
-        return Tensor._wrap(fn(xp_of(a.data), a.data))
+        return Tensor._wrap(fn(xp_of(a.array), a.array))
 
     op.__name__ = name
     op.__doc__ = f"Elementwise {name} (no gradient: piecewise constant or boolean)."
@@ -61,44 +61,44 @@ trunc = _unary("trunc", lambda xp, x: xp.trunc(x))
 
 
 def round(a, decimals: int = 0):
-    return Tensor._wrap(xp_of(a.data).round(a.data, decimals))
+    return Tensor._wrap(xp_of(a.array).round(a.array, decimals))
 
 
 def allclose(a, b, rtol=1e-5, atol=1e-8, equal_nan=False) -> bool:
-    return bool(xp_of(a.data).allclose(a.data, array_of(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return bool(xp_of(a.array).allclose(a.array, array_of(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(a, b, rtol=1e-5, atol=1e-8, equal_nan=False):
-    return Tensor._wrap(xp_of(a.data).isclose(a.data, array_of(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return Tensor._wrap(xp_of(a.array).isclose(a.array, array_of(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def equal(a, b) -> bool:
-    return a.data.shape == b.data.shape and bool((a.data == b.data).all())
+    return a.array.shape == b.array.shape and bool((a.array == b.array).all())
 
 
 def any(a, dim=None, keepdim=False, *, axis=None):
     if axis is not None:
         dim = axis
-    return Tensor._wrap(xp_of(a.data).asarray(a.data.any(axis=dim, keepdims=keepdim)))
+    return Tensor._wrap(xp_of(a.array).asarray(a.array.any(axis=dim, keepdims=keepdim)))
 
 
 def all(a, dim=None, keepdim=False, *, axis=None):
     if axis is not None:
         dim = axis
-    return Tensor._wrap(xp_of(a.data).asarray(a.data.all(axis=dim, keepdims=keepdim)))
+    return Tensor._wrap(xp_of(a.array).asarray(a.array.all(axis=dim, keepdims=keepdim)))
 
 
 def count_nonzero(a, dim=None, *, axis=None):
     if axis is not None:
         dim = axis
-    return Tensor._wrap(xp_of(a.data).asarray(xp_of(a.data).count_nonzero(a.data, axis=dim), dtype=np.int64))
+    return Tensor._wrap(xp_of(a.array).asarray(xp_of(a.array).count_nonzero(a.array, axis=dim), dtype=np.int64))
 
 
 def nonzero(a, *, as_tuple=False):
-    idx = xp_of(a.data).nonzero(a.data)
+    idx = xp_of(a.array).nonzero(a.array)
     if as_tuple:
         return tuple(Tensor._wrap(i.astype(np.int64)) for i in idx)
-    return Tensor._wrap(xp_of(a.data).stack(idx, axis=1).astype(np.int64))
+    return Tensor._wrap(xp_of(a.array).stack(idx, axis=1).astype(np.int64))
 
 
 def _argsort(arr, d: int, descending: bool):
@@ -114,16 +114,16 @@ def _argsort(arr, d: int, descending: bool):
 
 
 def _sort_dim(a, dim, op):
-    return wrap_dim(dim, a.data.ndim, op) if a.data.ndim else None
+    return wrap_dim(dim, a.array.ndim, op) if a.array.ndim else None
 
 
 def argsort(a, dim=-1, descending=False, stable=False, *, axis=None):
     """Indices that sort ``a`` along ``dim`` (NaN last ascending, first descending; always stable)."""
     d = _sort_dim(a, dim if axis is None else axis, "argsort")
-    xp = xp_of(a.data)
+    xp = xp_of(a.array)
     if d is None:
         return Tensor._wrap(xp.zeros((), dtype=np.int64))
-    return Tensor._wrap(_argsort(a.data, d, descending).astype(np.int64, copy=False))
+    return Tensor._wrap(_argsort(a.array, d, descending).astype(np.int64, copy=False))
 
 
 def sort(a, dim=-1, descending=False, stable=False, *, axis=None):
@@ -132,8 +132,8 @@ def sort(a, dim=-1, descending=False, stable=False, *, axis=None):
 
     d = _sort_dim(a, dim if axis is None else axis, "sort")
     if d is None:
-        return values_indices(a.clone(), Tensor._wrap(xp_of(a.data).zeros((), dtype=np.int64)))
-    idx = Tensor._wrap(_argsort(a.data, d, descending).astype(np.int64, copy=False))
+        return values_indices(a.clone(), Tensor._wrap(xp_of(a.array).zeros((), dtype=np.int64)))
+    idx = Tensor._wrap(_argsort(a.array, d, descending).astype(np.int64, copy=False))
     return values_indices(a.gather(d, idx), idx)
 
 
@@ -159,7 +159,7 @@ def topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *,
     (NaN counts as the largest). ``sorted=False`` still returns them sorted, as torch is free to."""
     from .reduction import values_indices
 
-    arr = a.data
+    arr = a.array
     xp = xp_of(arr)
     k = int(k)
     if arr.ndim == 0:
@@ -217,7 +217,7 @@ def _unique_result(uniq, inverse, counts, return_inverse, return_counts):
 def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The unique elements (``dim``: the unique slices along ``dim``), sorted; optionally the index of each
     input element (slice) in the result and the count of each unique value. No gradient."""
-    arr = a.data
+    arr = a.array
     if dim is not None:
         d = wrap_dim(dim, arr.ndim, "unique")
         if arr.ndim == 0:
@@ -229,7 +229,7 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
 
 def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
     """Collapse each run of equal consecutive elements (``dim``: slices along ``dim``) to one. No gradient."""
-    arr = a.data
+    arr = a.array
     if dim is None:
         uniq, inverse, counts = _unique_slices(arr.reshape(-1), 0, True)
         return _unique_result(uniq, inverse.reshape(arr.shape), counts, return_inverse, return_counts)
@@ -243,9 +243,9 @@ def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
 def bincount(a, weights=None, minlength=0):
     """Count of each non-negative int value; with ``weights`` their sums (float32 weights stay float32,
     any other weights give float64, as torch)."""
-    xp = xp_of(a.data)
+    xp = xp_of(a.array)
     if weights is None:
-        return Tensor._wrap(xp.bincount(a.data, minlength=minlength).astype(np.int64, copy=False))
-    w = weights.data
+        return Tensor._wrap(xp.bincount(a.array, minlength=minlength).astype(np.int64, copy=False))
+    w = weights.array
     out_dtype = w.dtype if w.dtype in (np.float32, np.float64) else np.float64
-    return Tensor._wrap(xp.bincount(a.data, w.astype(np.float64, copy=False), minlength).astype(out_dtype))
+    return Tensor._wrap(xp.bincount(a.array, w.astype(np.float64, copy=False), minlength).astype(out_dtype))

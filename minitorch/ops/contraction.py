@@ -34,7 +34,7 @@ class Einsum(BuiltinOp):
         ctx.subs, ctx.out = subs, out
         ctx.sizes = _sizes(subs, operands)
         ctx.save_for_backward(*operands)
-        arrays = [t.data for t in operands]
+        arrays = [t.array for t in operands]
         return xp_of(arrays[0]).einsum(equation, *arrays, optimize=len(arrays) > 1)
 
     @staticmethod
@@ -54,7 +54,7 @@ class Einsum(BuiltinOp):
 def _sizes(subs, operands) -> dict:
     sizes = {}
     for s, t in zip(subs, operands):
-        for letter, n in zip(s, t.data.shape):
+        for letter, n in zip(s, t.array.shape):
             if sizes.get(letter, 1) == 1:
                 sizes[letter] = n
     return sizes
@@ -66,9 +66,9 @@ def _contract(out: str, operands: list, sizes: dict) -> Tensor:
     size-1 dims under a larger letter broadcast (squeezed away before the contraction)."""
     clean = []
     for s, t in operands:
-        keep = [i for i, letter in enumerate(s) if not (t.data.shape[i] == 1 and sizes[letter] > 1)]
+        keep = [i for i, letter in enumerate(s) if not (t.array.shape[i] == 1 and sizes[letter] > 1)]
         if len(keep) != len(s):
-            t = t.reshape(tuple(t.data.shape[i] for i in keep))
+            t = t.reshape(tuple(t.array.shape[i] for i in keep))
             s = "".join(s[i] for i in keep)
         clean.append((s, t))
     present = set("".join(s for s, _ in clean))
@@ -86,14 +86,14 @@ def _contract(out: str, operands: list, sizes: dict) -> Tensor:
     if len(unique) != len(out):  # a repeated letter: only its diagonal is reached
         first = [out.index(x) == i for i, x in enumerate(out)]
         r = r.reshape(tuple(sizes[x] if f else 1 for x, f in zip(out, first)))
-        xp = xp_of(r.data)
+        xp = xp_of(r.array)
         mask = xp.ones((1,) * len(out), dtype=bool)
         for i, x in enumerate(out):
             j = out.index(x)
             if j != i:
                 n = sizes[x]
                 mask = mask & (_axis_arange(xp, n, j, len(out)) == _axis_arange(xp, n, i, len(out)))
-        r = r * Tensor._wrap(mask.astype(r.data.dtype))
+        r = r * Tensor._wrap(mask.astype(r.array.dtype))
     return r
 
 
@@ -140,7 +140,7 @@ def _parse(equation: str, operands) -> tuple:
     n_ell = 0
     for k, (tokens, t) in enumerate(zip(parsed, operands)):
         named = len([x for x in tokens if x != "..."])
-        nd = t.data.ndim
+        nd = t.array.ndim
         if ("..." in tokens and nd < named) or ("..." not in tokens and nd != named):
             raise RuntimeError(
                 f"einsum(): the number of subscripts in the equation ({named}) does not match the number "
@@ -151,7 +151,7 @@ def _parse(equation: str, operands) -> tuple:
     ell = free[:n_ell]
     subs = []
     for tokens, t in zip(parsed, operands):
-        width = t.data.ndim - (len(tokens) - 1)
+        width = t.array.ndim - (len(tokens) - 1)
         subs.append("".join("".join(ell[n_ell - width:]) if x == "..." else x for x in tokens))
     if out_tokens is None:
         counts = {}
@@ -173,7 +173,7 @@ def _parse(equation: str, operands) -> tuple:
                 )
     sizes = {}
     for k, (s, t) in enumerate(zip(subs, operands)):
-        for letter, n in zip(s, t.data.shape):
+        for letter, n in zip(s, t.array.shape):
             seen = sizes.get(letter)
             if seen is None or seen == 1:
                 sizes[letter] = n
@@ -200,7 +200,7 @@ def einsum(equation: str, *operands) -> Tensor:
         raise RuntimeError(
             f"einsum(): Expected all tensors to be on the same device, but found at least two devices, {a} and {b}!"
         )
-    dtypes = {t.data.dtype for t in operands}
+    dtypes = {t.array.dtype for t in operands}
     if len(dtypes) > 1:
         raise RuntimeError(
             f"einsum(): expected all operands to have the same dtype, got {sorted(str(t.dtype) for t in operands)}"
@@ -219,12 +219,12 @@ def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        if dims > a.data.ndim or dims > b.data.ndim:
+        if dims > a.array.ndim or dims > b.array.ndim:
             raise RuntimeError(
                 f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims} (shapes {list(a.shape)} "
                 f"and {list(b.shape)})"
             )
-        da, db = list(range(a.data.ndim - dims, a.data.ndim)), list(range(dims))
+        da, db = list(range(a.array.ndim - dims, a.array.ndim)), list(range(dims))
     else:
         da, db = dims
         da = [da] if isinstance(da, int) else list(da)
@@ -233,17 +233,17 @@ def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
             raise RuntimeError(
                 f"both dimension lists should have same length, got {len(da)} and {len(db)}"
             )
-        da = [wrap_dim(d, a.data.ndim, "tensordot") for d in da]
-        db = [wrap_dim(d, b.data.ndim, "tensordot") for d in db]
+        da = [wrap_dim(d, a.array.ndim, "tensordot") for d in da]
+        db = [wrap_dim(d, b.array.ndim, "tensordot") for d in db]
     for x, y in zip(da, db):
-        if a.data.shape[x] != b.data.shape[y]:
+        if a.array.shape[x] != b.array.shape[y]:
             raise RuntimeError(
-                f"contracted dimensions need to match, but first has size {a.data.shape[x]} in dim {x} and "
-                f"second has size {b.data.shape[y]} in dim {y}"
+                f"contracted dimensions need to match, but first has size {a.array.shape[x]} in dim {x} and "
+                f"second has size {b.array.shape[y]} in dim {y}"
             )
     letters = iter(_LETTERS)
-    sa = [next(letters) for _ in range(a.data.ndim)]
-    sb = [next(letters) for _ in range(b.data.ndim)]
+    sa = [next(letters) for _ in range(a.array.ndim)]
+    sb = [next(letters) for _ in range(b.array.ndim)]
     for x, y in zip(da, db):
         sb[y] = sa[x]
     out = [s for i, s in enumerate(sa) if i not in da] + [s for i, s in enumerate(sb) if i not in db]
@@ -255,13 +255,13 @@ def _scaled_sum(inp, prod, beta, alpha, op):
         prod = prod * alpha
     if beta == 0:  # torch ignores ``input`` (even its NaNs), but it must still broadcast
         try:
-            np.broadcast_shapes(inp.data.shape, prod.data.shape)
+            np.broadcast_shapes(inp.array.shape, prod.array.shape)
         except ValueError:
             raise RuntimeError(
                 f"{op}: input of shape {list(inp.shape)} does not broadcast to the product's {list(prod.shape)}"
             ) from None
-        shape = np.broadcast_shapes(inp.data.shape, prod.data.shape)
-        return prod.expand(shape) if shape != prod.data.shape else prod
+        shape = np.broadcast_shapes(inp.array.shape, prod.array.shape)
+        return prod.expand(shape) if shape != prod.array.shape else prod
     return (inp * beta if beta != 1 else inp) + prod
 
 
@@ -283,9 +283,9 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
     """beta * input + alpha * mat @ vec."""
     if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
         input, mat, vec = autocast_args("addmv", input, mat, vec)
-    if mat.data.ndim != 2 or vec.data.ndim != 1:
+    if mat.array.ndim != 2 or vec.array.ndim != 1:
         raise RuntimeError(
-            f"addmv: vector + matrix @ vector expected, got {input.data.ndim}, {mat.data.ndim}, {vec.data.ndim}"
+            f"addmv: vector + matrix @ vector expected, got {input.array.ndim}, {mat.array.ndim}, {vec.array.ndim}"
         )
     return _scaled_sum(input, mv(mat, vec), beta, alpha, "addmv")
 
@@ -294,18 +294,18 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     """beta * input + alpha * outer(vec1, vec2)."""
     if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
         input, vec1, vec2 = autocast_args("addr", input, vec1, vec2)
-    if vec1.data.ndim != 1 or vec2.data.ndim != 1:
+    if vec1.array.ndim != 1 or vec2.array.ndim != 1:
         raise RuntimeError(
-            f"addr: Expected 1-D arguments vec1 and vec2, but got {vec1.data.ndim}-D and {vec2.data.ndim}-D"
+            f"addr: Expected 1-D arguments vec1 and vec2, but got {vec1.array.ndim}-D and {vec2.array.ndim}-D"
         )
     return _scaled_sum(input, outer(vec1, vec2), beta, alpha, "addr")
 
 
 def inner(a: Tensor, b: Tensor) -> Tensor:
     """Sum over the last dim of both (a product when either is 0-d)."""
-    if a.data.ndim == 0 or b.data.ndim == 0:
+    if a.array.ndim == 0 or b.array.ndim == 0:
         return a * b
-    if a.data.shape[-1] != b.data.shape[-1]:
+    if a.array.shape[-1] != b.array.shape[-1]:
         raise RuntimeError(
             f"inner() the last dimension must match on both input tensors but got shapes {list(a.shape)} "
             f"and {list(b.shape)}"
@@ -315,9 +315,9 @@ def inner(a: Tensor, b: Tensor) -> Tensor:
 
 def kron(a: Tensor, b: Tensor) -> Tensor:
     """Kronecker product: out[i*B + j] = a[i] * b[j] along every dim."""
-    nd = max(a.data.ndim, b.data.ndim)
-    sa = (1,) * (nd - a.data.ndim) + tuple(a.data.shape)
-    sb = (1,) * (nd - b.data.ndim) + tuple(b.data.shape)
+    nd = max(a.array.ndim, b.array.ndim)
+    sa = (1,) * (nd - a.array.ndim) + tuple(a.array.shape)
+    sb = (1,) * (nd - b.array.ndim) + tuple(b.array.shape)
     prod = a.reshape(tuple(x for s in sa for x in (s, 1))) * b.reshape(tuple(x for s in sb for x in (1, s)))
     return prod.reshape(tuple(x * y for x, y in zip(sa, sb)))
 
@@ -325,24 +325,24 @@ def kron(a: Tensor, b: Tensor) -> Tensor:
 def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
     """Cross product of 3-vectors along ``dim`` (None: the first dim of size 3, as torch.cross)."""
     try:
-        shape = np.broadcast_shapes(input.data.shape, other.data.shape)
+        shape = np.broadcast_shapes(input.array.shape, other.array.shape)
     except ValueError:
         raise RuntimeError(
             f"linalg.cross: inputs of shapes {list(input.shape)} and {list(other.shape)} do not broadcast"
         ) from None
-    if input.data.ndim != other.data.ndim:
+    if input.array.ndim != other.array.ndim:
         raise RuntimeError(
-            f"linalg.cross: inputs must have the same number of dimensions, got {input.data.ndim} and {other.data.ndim}"
+            f"linalg.cross: inputs must have the same number of dimensions, got {input.ndim} and {other.ndim}"
         )
     if dim is None:
         dim = next((i for i, s in enumerate(shape) if s == 3), None)
         if dim is None:
             raise RuntimeError(f"no dimension of size 3 in input (shapes {list(input.shape)} and {list(other.shape)})")
     d = wrap_dim(dim, len(shape), "cross")
-    if input.data.shape[d] != 3 or other.data.shape[d] != 3:
+    if input.array.shape[d] != 3 or other.array.shape[d] != 3:
         raise RuntimeError(
             f"linalg.cross: inputs dimension {d} must have length 3. "
-            f"Got {input.data.shape[d]} and {other.data.shape[d]}"
+            f"Got {input.array.shape[d]} and {other.array.shape[d]}"
         )
     a = [input.narrow(d, i, 1) for i in range(3)]
     b = [other.narrow(d, i, 1) for i in range(3)]
@@ -357,7 +357,7 @@ def _pnorm_last(diff: Tensor, p) -> Tensor:
     if p == 0:  # a count of nonzeros: gradient 0, but (as in torch) still part of the graph
         from .elementwise import where
 
-        return where(diff.data != 0, 1.0, diff * 0.0).sum(-1)
+        return where(diff.array != 0, 1.0, diff * 0.0).sum(-1)
     if p == float("inf"):
         return amax(diff.abs(), -1)
     if p == 1:
@@ -401,7 +401,7 @@ class EuclideanDist(BuiltinOp):
     @staticmethod
     def forward(ctx, x1, x2):
         ctx.save_for_backward(x1, x2)
-        a, b = x1.data, x2.data
+        a, b = x1.array, x2.array
         xp = xp_of(a)
         sq = (a * a).sum(-1)[..., :, None] + (b * b).sum(-1)[..., None, :]
         sq -= 2 * (a @ xp.swapaxes(b, -1, -2))
@@ -414,7 +414,7 @@ class EuclideanDist(BuiltinOp):
 
         x1, x2 = ctx.saved_tensors
         d = ctx.output
-        zero = d.data == 0
+        zero = d.array == 0
         q = where(zero, 0.0, g / where(zero, 1.0, d))
         g1 = x1 * q.sum(-1, keepdim=True) - q @ x2 if ctx.needs_input_grad[0] else None
         g2 = x2 * q.sum(-2).unsqueeze(-1) - q.mT @ x1 if ctx.needs_input_grad[1] else None
@@ -428,19 +428,19 @@ def _cdist_term(diff: Tensor, d: Tensor, p) -> Tensor:
 
     if p == 1:
         return sign(diff)
-    xp = xp_of(diff.data)
+    xp = xp_of(diff.array)
     if p == float("inf"):
-        hit = xp.abs(diff.data) == d.data
-        return sign(diff) * Tensor._wrap(hit.astype(diff.data.dtype))
-    zero = d.data == 0
+        hit = xp.abs(diff.array) == d.array
+        return sign(diff) * Tensor._wrap(hit.astype(diff.array.dtype))
+    zero = d.array == 0
     safe_d = where(zero, 1.0, d)
     if p == 2:
         return where(zero, 0.0, diff / safe_d)
     if p < 1:
-        zero = zero | (diff.data == 0)
+        zero = zero | (diff.array == 0)
     a = diff.abs()
     if p < 2:
-        a = where(diff.data == 0, 1.0, a)
+        a = where(diff.array == 0, 1.0, a)
         return where(zero, 0.0, sign(diff) * a ** (p - 1) / safe_d ** (p - 1))
     return where(zero, 0.0, diff * a ** (p - 2) / safe_d ** (p - 1))
 
@@ -455,7 +455,7 @@ class CdistExact(BuiltinOp):
     def forward(ctx, x1, x2, p):
         ctx.save_for_backward(x1, x2)
         ctx.p = p
-        a, b = x1.data, x2.data
+        a, b = x1.array, x2.array
         xp = xp_of(a)
         *batch, P, M = a.shape
         R = b.shape[-2]
@@ -476,8 +476,8 @@ class CdistExact(BuiltinOp):
         from .shape import cat
 
         d = ctx.output
-        *batch, P, M = x1.data.shape
-        R = x2.data.shape[-2]
+        *batch, P, M = x1.array.shape
+        R = x2.array.shape[-2]
         chunks = _row_chunks(P, R, M, math.prod(batch))
         whole = len(chunks) == 1
         g1, g2 = [], None
@@ -502,36 +502,36 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     ('donot_use_mm_for_euclid_dist'), as torch; other p (and small inputs) go through the exact differences."""
     if _AutocastState.on:  # autocast: float32, with its inner matmul not autocast (see minitorch/amp)
         return autocast_call("cdist", cdist, x1, x2, p, compute_mode)
-    if x1.data.ndim < 2 or x2.data.ndim < 2:
+    if x1.array.ndim < 2 or x2.array.ndim < 2:
         raise RuntimeError(
-            f"cdist only supports at least 2D tensors, X1 got: {x1.data.ndim}D, X2 got: {x2.data.ndim}D"
+            f"cdist only supports at least 2D tensors, X1 got: {x1.array.ndim}D, X2 got: {x2.array.ndim}D"
         )
     for name, t in (("X1", x1), ("X2", x2)):
-        if t.data.dtype.kind != "f":
+        if t.array.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {torch_type_name(t)}")
-    if x1.data.shape[-1] != x2.data.shape[-1]:
+    if x1.array.shape[-1] != x2.array.shape[-1]:
         raise RuntimeError(
-            f"X1 and X2 must have the same number of columns. X1: {x1.data.shape[-1]} X2: {x2.data.shape[-1]}"
+            f"X1 and X2 must have the same number of columns. X1: {x1.array.shape[-1]} X2: {x2.array.shape[-1]}"
         )
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
     mode = _CDIST_MODES.get(compute_mode)
     if mode is None:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    if x1.data.dtype != x2.data.dtype:
+    if x1.array.dtype != x2.array.dtype:
         raise RuntimeError(f"expected scalar type {torch_type_name(x1)} but found {torch_type_name(x2)}")
     try:
-        batch = tuple(np.broadcast_shapes(x1.data.shape[:-2], x2.data.shape[:-2]))
+        batch = tuple(np.broadcast_shapes(x1.array.shape[:-2], x2.array.shape[:-2]))
     except ValueError:
         raise RuntimeError(
             f"cdist: the batch dimensions of X1 {list(x1.shape)} and X2 {list(x2.shape)} do not broadcast"
         ) from None
-    if x1.data.shape[:-2] != batch:
-        x1 = x1.expand(batch + x1.data.shape[-2:])
-    if x2.data.shape[:-2] != batch:
-        x2 = x2.expand(batch + x2.data.shape[-2:])
-    P, R = x1.data.shape[-2], x2.data.shape[-2]
-    if p == 2 and x1.data.size and x2.data.size and (mode == 1 or (mode == 0 and (P > 25 or R > 25))):
+    if x1.array.shape[:-2] != batch:
+        x1 = x1.expand(batch + x1.array.shape[-2:])
+    if x2.array.shape[:-2] != batch:
+        x2 = x2.expand(batch + x2.array.shape[-2:])
+    P, R = x1.array.shape[-2], x2.array.shape[-2]
+    if p == 2 and x1.array.size and x2.array.size and (mode == 1 or (mode == 0 and (P > 25 or R > 25))):
         return EuclideanDist.apply(x1, x2)
     return CdistExact.apply(x1, x2, float(p))
 

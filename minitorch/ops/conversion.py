@@ -21,8 +21,8 @@ def _move(array, device, dtype_np):
 class ToCopy(BuiltinOp):
     @staticmethod
     def forward(ctx, x, device, dtype_np):
-        ctx.src_device, ctx.src_dtype = device_of(x.data), x.data.dtype
-        return _move(x.data, device, dtype_np)
+        ctx.src_device, ctx.src_dtype = device_of(x.array), x.array.dtype
+        return _move(x.array, device, dtype_np)
 
     @staticmethod
     def backward(ctx, g):
@@ -31,8 +31,8 @@ class ToCopy(BuiltinOp):
 
 
 def to_device_dtype(x, device, dtype, copy: bool = False):
-    same_device = device is None or device_of(x.data).type == device.type
-    same_dtype = dtype is None or dtype.np == x.data.dtype
+    same_device = device is None or device_of(x.array).type == device.type
+    same_dtype = dtype is None or dtype.np == x.array.dtype
     if same_device and same_dtype and not copy:
         return x
     out = ToCopy.apply(x, device, None if dtype is None else dtype.np)

@@ -52,25 +52,25 @@ triangular_solve_result = namedtuple("triangular_solve", ["solution", "cloned_co
 # ---------------------------------------------------------------- checks and helpers ----------------
 def _check(A: Tensor, op: str, *, square: bool = False, name: str = "A") -> None:
     """torch's checks (and words) for a batch of matrices: floating dtype, >= 2 dims, square."""
-    if A.data.dtype.kind not in "fc":
+    if A.array.dtype.kind not in "fc":
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_type_name(A)}")
-    if A.data.ndim < 2:
+    if A.array.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor {name} must have at least 2 dimensions.")
-    if square and A.data.shape[-1] != A.data.shape[-2]:
+    if square and A.array.shape[-1] != A.array.shape[-2]:
         raise RuntimeError(
-            f"{op}: {name} must be batches of square matrices, but they are {A.data.shape[-2]} by "
-            f"{A.data.shape[-1]} matrices"
+            f"{op}: {name} must be batches of square matrices, but they are {A.array.shape[-2]} by "
+            f"{A.array.shape[-1]} matrices"
         )
 
 
 def _kernel_check(A: Tensor, kernel: str) -> None:
     """Where torch sends an integer input straight to a float kernel, it raises NotImplementedError."""
-    if A.data.dtype.kind not in "fc":
+    if A.array.dtype.kind not in "fc":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(A)}'")
 
 
 def _same_dtype(A: Tensor, B: Tensor, op: str) -> None:
-    if A.data.dtype != B.data.dtype:
+    if A.array.dtype != B.array.dtype:
         raise RuntimeError(
             f"{op}: Expected A and B to have the same dtype, but found A of type {torch_type_name(A)} and B of "
             f"type {torch_type_name(B)} instead"
@@ -98,12 +98,12 @@ def _gpu_check_finite(out, op: str, problem: str) -> None:
 
 
 def _eye(n: int, like: Tensor) -> Tensor:
-    return Tensor._wrap(xp_of(like.data).eye(n, dtype=like.data.dtype))
+    return Tensor._wrap(xp_of(like.array).eye(n, dtype=like.array.dtype))
 
 
 def _inv_gaps(v: Tensor) -> Tensor:
     """F_ij = 1 / (v_j - v_i) off the diagonal, 0 on it (inf where two values coincide)."""
-    eye = _eye(v.data.shape[-1], v)
+    eye = _eye(v.array.shape[-1], v)
     return (1.0 / (v.unsqueeze(-2) - v.unsqueeze(-1) + eye)) * (1.0 - eye)
 
 
@@ -118,15 +118,15 @@ def _outputs(ctx, fn, *args) -> tuple:
 def _batch_broadcast(A: Tensor, B: Tensor, op: str) -> tuple:
     """A (*a, n, n) and B (*b, n, k) expanded to one batch shape (expand's backward sums it back)."""
     try:
-        batch = tuple(np.broadcast_shapes(A.data.shape[:-2], B.data.shape[:-2]))
+        batch = tuple(np.broadcast_shapes(A.array.shape[:-2], B.array.shape[:-2]))
     except ValueError:
         raise RuntimeError(
             f"{op}: the batch dimensions of A {list(A.shape)} and B {list(B.shape)} do not broadcast"
         ) from None
-    if A.data.shape[:-2] != batch:
-        A = A.expand(batch + A.data.shape[-2:])
-    if B.data.shape[:-2] != batch:
-        B = B.expand(batch + B.data.shape[-2:])
+    if A.array.shape[:-2] != batch:
+        A = A.expand(batch + A.array.shape[-2:])
+    if B.array.shape[:-2] != batch:
+        B = B.expand(batch + B.array.shape[-2:])
     return A, B
 
 
@@ -296,7 +296,7 @@ class PermuteRows(BuiltinOp):
     @staticmethod
     def forward(ctx, x, perm, inv):
         ctx.perm, ctx.inv = perm, inv
-        return _take_rows(x.data, perm)
+        return _take_rows(x.array, perm)
 
     @staticmethod
     def backward(ctx, g):
@@ -311,7 +311,7 @@ class Det(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return xp_of(a.data).linalg.det(a.data)
+        return xp_of(a.array).linalg.det(a.array)
 
     @staticmethod
     def backward(ctx, g):
@@ -324,7 +324,7 @@ class Slogdet(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        sign, logabs = xp_of(a.data).linalg.slogdet(a.data)
+        sign, logabs = xp_of(a.array).linalg.slogdet(a.array)
         return sign, logabs
 
     @staticmethod
@@ -367,7 +367,7 @@ class Inv(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        out = _lapack("linalg.inv", "the input matrix is singular", xp_of(a.data).linalg.inv, a.data)
+        out = _lapack("linalg.inv", "the input matrix is singular", xp_of(a.array).linalg.inv, a.array)
         _gpu_check_finite(out, "linalg.inv", "the input matrix is singular")
         return out
 
@@ -387,7 +387,7 @@ class Solve(BuiltinOp):
     def forward(ctx, a, b):
         ctx.save_for_backward(a)
         out = _lapack("linalg.solve", "The solver failed because the input matrix is singular.",
-                      xp_of(a.data).linalg.solve, a.data, b.data)
+                      xp_of(a.array).linalg.solve, a.array, b.array)
         _gpu_check_finite(out, "linalg.solve", "The solver failed because the input matrix is singular.")
         return out
 
@@ -419,18 +419,18 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """torch.linalg.solve: X with A X = B (left) or X A = B; B a batch of vectors or of matrices."""
     op = "linalg.solve"
     _check(A, op, square=True)
-    if B.data.dtype.kind not in "fc":
+    if B.array.dtype.kind not in "fc":
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_type_name(B)}")
     _same_dtype(A, B, op)
-    n = A.data.shape[-1]
+    n = A.array.shape[-1]
     if not left:
-        if B.data.ndim < 2:
+        if B.array.ndim < 2:
             raise RuntimeError(f"{op}: The input tensor B must have at least 2 dimensions.")
         return solve(A.mT, B.mT).mT
-    vector = B.data.ndim == 1 or (B.data.ndim == A.data.ndim - 1 and B.data.shape == A.data.shape[:-1])
+    vector = B.array.ndim == 1 or (B.array.ndim == A.array.ndim - 1 and B.array.shape == A.array.shape[:-1])
     B2 = B.unsqueeze(-1) if vector else B
-    if B2.data.shape[-2] != n:
-        rows, cols = (B2.data.shape[-2], B2.data.shape[-1])
+    if B2.array.shape[-2] != n:
+        rows, cols = (B2.array.shape[-2], B2.array.shape[-1])
         raise RuntimeError(
             f"{op}: Incompatible shapes of A and B for the equation AX = B ({n}x{n} and {rows}x{cols})"
         )
@@ -448,7 +448,7 @@ class TriangularSolve(BuiltinOp):
     def forward(ctx, a, b, upper, unit):
         ctx.save_for_backward(a)
         ctx.upper, ctx.unit = upper, unit
-        return _trsm(a.data, b.data, upper, unit)
+        return _trsm(a.array, b.array, upper, unit)
 
     @staticmethod
     def backward(ctx, g):
@@ -477,12 +477,12 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
     _check(A, op, square=True)
     _check(B, op, name="B")
     _same_dtype(A, B, op)
-    n = A.data.shape[-1]
-    k = B.data.shape[-2] if left else B.data.shape[-1]
+    n = A.array.shape[-1]
+    k = B.array.shape[-2] if left else B.array.shape[-1]
     if k != n:
         raise RuntimeError(
             f"{op}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
-            f"({n}x{n} and {B.data.shape[-2]}x{B.data.shape[-1]})"
+            f"({n}x{n} and {B.array.shape[-2]}x{B.array.shape[-1]})"
         )
     A, B = _batch_broadcast(A, B, op)
     return _tri_solve(A, B, upper, left, unitriangular)
@@ -505,9 +505,9 @@ class Cholesky(BuiltinOp):
     @staticmethod
     def forward(ctx, a, upper):
         ctx.upper = upper
-        xp = xp_of(a.data)
+        xp = xp_of(a.array)
         problem = "The factorization could not be completed because the input is not positive-definite."
-        low = _lapack("linalg.cholesky", problem, xp.linalg.cholesky, a.data)
+        low = _lapack("linalg.cholesky", problem, xp.linalg.cholesky, a.array)
         _gpu_check_finite(low, "linalg.cholesky", problem)
         return xp.ascontiguousarray(xp.swapaxes(low, -1, -2)) if upper else low
 
@@ -547,10 +547,10 @@ class CholeskySolve(BuiltinOp):
     def forward(ctx, b, l, upper):
         ctx.save_for_backward(l)
         ctx.upper = upper
-        lt = xp_of(l.data).swapaxes(l.data, -1, -2)
+        lt = xp_of(l.array).swapaxes(l.array, -1, -2)
         if upper:
-            return _trsm(l.data, _trsm(lt, b.data, upper=False), upper=True)
-        return _trsm(lt, _trsm(l.data, b.data, upper=False), upper=True)
+            return _trsm(l.array, _trsm(lt, b.array, upper=False), upper=True)
+        return _trsm(lt, _trsm(l.array, b.array, upper=False), upper=True)
 
     @staticmethod
     def backward(ctx, g):
@@ -568,22 +568,22 @@ class CholeskySolve(BuiltinOp):
 def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
     """torch.cholesky_solve: X with (L L^T) X = B given the Cholesky factor L (U^T U when ``upper``); reads
     one triangle of L, two blocked triangular solves (O(n^2 k)); batch dims broadcast."""
-    if L.data.dtype.kind not in "fc":
+    if L.array.dtype.kind not in "fc":
         raise NotImplementedError(f"cholesky_solve: not implemented for '{torch_type_name(L)}'")
-    if B.data.ndim < 2:
-        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.data.ndim} dimensions instead")
-    if L.data.ndim < 2:
-        raise RuntimeError(f"u should have at least 2 dimensions, but has {L.data.ndim} dimensions instead")
-    if L.data.dtype != B.data.dtype:
+    if B.array.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.array.ndim} dimensions instead")
+    if L.array.ndim < 2:
+        raise RuntimeError(f"u should have at least 2 dimensions, but has {L.array.ndim} dimensions instead")
+    if L.array.dtype != B.array.dtype:
         raise RuntimeError(
             f"Expected b and A to have the same dtype, but found b of type {torch_type_name(B)} and A of type "
             f"{torch_type_name(L)} instead."
         )
-    n = L.data.shape[-1]
-    if L.data.shape[-2] != n or B.data.shape[-2] != n:
+    n = L.array.shape[-1]
+    if L.array.shape[-2] != n or B.array.shape[-2] != n:
         raise RuntimeError(
-            f"Incompatible matrix sizes for cholesky_solve: each A matrix is {L.data.shape[-2]} by {n} but each b "
-            f"matrix is {B.data.shape[-2]} by {B.data.shape[-1]}"
+            f"Incompatible matrix sizes for cholesky_solve: each A matrix is {L.array.shape[-2]} by {n} but each b "
+            f"matrix is {B.array.shape[-2]} by {B.array.shape[-1]}"
         )
     L, B = _batch_broadcast(L, B, "cholesky_solve")
     return CholeskySolve.apply(B, L, upper)
@@ -598,7 +598,7 @@ class CholeskyInverse(BuiltinOp):
     def forward(ctx, l, upper):
         ctx.save_for_backward(l)
         ctx.upper = upper
-        a = l.data
+        a = l.array
         xp = xp_of(a)
         inv_t = _trsm(a, xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape), upper=upper)
         t = xp.swapaxes(inv_t, -1, -2)
@@ -615,7 +615,7 @@ class CholeskyInverse(BuiltinOp):
 
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
     """torch.cholesky_inverse: (L L^T)^{-1} from the Cholesky factor (one triangle of L read)."""
-    if L.data.dtype.kind not in "fc":
+    if L.array.dtype.kind not in "fc":
         raise NotImplementedError(f"\"cholesky_inverse_out_cpu\" not implemented for '{torch_type_name(L)}'")
     _check(L, "cholesky_inverse", square=True)
     return CholeskyInverse.apply(L, upper)
@@ -629,12 +629,12 @@ class QR(BuiltinOp):
     def forward(ctx, a, mode):
         ctx.save_for_backward(a)
         ctx.mode = mode
-        xp = xp_of(a.data)
+        xp = xp_of(a.array)
         if mode == "r":
-            r = xp.linalg.qr(a.data, mode="r")
-            q = xp.zeros((0,), dtype=a.data.dtype)
+            r = xp.linalg.qr(a.array, mode="r")
+            q = xp.zeros((0,), dtype=a.array.dtype)
         else:
-            q, r = xp.linalg.qr(a.data, mode=mode)
+            q, r = xp.linalg.qr(a.array, mode=mode)
         ctx.out_arrays = (q, r)
         return q, r
 
@@ -642,7 +642,7 @@ class QR(BuiltinOp):
     def backward(ctx, gq, gr):
         """m >= n: gA = (gQ + Q copyltu(M)) R^{-T}, M = R gR^T - gQ^T Q; m < n: split A = [X | Y]."""
         (a,) = ctx.saved_tensors
-        m, n = a.data.shape[-2:]
+        m, n = a.array.shape[-2:]
         if ctx.mode == "r":
             raise RuntimeError(
                 "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
@@ -666,7 +666,7 @@ class QR(BuiltinOp):
         if gv is not None:
             gy = q @ gv
         else:
-            gy = Tensor._wrap(xp_of(a.data).zeros(a.data.shape[:-1] + (n - m,), dtype=a.data.dtype))
+            gy = Tensor._wrap(xp_of(a.array).zeros(a.array.shape[:-1] + (n - m,), dtype=a.array.dtype))
         from .shape import cat
 
         return cat([gx, gy], dim=-1), None
@@ -709,7 +709,7 @@ class SVD(BuiltinOp):
     def forward(ctx, a, full_matrices):
         ctx.save_for_backward(a)
         ctx.full = full_matrices
-        u, s, vh = xp_of(a.data).linalg.svd(a.data, full_matrices=full_matrices)
+        u, s, vh = xp_of(a.array).linalg.svd(a.array, full_matrices=full_matrices)
         ctx.out_arrays = (u, s, vh)
         return u, s, vh
 
@@ -718,7 +718,7 @@ class SVD(BuiltinOp):
         """gA = U[(F∘(U^T gU - gU^T U))S + diag(gS) + S(F∘(V^T gV - gV^T V))]V^T + (I-UU^T)gU S^{-1}V^T
         + U S^{-1} gV^T (I-VV^T), F_ij = 1/(s_j^2 - s_i^2) (Townsend 2016)."""
         (a,) = ctx.saved_tensors
-        m, n = a.data.shape[-2:]
+        m, n = a.array.shape[-2:]
         k = min(m, n)
         u, s, vh = _outputs(ctx, SVD, a, ctx.full)
         if ctx.full:
@@ -759,11 +759,11 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
     """torch.svd (deprecated): (U, S, V) -- V, not Vh; zero U and V when not ``compute_uv``."""
     _check(input, "linalg.svd")
     if not compute_uv:
-        xp = xp_of(input.data)
-        m, n = input.data.shape[-2:]
-        batch = input.data.shape[:-2]
-        zeros_u = Tensor._wrap(xp.zeros(batch + (m, m), dtype=input.data.dtype))
-        zeros_v = Tensor._wrap(xp.zeros(batch + (n, n), dtype=input.data.dtype))
+        xp = xp_of(input.array)
+        m, n = input.array.shape[-2:]
+        batch = input.array.shape[:-2]
+        zeros_u = Tensor._wrap(xp.zeros(batch + (m, m), dtype=input.array.dtype))
+        zeros_v = Tensor._wrap(xp.zeros(batch + (n, n), dtype=input.array.dtype))
         return svd_result(zeros_u, svdvals(input), zeros_v)
     u, s, vh = SVD.apply(input, not some)
     return svd_result(u, s, vh.mT)
@@ -774,7 +774,7 @@ def svdvals(A: Tensor, *, driver=None) -> Tensor:
     _check(A, "linalg.svdvals")
     if A.requires_grad and is_grad_enabled():
         return SVD.apply(A, False)[1]
-    return Tensor._wrap(xp_of(A.data).linalg.svd(A.data, compute_uv=False))
+    return Tensor._wrap(xp_of(A.array).linalg.svd(A.array, compute_uv=False))
 
 
 # ---------------------------------------------------------------- eigh -----------------------------
@@ -785,7 +785,7 @@ class Eigh(BuiltinOp):
     def forward(ctx, a, uplo):
         ctx.save_for_backward(a)
         ctx.uplo = uplo
-        w, v = xp_of(a.data).linalg.eigh(a.data, UPLO=uplo)
+        w, v = xp_of(a.array).linalg.eigh(a.array, UPLO=uplo)
         ctx.out_arrays = (w, v)
         return w, v
 
@@ -822,15 +822,15 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     uplo = _uplo(UPLO, "linalg.eigvalsh")
     if A.requires_grad and is_grad_enabled():
         return Eigh.apply(A, uplo)[0]
-    return Tensor._wrap(xp_of(A.data).linalg.eigvalsh(A.data, UPLO=uplo))
+    return Tensor._wrap(xp_of(A.array).linalg.eigvalsh(A.array, UPLO=uplo))
 
 
 # ---------------------------------------------------------------- pinv, rank, lstsq ----------------
 def _tolerance(vals, atol, rtol, m: int, n: int, dtype):
     """torch's cutoff max(atol, rtol * largest) (rtol = eps * max(m, n) unless only atol is given)."""
     xp = xp_of(vals)
-    atol_v = atol.data if isinstance(atol, Tensor) else atol
-    rtol_v = rtol.data if isinstance(rtol, Tensor) else rtol
+    atol_v = atol.array if isinstance(atol, Tensor) else atol
+    rtol_v = rtol.array if isinstance(rtol, Tensor) else rtol
     if rtol_v is None:
         given = atol_v is not None and (isinstance(atol, Tensor) or atol_v > 0)
         rtol_v = 0.0 if given else float(np.finfo(dtype).eps) * max(m, n)
@@ -850,16 +850,16 @@ class Pinv(BuiltinOp):
     @staticmethod
     def forward(ctx, a, atol, rtol, hermitian):
         ctx.save_for_backward(a)
-        xp = xp_of(a.data)
-        m, n = a.data.shape[-2:]
+        xp = xp_of(a.array)
+        m, n = a.array.shape[-2:]
         if hermitian:
-            w, v = xp.linalg.eigh(a.data)
-            tol = _tolerance(xp.abs(w), atol, rtol, m, n, a.data.dtype)
+            w, v = xp.linalg.eigh(a.array)
+            tol = _tolerance(xp.abs(w), atol, rtol, m, n, a.array.dtype)
             keep = xp.abs(w) > tol
             winv = xp.where(keep, 1 / xp.where(keep, w, 1), 0).astype(w.dtype, copy=False)
             return (v * winv[..., None, :]) @ xp.swapaxes(v, -1, -2)
-        u, s, vh = xp.linalg.svd(a.data, full_matrices=False)
-        tol = _tolerance(s, atol, rtol, m, n, a.data.dtype)
+        u, s, vh = xp.linalg.svd(a.array, full_matrices=False)
+        tol = _tolerance(s, atol, rtol, m, n, a.array.dtype)
         keep = s > tol
         sinv = xp.where(keep, 1 / xp.where(keep, s, 1), 0).astype(s.dtype, copy=False)
         return (xp.swapaxes(vh, -1, -2) * sinv[..., None, :]) @ xp.swapaxes(u, -1, -2)
@@ -877,7 +877,7 @@ class Pinv(BuiltinOp):
 
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     """torch.linalg.pinv: Moore-Penrose pseudo-inverse, singular values <= max(atol, rtol * s_max) dropped."""
-    if A.data.dtype.kind not in "fc" or A.data.ndim < 2:
+    if A.array.dtype.kind not in "fc" or A.array.ndim < 2:
         raise RuntimeError(
             f"linalg.pinv({torch_type_name(A)}{list(A.shape)}): expected a tensor with 2 or more dimensions of float, "
             "double, cfloat or cdouble types"
@@ -894,18 +894,18 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
 
 def matrix_rank(A: Tensor, tol=None, hermitian: bool = False, *, atol=None, rtol=None) -> Tensor:
     """torch.linalg.matrix_rank: how many singular values exceed max(atol, rtol * s_max) (int64, on device)."""
-    if A.data.dtype.kind not in "fc":
+    if A.array.dtype.kind not in "fc":
         raise RuntimeError("linalg.matrix_rank: This function doesn't handle types other than float and double")
     _check(A, "linalg.matrix_rank", square=hermitian)
     if tol is not None:
         atol, rtol = tol, 0.0
-    xp = xp_of(A.data)
-    m, n = A.data.shape[-2:]
+    xp = xp_of(A.array)
+    m, n = A.array.shape[-2:]
     if hermitian:
-        vals = xp.abs(xp.linalg.eigvalsh(A.data))
+        vals = xp.abs(xp.linalg.eigvalsh(A.array))
     else:
-        vals = xp.linalg.svd(A.data, compute_uv=False)
-    tol_v = _tolerance(vals, atol, rtol, m, n, A.data.dtype)
+        vals = xp.linalg.svd(A.array, compute_uv=False)
+    tol_v = _tolerance(vals, atol, rtol, m, n, A.array.dtype)
     return Tensor._wrap((vals > tol_v).sum(axis=-1).astype(np.int64))
 
 
@@ -916,38 +916,38 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     """torch.linalg.lstsq: (solution, residuals, rank, singular_values), solution = pinv(A) B; which fields
     are filled follows the driver (cpu default 'gelsy', cuda only 'gels'), as torch's."""
     op = "torch.linalg.lstsq"
-    if A.data.dtype.kind not in "fc" or B.data.dtype.kind not in "fc":
+    if A.array.dtype.kind not in "fc" or B.array.dtype.kind not in "fc":
         raise RuntimeError(f"{op}: This function doesn't handle types other than float and double")
     _check(A, "linalg.lstsq")
     _same_dtype(A, B, "linalg.lstsq")
-    on_gpu = is_cupy_array(A.data)
+    on_gpu = is_cupy_array(A.array)
     if driver is None:
         driver = "gels" if on_gpu else "gelsy"
     if driver not in _LSTSQ_DRIVERS:
         raise RuntimeError(f"{op}: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
     if on_gpu and driver != "gels":
         raise RuntimeError(f"{op}: `driver` other than `gels` is not supported on CUDA")
-    m, n = A.data.shape[-2:]
-    vector = B.data.ndim == 1 or (B.data.ndim == A.data.ndim - 1 and B.data.shape == A.data.shape[:-1])
+    m, n = A.array.shape[-2:]
+    vector = B.array.ndim == 1 or (B.array.ndim == A.array.ndim - 1 and B.array.shape == A.array.shape[:-1])
     B2 = B.unsqueeze(-1) if vector else B
-    if B2.data.shape[-2] != m:
+    if B2.array.shape[-2] != m:
         raise RuntimeError(
-            f"{op}: input.size(-2) should match other.size(-2) ({m} and {B2.data.shape[-2]})"
+            f"{op}: input.size(-2) should match other.size(-2) ({m} and {B2.array.shape[-2]})"
         )
-    xp = xp_of(A.data)
+    xp = xp_of(A.array)
     if rcond is None:
-        rcond = float(np.finfo(A.data.dtype).eps) * max(m, n)
+        rcond = float(np.finfo(A.array.dtype).eps) * max(m, n)
     X = pinv(A, rtol=rcond) @ B2
-    empty = Tensor._wrap(xp.zeros((0,), dtype=A.data.dtype))
+    empty = Tensor._wrap(xp.zeros((0,), dtype=A.array.dtype))
     rank = Tensor._wrap(xp.zeros((0,), dtype=np.int64))
     svals = empty
     if driver != "gels":
-        vals = xp.linalg.svd(A.data, compute_uv=False)
-        rank = Tensor._wrap((vals > _tolerance(vals, None, rcond, m, n, A.data.dtype)).sum(axis=-1).astype(np.int64))
+        vals = xp.linalg.svd(A.array, compute_uv=False)
+        rank = Tensor._wrap((vals > _tolerance(vals, None, rcond, m, n, A.array.dtype)).sum(axis=-1).astype(np.int64))
         if driver in ("gelsd", "gelss"):
             svals = Tensor._wrap(vals)
     residuals = X.reshape((-1,))[:0]  # empty, but part of the graph, as torch's
-    full_rank = driver == "gels" or (driver != "gelsy" and bool((rank.data == n).all()))
+    full_rank = driver == "gels" or (driver != "gelsy" and bool((rank.array == n).all()))
     if m > n and full_rank:
         residuals = ((A @ X - B2) ** 2).sum(dim=-2)
     return LstsqResult(X.squeeze(-1) if vector else X, residuals, rank, svals)
@@ -971,7 +971,7 @@ class LUFactor(BuiltinOp):
     def forward(ctx, a, pivot):
         ctx.save_for_backward(a)
         ctx.pivot = pivot
-        lu, piv, perm, info = _lu_array(a.data, pivot)
+        lu, piv, perm, info = _lu_array(a.array, pivot)
         ctx.out_arrays = (lu, piv, info, perm)
         ctx.perm = perm
         return lu, piv, info, perm
@@ -982,7 +982,7 @@ class LUFactor(BuiltinOp):
         on and above the diagonal; wide and tall matrices: the block forms of torch's linalg_lu_backward."""
         (a,) = ctx.saved_tensors
         lu = _outputs(ctx, LUFactor, a, ctx.pivot)[0]
-        m, n = a.data.shape[-2:]
+        m, n = a.array.shape[-2:]
         k = min(m, n)
         L, U = _unpack_lu(lu)
         ga = _lu_backward(glu[..., :, :k], glu[..., :k, :], L, U, m, n)
@@ -994,9 +994,9 @@ class LUFactor(BuiltinOp):
 
 def _unpack_lu(lu: Tensor) -> tuple:
     """L (unit lower, m x k) and U (upper, k x n) from the packed LU."""
-    m, n = lu.data.shape[-2:]
+    m, n = lu.array.shape[-2:]
     k = min(m, n)
-    eye = Tensor._wrap(xp_of(lu.data).eye(m, k, dtype=lu.data.dtype))
+    eye = Tensor._wrap(xp_of(lu.array).eye(m, k, dtype=lu.array.dtype))
     return lu[..., :, :k].tril(-1) + eye, lu[..., :k, :].triu()
 
 
@@ -1021,19 +1021,19 @@ def _lu_backward(gl: Tensor, gu: Tensor, L: Tensor, U: Tensor, m: int, n: int) -
 
 
 def _lu_check(A: Tensor, op: str, pivot: bool) -> None:
-    if A.data.dtype.kind not in "fc":
+    if A.array.dtype.kind not in "fc":
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{torch_type_name(A)}'")
-    if A.data.ndim < 2:
+    if A.array.ndim < 2:
         raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} "
                            "instead")
-    if not pivot and not is_cupy_array(A.data):
+    if not pivot and not is_cupy_array(A.array):
         raise RuntimeError(f"{op}: LU without pivoting is not implemented on the CPU")
 
 
 def _raise_info(info: Tensor, exc: type, op: str, message) -> None:
     """check_errors: raise ``exc("op: message(i)")`` when an info is > 0 (naming the batch element when
     batched); on the GPU the flag waits for the next sync (``fail_if``), as a CUDA assert."""
-    arr = info.data
+    arr = info.array
     if is_cupy_array(arr):
         fail_if((arr > 0).any(), exc, f"{op}: {message('(see info)')}")
         return
@@ -1085,35 +1085,35 @@ def linalg_lu(A: Tensor, *, pivot: bool = True):
     _lu_check(A, "linalg.lu_factor", pivot)
     LU, _, _, perm = LUFactor.apply(A, pivot)
     L, U = _unpack_lu(LU)
-    xp = xp_of(A.data)
-    P = _perm_matrix(perm.data, A.data) if pivot else Tensor._wrap(xp.zeros((0,), dtype=A.data.dtype))
+    xp = xp_of(A.array)
+    P = _perm_matrix(perm.array, A.array) if pivot else Tensor._wrap(xp.zeros((0,), dtype=A.array.dtype))
     return LUResult(P, L, U)
 
 
 def _check_pivots(pivots: Tensor, op: str) -> None:
-    if pivots.data.dtype != np.int32:
+    if pivots.array.dtype != np.int32:
         raise RuntimeError(f"{op}: pivots should be a Tensor of scalar type torch.int32")
 
 
 def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True):
     """torch.lu_unpack: (P, L, U) from lu_factor's output; the parts not asked for are empty tensors."""
-    if LU_pivots.data.dtype != np.int32:
+    if LU_pivots.array.dtype != np.int32:
         raise RuntimeError(
             "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
             "Note: this function is intended to be used with the output produced by torch.linalg.lu_factor"
         )
-    xp = xp_of(LU_data.data)
-    empty = Tensor._wrap(xp.zeros((0,), dtype=LU_data.data.dtype))
+    xp = xp_of(LU_data.array)
+    empty = Tensor._wrap(xp.zeros((0,), dtype=LU_data.array.dtype))
     L, U = _unpack_lu(LU_data) if unpack_data else (empty, empty)
     P = empty
     if unpack_pivots:
-        m = LU_data.data.shape[-2]
-        piv = LU_pivots.data
+        m = LU_data.array.shape[-2]
+        piv = LU_pivots.array
         if piv.size:
             fail_if(((piv < 1) | (piv > m)).any(), RuntimeError,
                     "pivots passed to lu_unpack must be between 1 and LU.size(-2) inclusive.Did you properly pass "
                     "the result of lu_factor?")
-        P = _perm_matrix(_perm_of_pivots(piv, m), LU_data.data)
+        P = _perm_matrix(_perm_of_pivots(piv, m), LU_data.array)
     return lu_unpack_result(P, L, U)
 
 
@@ -1122,25 +1122,25 @@ def linalg_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,
     lu_factor's (LU, pivots): a row permutation and two triangular solves, so gradients reach LU and B."""
     op = "linalg.lu_solve"
     _check_pivots(pivots, op)
-    if LU.data.ndim < 2 or LU.data.shape[-1] != LU.data.shape[-2]:
-        shape = LU.data.shape
+    if LU.array.ndim < 2 or LU.array.shape[-1] != LU.array.shape[-2]:
+        shape = LU.array.shape
         raise RuntimeError(
             f"torch.linalg.lu_solve: A must be batches of square matrices, but they are {shape[-2]} by "
-            f"{shape[-1]} matrices" if LU.data.ndim >= 2 else
+            f"{shape[-1]} matrices" if LU.array.ndim >= 2 else
             "torch.linalg.lu_solve: The input tensor A must have at least 2 dimensions."
         )
-    if B.data.ndim < 2:
+    if B.array.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor B must have at least 2 dimensions.")
     _same_dtype(LU, B, op)
-    n = LU.data.shape[-1]
-    if (B.data.shape[-2] if left else B.data.shape[-1]) != n:
+    n = LU.array.shape[-1]
+    if (B.array.shape[-2] if left else B.array.shape[-1]) != n:
         raise RuntimeError(
             f"{op}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
-            f"({n}x{n} and {B.data.shape[-2]}x{B.data.shape[-1]})"
+            f"({n}x{n} and {B.array.shape[-2]}x{B.array.shape[-1]})"
         )
     if not left:  # X A = B  <=>  A^T X^T = B^T (and X A^T = B  <=>  A X^T = B^T)
         return linalg_lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT
-    perm = _perm_of_pivots(pivots.data, n)
+    perm = _perm_of_pivots(pivots.array, n)
     inv = xp_of(perm).argsort(perm, axis=-1)
     LU, B = _batch_broadcast(LU, B, op)
     if not adjoint:  # A = P L U: X = U^{-1} L^{-1} (P^T B), P^T B = B[perm]
@@ -1157,11 +1157,11 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
 
 # ---------------------------------------------------------------- *_ex: info instead of errors --------
 def _vector_rhs(A: Tensor, B: Tensor) -> bool:
-    return B.data.ndim == 1 or (B.data.ndim == A.data.ndim - 1 and B.data.shape == A.data.shape[:-1])
+    return B.array.ndim == 1 or (B.array.ndim == A.array.ndim - 1 and B.array.shape == A.array.shape[:-1])
 
 
 def _zero_info(A: Tensor) -> Tensor:
-    return Tensor._wrap(xp_of(A.data).zeros(A.data.shape[:-2], dtype=np.int32))
+    return Tensor._wrap(xp_of(A.array).zeros(A.array.shape[:-2], dtype=np.int32))
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False):
@@ -1169,7 +1169,7 @@ def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = Fa
     nan, no error unless ``check_errors``). CPU: LAPACK's solve, the LU path only for a singular batch;
     GPU: the LU path (info stays on the device)."""
     op = "torch.linalg.solve_ex"
-    if not is_cupy_array(A.data):
+    if not is_cupy_array(A.array):
         try:
             return SolveExResult(solve(A, B, left=left), _zero_info(A))
         except LinAlgError:
@@ -1190,14 +1190,14 @@ def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = Fa
 def inv_ex(A: Tensor, *, check_errors: bool = False):
     """torch.linalg.inv_ex: (inverse, info), info > 0 where A is singular (no error unless ``check_errors``)."""
     _check(A, "linalg.inv", square=True)
-    if not is_cupy_array(A.data):
+    if not is_cupy_array(A.array):
         try:
             return InvExResult(inv(A), _zero_info(A))
         except LinAlgError:
             pass
     LU, piv, info, _ = LUFactor.apply(A, True)
-    xp = xp_of(A.data)
-    eye = Tensor._wrap(xp.broadcast_to(xp.eye(A.data.shape[-1], dtype=A.data.dtype), A.data.shape))
+    xp = xp_of(A.array)
+    eye = Tensor._wrap(xp.broadcast_to(xp.eye(A.array.shape[-1], dtype=A.array.dtype), A.array.shape))
     X = linalg_lu_solve(LU, piv, eye)
     if check_errors:
         _raise_info(info, LinAlgError, "linalg.inv_ex", lambda i: (
@@ -1247,7 +1247,7 @@ class CholeskyEx(BuiltinOp):
     def forward(ctx, a, upper):
         ctx.save_for_backward(a)
         ctx.upper = upper
-        arr = a.data
+        arr = a.array
         xp = xp_of(arr)
         try:
             low = xp.linalg.cholesky(arr)
@@ -1287,9 +1287,9 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """torch.linalg.vecdot: sum(x * y) over ``dim`` (broadcast; real dtypes, so no conjugation)."""
     op = "linalg.vecdot"
     for t in (x, y):
-        if t.data.dtype.kind not in "fc":
+        if t.array.dtype.kind not in "fc":
             raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_type_name(t)}")
-    if x.data.dtype != y.data.dtype:
+    if x.array.dtype != y.array.dtype:
         raise RuntimeError(
             f"{op}: Expected x and y to have the same dtype, but found x of type {torch_type_name(x)} and y of type "
             f"{torch_type_name(y)} instead"
@@ -1301,15 +1301,15 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
 def matrix_power(A: Tensor, n: int) -> Tensor:
     """torch.linalg.matrix_power: A^n by repeated squaring (n < 0: powers of inv(A); n = 0: identity)."""
     op = "linalg.matrix_power"
-    if A.data.ndim < 2:
+    if A.array.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
-    if A.data.shape[-1] != A.data.shape[-2]:
+    if A.array.shape[-1] != A.array.shape[-2]:
         raise RuntimeError(
-            f"{op}: A must be batches of square matrices, but they are {A.data.shape[-2]} by "
-            f"{A.data.shape[-1]} matrices"
+            f"{op}: A must be batches of square matrices, but they are {A.array.shape[-2]} by "
+            f"{A.array.shape[-1]} matrices"
         )
     if n == 0:
-        return A * 0 + _eye(A.data.shape[-1], A)
+        return A * 0 + _eye(A.array.shape[-1], A)
     if n < 0:
         A, n = inv(A), -n
     result, base = None, A
@@ -1334,7 +1334,7 @@ class MatrixExp(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        x = a.data
+        x = a.array
         xp = xp_of(x)
         n = x.shape[-1]
         if x.size == 0:
@@ -1352,7 +1352,7 @@ class MatrixExp(BuiltinOp):
         r = xp.linalg.solve(v - u, v + u)
         for _ in range(s):
             r = r @ r
-        return r.astype(a.data.dtype, copy=False)
+        return r.astype(a.array.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -1360,7 +1360,7 @@ class MatrixExp(BuiltinOp):
         (a,) = ctx.saved_tensors
         from .shape import cat
 
-        n = a.data.shape[-1]
+        n = a.array.shape[-1]
         at = a.mT
         top = cat([at, g], dim=-1)
         bottom = cat([at * 0.0, at], dim=-1)
@@ -1377,13 +1377,13 @@ def matrix_exp(A: Tensor) -> Tensor:
 # ---------------------------------------------------------------- norms ----------------------------
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """torch.linalg.vector_norm: (sum |x|^ord)^(1/ord) over ``dim`` (all elements when None); ord inf/-inf/0."""
-    if x.data.dtype.kind not in "fc":
+    if x.array.dtype.kind not in "fc":
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {torch_type_name(x)}"
         )
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
-    if dtype is not None and np.dtype(dtype.np).itemsize < x.data.dtype.itemsize:
+    if dtype is not None and np.dtype(dtype.np).itemsize < x.array.dtype.itemsize:
         raise RuntimeError(
             f"linalg.vector_norm: the dtype of the input ({torch_type_name(x)}) should be convertible without "
             f"narrowing to the specified dtype ({torch_type_name(dtype)})"
@@ -1391,22 +1391,22 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     if isinstance(dim, int):
         dim = (dim,)
     if ord in (math.inf, -math.inf) and dim is None:
-        dim = tuple(range(x.data.ndim))
+        dim = tuple(range(x.array.ndim))
     if ord == 0:
         v = x.to(dtype) if dtype is not None else x
         count = (v != 0).to(v.dtype).sum(dim=dim, keepdim=keepdim)
         return count + (v * 0.0).sum(dim=dim, keepdim=keepdim)  # a zero gradient, as torch's
-    if ord in (math.inf, -math.inf) and x.data.ndim == 0:
+    if ord in (math.inf, -math.inf) and x.array.ndim == 0:
         return (x.to(dtype) if dtype is not None else x).abs()
     return _norm(x, ord, dim, keepdim, dtype=dtype)
 
 
 def _matrix_dims(A: Tensor, dim, op: str) -> tuple:
-    if A.data.ndim < 2:
+    if A.array.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
     if len(dim) != 2:
         raise RuntimeError(f"{op}: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
-    d0, d1 = (wrap_dim(d, A.data.ndim, op) for d in dim)
+    d0, d1 = (wrap_dim(d, A.array.ndim, op) for d in dim)
     if d0 == d1:
         raise RuntimeError(f"{op}: dims must be different. Got ({dim[0]}, {dim[1]})")
     return d0, d1
@@ -1416,7 +1416,7 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
     """torch.linalg.matrix_norm: 'fro', 'nuc', 2/-2 (largest/smallest singular value), 1/-1 (max/min column
     abs sum), inf/-inf (max/min row abs sum)."""
     op = "linalg.matrix_norm"
-    if A.data.dtype.kind not in "fc":
+    if A.array.dtype.kind not in "fc":
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_type_name(A)}")
     d0, d1 = _matrix_dims(A, tuple(dim), op)
     if dtype is not None:
@@ -1452,14 +1452,14 @@ def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=N
         return matrix_norm(A, ord, dim, keepdim, dtype=dtype)
     if ord is None:
         return vector_norm(A, 2, None, keepdim, dtype=dtype)
-    if A.data.ndim == 2:
+    if A.array.ndim == 2:
         return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
-    if A.data.ndim == 1 and not isinstance(ord, str):
+    if A.array.ndim == 1 and not isinstance(ord, str):
         return vector_norm(A, ord, None, keepdim, dtype=dtype)
-    if A.data.ndim == 1:
+    if A.array.ndim == 1:
         return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)  # raises torch's error
     raise RuntimeError(
-        f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.data.ndim}D."
+        f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.array.ndim}D."
     )
 
 
@@ -1481,27 +1481,27 @@ def multi_dot(tensors) -> Tensor:
     k = len(tensors)
     if k < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {k}")
-    first_vec, last_vec = tensors[0].data.ndim == 1, tensors[-1].data.ndim == 1
-    if tensors[0].data.ndim not in (1, 2):
-        raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {tensors[0].data.ndim}D")
-    if tensors[-1].data.ndim not in (1, 2):
-        raise RuntimeError(f"multi_dot(): the last tensor must be 1D or 2D but got {tensors[-1].data.ndim}D")
+    first_vec, last_vec = tensors[0].array.ndim == 1, tensors[-1].array.ndim == 1
+    if tensors[0].array.ndim not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {tensors[0].array.ndim}D")
+    if tensors[-1].array.ndim not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the last tensor must be 1D or 2D but got {tensors[-1].array.ndim}D")
     for i, t in enumerate(tensors[1:-1], 1):
-        if t.data.ndim != 2:
-            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.data.ndim}D")
+        if t.array.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.array.ndim}D")
     mats = list(tensors)
     if first_vec:
         mats[0] = mats[0].unsqueeze(0)
     if last_vec:
         mats[-1] = mats[-1].unsqueeze(-1)
     for i in range(k - 1):
-        if mats[i].data.shape[1] != mats[i + 1].data.shape[0]:
-            a, b = mats[i].data.shape, mats[i + 1].data.shape
+        if mats[i].array.shape[1] != mats[i + 1].array.shape[0]:
+            a, b = mats[i].array.shape, mats[i + 1].array.shape
             raise RuntimeError(
                 f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
                 f"{list(tensors[i + 1].shape)} cannot be multiplied ({a[0]}x{a[1]} and {b[0]}x{b[1]})"
             )
-    dims = [m.data.shape[0] for m in mats] + [mats[-1].data.shape[1]]
+    dims = [m.array.shape[0] for m in mats] + [mats[-1].array.shape[1]]
     # cost[i][j]: fewest multiplications for mats[i..j]; split[i][j]: where the last product splits
     cost = [[0] * k for _ in range(k)]
     split = [[0] * k for _ in range(k)]
@@ -1530,16 +1530,16 @@ def multi_dot(tensors) -> Tensor:
 
 def vander(x: Tensor, N: int | None = None) -> Tensor:
     """torch.linalg.vander: columns x^0, x^1, ..., x^(N-1) (increasing powers) along a new last dim."""
-    if x.data.ndim < 1:
+    if x.array.ndim < 1:
         raise RuntimeError("linalg.vander: x must have at least one dimension")
-    n = x.data.shape[-1] if N is None else N
+    n = x.array.shape[-1] if N is None else N
     if n <= 1:
         raise RuntimeError("linalg.vander: N must be greater than 1.")
     from .scan import cumprod
     from .shape import cat
 
-    ones = Tensor._wrap(xp_of(x.data).ones(x.data.shape + (1,), dtype=x.data.dtype))
-    reps = x.unsqueeze(-1).expand(x.data.shape + (n - 1,))
+    ones = Tensor._wrap(xp_of(x.array).ones(x.array.shape + (1,), dtype=x.array.dtype))
+    reps = x.unsqueeze(-1).expand(x.array.shape + (n - 1,))
     return cat([ones, cumprod(reps, dim=-1)], dim=-1)
 
 

@@ -27,8 +27,8 @@ class Tril(BuiltinOp):
     @staticmethod
     def forward(ctx, x, k, upper):
         ctx.k, ctx.upper = k, upper
-        xp = xp_of(x.data)
-        return (xp.triu if upper else xp.tril)(x.data, k)
+        xp = xp_of(x.array)
+        return (xp.triu if upper else xp.tril)(x.array, k)
 
     @staticmethod
     def backward(ctx, g):
@@ -47,9 +47,9 @@ class Diagonal(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, offset, dim1, dim2):
-        ctx.in_shape, ctx.offset, ctx.dim1, ctx.dim2 = x.data.shape, offset, dim1, dim2
+        ctx.in_shape, ctx.offset, ctx.dim1, ctx.dim2 = x.array.shape, offset, dim1, dim2
         # torch returns a view; this is a copy (NumPy's diagonal view is read-only), same values and gradient
-        return xp_of(x.data).diagonal(x.data, offset, dim1, dim2).copy()
+        return xp_of(x.array).diagonal(x.array, offset, dim1, dim2).copy()
 
     @staticmethod
     def backward(ctx, g):
@@ -63,7 +63,7 @@ class DiagonalScatter(BuiltinOp):
     @staticmethod
     def forward(ctx, v, shape, offset, dim1, dim2):
         ctx.offset, ctx.dim1, ctx.dim2 = offset, dim1, dim2
-        arr = v.data
+        arr = v.array
         xp = xp_of(arr)
         out = xp.zeros(shape, dtype=arr.dtype)
         rows, cols = _diag_index(arr.shape[-1], offset, xp)
@@ -78,9 +78,9 @@ class DiagonalScatter(BuiltinOp):
 
 # ---------------------------------------------------------------- functional API -----------------
 def _triangle(x, diagonal: int, upper: bool):
-    if x.data.ndim < 2:
+    if x.array.ndim < 2:
         raise RuntimeError(f"{'triu' if upper else 'tril'}: input tensor must have at least 2 dimensions "
-                           f"(got shape {list(x.data.shape)})")
+                           f"(got shape {list(x.array.shape)})")
     return Tril.apply(x, int(diagonal), upper)
 
 
@@ -114,39 +114,39 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
 
 
 def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
-    nd = input.data.ndim
+    nd = input.array.ndim
     d1, d2 = wrap_dim(dim1, nd, "diagonal"), wrap_dim(dim2, nd, "diagonal")
     if d1 == d2:
         raise RuntimeError(f"diagonal: diagonal dimensions cannot be identical {dim1}, {dim2} "
-                           f"(input shape {list(input.data.shape)})")
+                           f"(input shape {list(input.array.shape)})")
     return Diagonal.apply(input, int(offset), d1, d2)
 
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
-    nd = input.data.ndim + 1
+    nd = input.array.ndim + 1
     d1, d2 = wrap_dim(dim1, nd, "diag_embed"), wrap_dim(dim2, nd, "diag_embed")
     if d1 == d2:
         raise RuntimeError(f"diag_embed: diagonal dimensions cannot be identical {dim1}, {dim2} "
-                           f"(input shape {list(input.data.shape)})")
-    n = input.data.shape[-1] + abs(int(offset))
-    batch = iter(input.data.shape[:-1])
+                           f"(input shape {list(input.array.shape)})")
+    n = input.array.shape[-1] + abs(int(offset))
+    batch = iter(input.array.shape[:-1])
     shape = tuple(n if i in (d1, d2) else next(batch) for i in range(nd))
     return DiagonalScatter.apply(input, shape, int(offset), d1, d2)
 
 
 def diag(input, diagonal: int = 0):
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd == 1:
         return diag_embed(input, diagonal)
     if nd == 2:
         return Diagonal.apply(input, int(diagonal), 0, 1)
-    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D (shape {list(input.data.shape)})")
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D (shape {list(input.array.shape)})")
 
 
 def trace(input):
-    if input.data.ndim != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.data.ndim} "
-                           f"(shape {list(input.data.shape)})")
+    if input.array.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.array.ndim} "
+                           f"(shape {list(input.array.shape)})")
     return Diagonal.apply(input, 0, 0, 1).sum()
 
 
@@ -156,19 +156,19 @@ def block_diag(*tensors):
         return Tensor._wrap(np.zeros((1, 0), dtype=get_default_dtype().np))
     mats = []
     for i, t in enumerate(tensors):
-        if t.data.ndim > 2:
+        if t.array.ndim > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
-                               f"{t.data.ndim} dimensions (shape {list(t.data.shape)})")
-        mats.append(t.reshape(1, -1) if t.data.ndim < 2 else t)
-    dtype = _promote({m.data.dtype for m in mats})
-    xp = xp_of(mats[0].data)
-    total = sum(m.data.shape[1] for m in mats)
+                               f"{t.array.ndim} dimensions (shape {list(t.array.shape)})")
+        mats.append(t.reshape(1, -1) if t.array.ndim < 2 else t)
+    dtype = _promote({m.array.dtype for m in mats})
+    xp = xp_of(mats[0].array)
+    total = sum(m.array.shape[1] for m in mats)
     rows, before = [], 0
     for m in mats:
-        r, c = m.data.shape
+        r, c = m.array.shape
         left = Tensor._wrap(xp.zeros((r, before), dtype=dtype))
         right = Tensor._wrap(xp.zeros((r, total - before - c), dtype=dtype))
-        rows.append(cat([left, m if m.data.dtype == dtype else m.to(dtype), right], 1))
+        rows.append(cat([left, m if m.array.dtype == dtype else m.to(dtype), right], 1))
         before += c
     return cat(rows, 0)
 
@@ -176,12 +176,12 @@ def block_diag(*tensors):
 def _fill_diagonal(input, fill_value, wrap: bool = False):
     """``input`` with its main diagonal set to ``fill_value`` (out of place; ``Tensor.fill_diagonal_``
     writes it back). 2-d: torch's ``wrap`` restarts a tall matrix's diagonal every ncols+1 rows."""
-    shape = input.data.shape
+    shape = input.array.shape
     if len(shape) < 2:
         raise RuntimeError(f"fill_diagonal_: dimensions must larger than 1 (got shape {list(shape)})")
     if len(shape) > 2 and len(set(shape)) != 1:
         raise RuntimeError(f"fill_diagonal_: all dimensions of input must be of equal length (got {list(shape)})")
-    xp = xp_of(input.data)
+    xp = xp_of(input.array)
     if len(shape) > 2:
         index = (xp.arange(shape[0]),) * len(shape)
     else:

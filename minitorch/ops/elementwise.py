@@ -11,7 +11,7 @@ from ._util import _FLOAT64, array_of, binary_error, torch_float_result, unbroad
 
 
 def _shape(x):
-    return x.data.shape if isinstance(x, Tensor) else ()
+    return x.array.shape if isinstance(x, Tensor) else ()
 
 
 def _floating(arr):
@@ -40,8 +40,8 @@ def binary_float_forward(op: str, fn, a, b):
 class Add(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
-        x = a.data if isinstance(a, Tensor) else a
-        y = b.data if isinstance(b, Tensor) else b
+        x = a.array if isinstance(a, Tensor) else a
+        y = b.array if isinstance(b, Tensor) else b
         ctx.shapes = (getattr(x, "shape", ()), getattr(y, "shape", ()))
         try:
             r = x + y
@@ -78,8 +78,8 @@ class Sub(BuiltinOp):
 class Mul(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
-        x = a.data if isinstance(a, Tensor) else a
-        y = b.data if isinstance(b, Tensor) else b
+        x = a.array if isinstance(a, Tensor) else a
+        y = b.array if isinstance(b, Tensor) else b
         try:
             r = x * y
         except (ValueError, TypeError) as e:
@@ -93,8 +93,8 @@ class Mul(BuiltinOp):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         return (
-            unbroadcast(g * b, a.data.shape) if na else None,
-            unbroadcast(g * a, b.data.shape) if nb else None,
+            unbroadcast(g * b, a.array.shape) if na else None,
+            unbroadcast(g * a, b.array.shape) if nb else None,
         )
 
 
@@ -114,8 +114,8 @@ class Div(BuiltinOp):
         """d(a/b) = g/b, -g*a/b^2."""
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        ga = unbroadcast(g / b, a.data.shape) if na else None
-        gb = unbroadcast(-g * a / (b * b), b.data.shape) if nb else None
+        ga = unbroadcast(g / b, a.array.shape) if na else None
+        gb = unbroadcast(-g * a / (b * b), b.array.shape) if nb else None
         return ga, gb
 
 
@@ -123,11 +123,11 @@ class Neg(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         try:
-            return -a.data
+            return -a.array
         except TypeError:
             raise RuntimeError(
                 f"neg: Negation, the `-` operator, on a bool tensor is not supported (shape "
-                f"{list(a.data.shape)}). If you are trying to invert a mask, use the `~` or "
+                f"{list(a.array.shape)}). If you are trying to invert a mask, use the `~` or "
                 "`logical_not()` operator instead."
             ) from None
 
@@ -156,7 +156,7 @@ class Pow(BuiltinOp):
         ga = gb = None
         if na:
             if isinstance(b, Tensor):
-                ga = unbroadcast(g * b * a ** (b - 1), a.data.shape)
+                ga = unbroadcast(g * b * a ** (b - 1), a.array.shape)
             elif b == 0:
                 ga = g * 0
             else:
@@ -165,7 +165,7 @@ class Pow(BuiltinOp):
             out = a ** b
             if isinstance(a, Tensor):
                 safe_log = where(a.detach() > 0, a, 1).log()
-                gb = unbroadcast(g * out * where(a.detach() == 0, 0.0, safe_log), b.data.shape)
+                gb = unbroadcast(g * out * where(a.detach() == 0, 0.0, safe_log), b.array.shape)
             else:
                 gb = g * out * float(np.log(a)) if a > 0 else g * 0
         return ga, gb
@@ -186,8 +186,8 @@ class Remainder(BuiltinOp):
         """d(a mod b) = g, -g*floor(a/b)."""
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        ga = unbroadcast(g, a.data.shape) if na else None
-        gb = unbroadcast(-g * (a / b).floor(), b.data.shape) if nb else None
+        ga = unbroadcast(g, a.array.shape) if na else None
+        gb = unbroadcast(-g * (a / b).floor(), b.array.shape) if nb else None
         return ga, gb
 
 
@@ -197,7 +197,7 @@ class Exp(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        return xp_of(a.data).exp(_floating(a.data))
+        return xp_of(a.array).exp(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -210,7 +210,7 @@ class Log(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return xp_of(a.data).log(_floating(a.data))
+            return xp_of(a.array).log(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -224,7 +224,7 @@ class Log1p(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return xp_of(a.data).log1p(_floating(a.data))
+            return xp_of(a.array).log1p(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -239,7 +239,7 @@ class Sqrt(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         with np.errstate(invalid="ignore"):
-            return xp_of(a.data).sqrt(_floating(a.data))
+            return xp_of(a.array).sqrt(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -253,7 +253,7 @@ class Rsqrt(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         with np.errstate(divide="ignore", invalid="ignore"):
-            return 1 / xp_of(a.data).sqrt(_floating(a.data))
+            return 1 / xp_of(a.array).sqrt(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -266,7 +266,7 @@ class Abs(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return xp_of(a.data).abs(a.data)
+        return xp_of(a.array).abs(a.array)
 
     @staticmethod
     def backward(ctx, g):
@@ -279,7 +279,7 @@ class Sin(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return xp_of(a.data).sin(_floating(a.data))
+        return xp_of(a.array).sin(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -292,7 +292,7 @@ class Cos(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return xp_of(a.data).cos(_floating(a.data))
+        return xp_of(a.array).cos(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -306,7 +306,7 @@ class Tanh(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        return xp_of(a.data).tanh(_floating(a.data))
+        return xp_of(a.array).tanh(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -332,7 +332,7 @@ class Sigmoid(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        return sigmoid_array(_floating(a.data))
+        return sigmoid_array(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -346,20 +346,20 @@ class Relu(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        x = a.data
+        x = a.array
         return xp_of(x).maximum(x, 0).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         """d relu(a) = g*[a > 0]."""
         y = ctx.output
-        return g * (y.data > 0)
+        return g * (y.array > 0)
 
 
 class Clamp(BuiltinOp):
     @staticmethod
     def forward(ctx, a, lo, hi):
-        x = a.data
+        x = a.array
         xp = xp_of(x)
         ctx.save_for_backward(a, lo, hi)
         r = x
@@ -377,7 +377,7 @@ class Clamp(BuiltinOp):
     def backward(ctx, g):
         """d clamp(a, lo, hi) = g where lo <= a <= hi; the bound's grad where it was chosen."""
         a, lo, hi = ctx.saved_tensors
-        x = a.data
+        x = a.array
         inside = xp_of(x).ones(x.shape, dtype=bool)
         if lo is not None:
             inside &= x >= array_of(lo)
@@ -385,10 +385,10 @@ class Clamp(BuiltinOp):
             inside &= x <= array_of(hi)
         na, nlo, nhi = ctx.needs_input_grad
         ga = g * inside if na else None
-        glo = unbroadcast(g * (x < lo.data), lo.data.shape) if nlo else None
-        ghi = unbroadcast(g * (x > hi.data), hi.data.shape) if nhi else None
+        glo = unbroadcast(g * (x < lo.array), lo.array.shape) if nlo else None
+        ghi = unbroadcast(g * (x > hi.array), hi.array.shape) if nhi else None
         if nlo and hi is not None:
-            glo = unbroadcast(g * ((x < lo.data) & (array_of(lo) <= array_of(hi))), lo.data.shape)
+            glo = unbroadcast(g * ((x < lo.array) & (array_of(lo) <= array_of(hi))), lo.array.shape)
         return ga, glo, ghi
 
 
@@ -396,7 +396,7 @@ class Maximum(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        x, y = a.data, b.data
+        x, y = a.array, b.array
         try:
             return torch_float_result(xp_of(x).maximum(x, y), x, y)
         except (ValueError, TypeError) as e:
@@ -406,14 +406,14 @@ class Maximum(BuiltinOp):
     def backward(ctx, g):
         """d max(a,b) = g to the larger (split half/half on ties)."""
         a, b = ctx.saved_tensors
-        return _select_grads(ctx, g, a, b, a.data > b.data)
+        return _select_grads(ctx, g, a, b, a.array > b.array)
 
 
 class Minimum(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        x, y = a.data, b.data
+        x, y = a.array, b.array
         try:
             return torch_float_result(xp_of(x).minimum(x, y), x, y)
         except (ValueError, TypeError) as e:
@@ -423,24 +423,24 @@ class Minimum(BuiltinOp):
     def backward(ctx, g):
         """d min(a,b) = g to the smaller (split half/half on ties)."""
         a, b = ctx.saved_tensors
-        return _select_grads(ctx, g, a, b, a.data < b.data)
+        return _select_grads(ctx, g, a, b, a.array < b.array)
 
 
 def _select_grads(ctx, g, a, b, a_wins):
-    tie = a.data == b.data
+    tie = a.array == b.array
     wa = a_wins + 0.5 * tie
     wb = (~a_wins & ~tie) + 0.5 * tie
     na, nb = ctx.needs_input_grad
     return (
-        unbroadcast(g * wa.astype(g.data.dtype), a.data.shape) if na else None,
-        unbroadcast(g * wb.astype(g.data.dtype), b.data.shape) if nb else None,
+        unbroadcast(g * wa.astype(g.array.dtype), a.array.shape) if na else None,
+        unbroadcast(g * wb.astype(g.array.dtype), b.array.shape) if nb else None,
     )
 
 
 class Where(BuiltinOp):
     @staticmethod
     def forward(ctx, cond, a, b):
-        c = cond.data if isinstance(cond, Tensor) else cond
+        c = cond.array if isinstance(cond, Tensor) else cond
         x, y = array_of(a), array_of(b)
         xp = xp_of(c)
         ctx.cond = c
@@ -451,8 +451,8 @@ class Where(BuiltinOp):
             raise binary_error("where", a, b, e) from None
         if isinstance(a, Tensor) and not isinstance(b, Tensor) or not isinstance(a, Tensor) and isinstance(b, Tensor):
             t = a if isinstance(a, Tensor) else b
-            if t.data.dtype.kind == "f":
-                r = r.astype(t.data.dtype, copy=False)
+            if t.array.dtype.kind == "f":
+                r = r.astype(t.array.dtype, copy=False)
         return r
 
     @staticmethod
@@ -492,12 +492,12 @@ def div(a, b, *, rounding_mode=None):
         return floor_divide(a, b)
     if rounding_mode == "trunc":
         q = Div.apply(a, b)
-        return Tensor._wrap(xp_of(q.data).trunc(q.data).astype(_result_int_dtype(a, b, q.data), copy=False))
+        return Tensor._wrap(xp_of(q.array).trunc(q.array).astype(_result_int_dtype(a, b, q.array), copy=False))
     raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 
 def _result_int_dtype(a, b, q):
-    arrs = [x.data for x in (a, b) if isinstance(x, Tensor)]
+    arrs = [x.array for x in (a, b) if isinstance(x, Tensor)]
     if all(x.dtype.kind in "iu" for x in arrs) and not any(isinstance(x, float) for x in (a, b)):
         return np.result_type(*arrs)
     return q.dtype
@@ -549,7 +549,7 @@ def abs(a):
 
 def sign(a):
     """Sign (no gradient: its derivative is zero almost everywhere); 0 at nan, bool stays bool, as torch."""
-    x = a.data
+    x = a.array
     if x.dtype.kind == "b":
         return Tensor._wrap(x.copy())
     xp = xp_of(x)
@@ -619,7 +619,7 @@ def where(condition, a=None, b=None):
         from .comparison import nonzero
 
         return nonzero(condition, as_tuple=True)
-    c = condition.data if isinstance(condition, Tensor) else condition
+    c = condition.array if isinstance(condition, Tensor) else condition
     if getattr(c, "dtype", None) is not None and c.dtype.kind != "b":
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}"
@@ -629,20 +629,20 @@ def where(condition, a=None, b=None):
 
 def masked_fill(a, mask, value):
     """``a`` with ``value`` where ``mask`` is True (broadcast); gradient flows to ``a`` elsewhere."""
-    m = mask.data if isinstance(mask, Tensor) else mask
+    m = mask.array if isinstance(mask, Tensor) else mask
     if m.dtype.kind != "b":
         raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
-    if isinstance(value, Tensor) and value.data.ndim != 0:
+    if isinstance(value, Tensor) and value.array.ndim != 0:
         raise RuntimeError(
             "masked_fill only supports a 0-dimensional value tensor, but got tensor with "
-            f"{value.data.ndim} dimension(s)."
+            f"{value.array.ndim} dimension(s)."
         )
-    if not isinstance(value, Tensor) and a.data.dtype.kind != "f":
-        value = a.data.dtype.type(value)  # the value takes the input's dtype, as in torch
+    if not isinstance(value, Tensor) and a.array.dtype.kind != "f":
+        value = a.array.dtype.type(value)  # the value takes the input's dtype, as in torch
     if isinstance(value, Tensor) and a.dtype != value.dtype:
         value = value.to(a.dtype)
     out = Where.apply(mask, value, a)  # a 0-d tensor value stays an array: reading it with .item() would sync
-    if out.data.shape != a.data.shape:
+    if out.array.shape != a.array.shape:
         raise RuntimeError(
             f"masked_fill: mask of shape {list(mask.shape)} cannot broadcast to the input's {list(a.shape)}"
         )

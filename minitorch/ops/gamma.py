@@ -424,7 +424,7 @@ class Lgamma(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return lgamma_array(x.data)
+        return lgamma_array(x.array)
 
     @staticmethod
     def backward(ctx, g):
@@ -437,7 +437,7 @@ class Digamma(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return digamma_array(x.data)
+        return digamma_array(x.array)
 
     @staticmethod
     def backward(ctx, g):
@@ -451,7 +451,7 @@ class Polygamma(BuiltinOp):
     def forward(ctx, x, n):
         ctx.save_for_backward(x)
         ctx.n = n
-        return _polygamma_array(n, x.data)
+        return _polygamma_array(n, x.array)
 
     @staticmethod
     def backward(ctx, g):
@@ -465,7 +465,7 @@ class Mvlgamma(BuiltinOp):
     def forward(ctx, x, p):
         ctx.save_for_backward(x)
         ctx.p = p
-        arr = _floating(x.data)
+        arr = _floating(x.array)
         total = sum(lgamma_array(arr - 0.5 * i) for i in range(p))
         return (total + p * (p - 1) / 4.0 * _LOG_PI).astype(arr.dtype, copy=False)
 
@@ -499,7 +499,7 @@ class BesselI0(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return bessel_i_array(x.data, "i0")
+        return bessel_i_array(x.array, "i0")
 
     @staticmethod
     def backward(ctx, g):
@@ -514,7 +514,7 @@ class BesselI0e(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return bessel_i_array(x.data, "i0e")
+        return bessel_i_array(x.array, "i0e")
 
     @staticmethod
     def backward(ctx, g):
@@ -527,13 +527,13 @@ class BesselI1(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return bessel_i_array(x.data, "i1")
+        return bessel_i_array(x.array, "i1")
 
     @staticmethod
     def backward(ctx, g):
         """d I1(x) = g * (I0(x) - I1(x)/x), g/2 at x = 0."""
         (x,) = ctx.saved_tensors
-        zero = x.data == 0
+        zero = x.array == 0
         safe = where(zero, 1.0, x)
         return g * where(zero, 0.5, i0(safe) - i1(safe) / safe)
 
@@ -542,13 +542,13 @@ class BesselI1e(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return bessel_i_array(x.data, "i1e")
+        return bessel_i_array(x.array, "i1e")
 
     @staticmethod
     def backward(ctx, g):
         """d e^-|x| I1(x) = g * (i0e(x) - i1e(x) (sign(x) + 1/x)), g/2 at x = 0."""
         (x,) = ctx.saved_tensors
-        zero = x.data == 0
+        zero = x.array == 0
         safe = where(zero, 1.0, x)
         return g * where(zero, 0.5, i0e(safe) - i1e(safe) * (sign(safe) + 1.0 / safe))
 
@@ -559,7 +559,7 @@ class Erfcx(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return erfcx_array(x.data)
+        return erfcx_array(x.array)
 
     @staticmethod
     def backward(ctx, g):
@@ -572,7 +572,7 @@ class LogNdtr(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return log_ndtr_array(x.data)
+        return log_ndtr_array(x.array)
 
     @staticmethod
     def backward(ctx, g):
@@ -586,7 +586,7 @@ class Ndtri(BuiltinOp):
 
     @staticmethod
     def forward(ctx, p):
-        return ndtri_array(p.data)
+        return ndtri_array(p.array)
 
     @staticmethod
     def backward(ctx, g):
@@ -608,8 +608,8 @@ class Xlog1py(BuiltinOp):
         na, nb = ctx.needs_input_grad
         ga = gb = None
         if na:
-            b_arr = b.data if isinstance(b, Tensor) else b
-            ga = where((a.data == 0) & (b_arr <= -1), 0.0, xlog1py(g, b))
+            b_arr = b.array if isinstance(b, Tensor) else b
+            ga = where((a.array == 0) & (b_arr <= -1), 0.0, xlog1py(g, b))
             ga = unbroadcast(ga, shape_of(a))
         if nb:
             gb = unbroadcast(g * a / (b + 1), shape_of(b))
@@ -630,7 +630,7 @@ class Entr(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        arr = _floating(x.data)
+        arr = _floating(x.array)
         xp = xp_of(arr)
         with np.errstate(all="ignore"):
             r = xp.where(arr > 0, -arr * xp.log(xp.where(arr > 0, arr, 1)), xp.where(arr == 0, 0, -xp.inf))
@@ -680,7 +680,7 @@ def mvlgamma(input, p):
         raise TypeError(f"mvlgamma(): argument 'p' (position 2) must be int, not {type(p).__name__}")
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
-    if input.data.dtype.kind == "b":
+    if input.array.dtype.kind == "b":
         raise RuntimeError("The input tensor may not be a boolean tensor.")
     return Mvlgamma.apply(input, int(p))
 

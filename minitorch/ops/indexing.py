@@ -24,7 +24,7 @@ def convert_index(idx, x_data):
     out, advanced = [], False
     for i in idx:
         if isinstance(i, Tensor):
-            arr = i.data
+            arr = i.array
             if arr.dtype.kind not in "iub":
                 raise IndexError(
                     f"tensors used as indices must be long, int, byte or bool tensors (got {i.dtype})"
@@ -94,15 +94,15 @@ def check_gpu_index_bounds(index: tuple, shape: tuple, op: str) -> None:
 class GetItem(BuiltinOp):
     @staticmethod
     def forward(ctx, x, index, advanced):
-        ctx.in_shape, ctx.index, ctx.advanced = x.data.shape, index, advanced
-        if advanced and is_cupy_array(x.data):
-            check_gpu_index_bounds(index, x.data.shape, "index")
+        ctx.in_shape, ctx.index, ctx.advanced = x.array.shape, index, advanced
+        if advanced and is_cupy_array(x.array):
+            check_gpu_index_bounds(index, x.array.shape, "index")
         try:
-            out = x.data[index]
+            out = x.array[index]
         except IndexError as e:
-            raise IndexError(f"index {_show(index)} on tensor of shape {list(x.data.shape)}: {e}") from None
+            raise IndexError(f"index {_show(index)} on tensor of shape {list(x.array.shape)}: {e}") from None
         if isinstance(out, np.generic):  # NumPy copies a full integer index out as a scalar: take a 0-d view
-            out = x.data[index + (Ellipsis,)]
+            out = x.array[index + (Ellipsis,)]
         return out
 
     @staticmethod
@@ -117,7 +117,7 @@ class IndexAdd(BuiltinOp):
     @staticmethod
     def forward(ctx, g, shape, index, advanced):
         ctx.index, ctx.advanced = index, advanced
-        arr = g.data
+        arr = g.array
         xp = xp_of(arr)
         out = xp.zeros(shape, dtype=arr.dtype)
         if advanced:
@@ -138,16 +138,16 @@ class IndexPut(BuiltinOp):
     @staticmethod
     def forward(ctx, x, index, v):
         ctx.index = index
-        if is_cupy_array(x.data):
-            check_gpu_index_bounds(index, x.data.shape, "index_put")
-        out = x.data.copy()
-        val = v.data if isinstance(v, Tensor) else v
+        if is_cupy_array(x.array):
+            check_gpu_index_bounds(index, x.array.shape, "index_put")
+        out = x.array.copy()
+        val = v.array if isinstance(v, Tensor) else v
         try:
             out[index] = val
         except ValueError as e:
             raise RuntimeError(
                 f"index_put / setitem: shape mismatch: value {describe(v)} cannot be broadcast to "
-                f"indexing result of shape {list(x.data[index].shape)} ({e})"
+                f"indexing result of shape {list(x.array[index].shape)} ({e})"
             ) from None
         ctx.v_shape = val.shape if isinstance(v, Tensor) else None
         return out
@@ -158,7 +158,7 @@ class IndexPut(BuiltinOp):
         nx, _, nv = ctx.needs_input_grad
         gx = gv = None
         if nx:
-            mask = xp_of(g.data).ones(g.data.shape, dtype=g.data.dtype)
+            mask = xp_of(g.array).ones(g.array.shape, dtype=g.array.dtype)
             mask[ctx.index] = 0
             gx = g * mask
         if nv:
@@ -179,19 +179,19 @@ def _along_dim_index(index_arr, dim):
 class Gather(BuiltinOp):
     @staticmethod
     def forward(ctx, x, dim, index):
-        ctx.in_shape, ctx.dim, ctx.index = x.data.shape, dim, index
+        ctx.in_shape, ctx.dim, ctx.index = x.array.shape, dim, index
         if is_cupy_array(index):
-            check_gpu_index_bounds((slice(None),) * dim + (index,), x.data.shape, "gather")
+            check_gpu_index_bounds((slice(None),) * dim + (index,), x.array.shape, "gather")
         try:
-            return x.data[_along_dim_index(index, dim)]
+            return x.array[_along_dim_index(index, dim)]
         except IndexError as e:
-            raise RuntimeError(f"gather(): index out of bounds for input of shape {list(x.data.shape)}: {e}") from None
+            raise RuntimeError(f"gather(): index out of bounds for input of shape {list(x.array.shape)}: {e}") from None
 
     @staticmethod
     def backward(ctx, g):
         """Scatter-add g back to the gathered positions."""
-        xp = xp_of(g.data)
-        zeros = Tensor._wrap(xp.zeros(ctx.in_shape, dtype=g.data.dtype))
+        xp = xp_of(g.array)
+        zeros = Tensor._wrap(xp.zeros(ctx.in_shape, dtype=g.array.dtype))
         return ScatterAdd.apply(zeros, ctx.dim, ctx.index, g), None, None
 
 
@@ -200,11 +200,11 @@ class ScatterAdd(BuiltinOp):
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
         if is_cupy_array(index):
-            check_gpu_index_bounds((slice(None),) * dim + (index,), x.data.shape, "scatter_add")
-        out = x.data.copy()
-        sub = src.data[tuple(slice(0, s) for s in index.shape)]
+            check_gpu_index_bounds((slice(None),) * dim + (index,), x.array.shape, "scatter_add")
+        out = x.array.copy()
+        sub = src.array[tuple(slice(0, s) for s in index.shape)]
         add_at(out, _along_dim_index(index, dim), sub)
-        ctx.src_shape = src.data.shape
+        ctx.src_shape = src.array.shape
         return out
 
     @staticmethod
@@ -214,17 +214,17 @@ class ScatterAdd(BuiltinOp):
         gsrc = None
         if ns:
             gsrc = Gather.apply(g, ctx.dim, ctx.index)
-            if gsrc.data.shape != ctx.src_shape:
-                pad = Tensor._wrap(xp_of(g.data).zeros(ctx.src_shape, dtype=g.data.dtype))
+            if gsrc.array.shape != ctx.src_shape:
+                pad = Tensor._wrap(xp_of(g.array).zeros(ctx.src_shape, dtype=g.array.dtype))
                 gsrc = IndexPut.apply(pad, tuple(slice(0, s) for s in ctx.index.shape), gsrc)
         return g, None, None, gsrc
 
 
 def _pad_to(gsrc: Tensor, src_shape: tuple, index_shape: tuple) -> Tensor:
     """gsrc (index's shape) placed in zeros of src's shape: src elements outside index's extent get no gradient."""
-    if gsrc.data.shape == tuple(src_shape):
+    if gsrc.array.shape == tuple(src_shape):
         return gsrc
-    pad = Tensor._wrap(xp_of(gsrc.data).zeros(src_shape, dtype=gsrc.data.dtype))
+    pad = Tensor._wrap(xp_of(gsrc.array).zeros(src_shape, dtype=gsrc.array.dtype))
     return IndexPut.apply(pad, tuple(slice(0, s) for s in index_shape), gsrc)
 
 
@@ -256,11 +256,11 @@ class ScatterReduce(BuiltinOp):
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce, include_self):
         if is_cupy_array(index):
-            check_gpu_index_bounds((slice(None),) * dim + (index,), x.data.shape, "scatter_reduce")
-        arr = x.data
+            check_gpu_index_bounds((slice(None),) * dim + (index,), x.array.shape, "scatter_reduce")
+        arr = x.array
         xp = xp_of(arr)
         where_ = _along_dim_index(index, dim)
-        sub = src.data[tuple(slice(0, s) for s in index.shape)]
+        sub = src.array[tuple(slice(0, s) for s in index.shape)]
         count = xp.zeros(arr.shape, dtype=np.int32)
         add_at(count, where_, xp.ones(index.shape, dtype=np.int32))
         hit = count > 0
@@ -284,7 +284,7 @@ class ScatterReduce(BuiltinOp):
                 out = xp.where(hit, start, out).astype(arr.dtype)
             (xp.maximum if is_max else xp.minimum).at(out, where_, sub)
         ctx.dim, ctx.index, ctx.reduce, ctx.include_self = dim, index, reduce, include_self
-        ctx.src_shape, ctx.count, ctx.hit = src.data.shape, count, hit
+        ctx.src_shape, ctx.count, ctx.hit = src.array.shape, count, hit
         if reduce in ("prod", "amax", "amin"):
             ctx.x_arr, ctx.sub, ctx.out_arr = arr, sub, out
         return out
@@ -294,10 +294,10 @@ class ScatterReduce(BuiltinOp):
         """sum: dx = g (0 where replaced), dsrc = g[index]; mean: the same over the count; prod: g times the
         product of the others; amax/amin: g shared evenly by the elements equal to the result."""
         nx, _, _, ns, _, _ = ctx.needs_input_grad
-        xp = xp_of(g.data)
+        xp = xp_of(g.array)
         dim, index, hit, inc = ctx.dim, ctx.index, ctx.hit, ctx.include_self
         keep = xp.logical_or(inc, ~hit)  # where x's own value takes part in the result
-        dt = g.data.dtype
+        dt = g.array.dtype
         if ctx.reduce in ("sum", "mean"):
             if ctx.reduce == "sum":
                 wx, wsrc = keep.astype(dt), None
@@ -350,36 +350,36 @@ def _show(index) -> str:
 
 # ---------------------------------------------------------------- functional API -----------------
 def getitem(x, idx):
-    index, advanced = convert_index(idx, x.data)
+    index, advanced = convert_index(idx, x.array)
     return GetItem.apply(x, index, advanced)
 
 
 def _index_arg(index, op):
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): index must be a Tensor, got {type(index).__name__}")
-    if index.data.dtype.kind not in "iu":
+    if index.array.dtype.kind not in "iu":
         raise RuntimeError(f"{op}(): Expected dtype int64 for index (got {index.dtype})")
-    return index.data
+    return index.array
 
 
 def gather(x, dim, index, *, sparse_grad=False):
     idx = _index_arg(index, "gather")
-    d = wrap_dim(dim, x.data.ndim, "gather")
-    if idx.ndim != x.data.ndim:
+    d = wrap_dim(dim, x.array.ndim, "gather")
+    if idx.ndim != x.array.ndim:
         raise RuntimeError(
             f"gather(): Index tensor must have the same number of dimensions as input tensor "
-            f"(index {list(idx.shape)}, input {list(x.data.shape)})"
+            f"(index {list(idx.shape)}, input {list(x.array.shape)})"
         )
     return Gather.apply(x, d, idx)
 
 
 def scatter_add(x, dim, index, src):
     idx = _index_arg(index, "scatter_add")
-    d = wrap_dim(dim, x.data.ndim, "scatter_add")
-    if idx.ndim != x.data.ndim or src.data.ndim != x.data.ndim:
+    d = wrap_dim(dim, x.array.ndim, "scatter_add")
+    if idx.ndim != x.array.ndim or src.array.ndim != x.array.ndim:
         raise RuntimeError(
             f"scatter_add(): Index tensor must have the same number of dimensions as self and src "
-            f"(self {list(x.data.shape)}, index {list(idx.shape)}, src {list(src.data.shape)})"
+            f"(self {list(x.array.shape)}, index {list(idx.shape)}, src {list(src.array.shape)})"
         )
     return ScatterAdd.apply(x, d, idx, src)
 
@@ -388,13 +388,13 @@ def scatter(x, dim, index, src=None, value=None, *, reduce=None):
     """Out-of-place scatter: x with x[index[i]] = src[i] along ``dim`` (gradient flows to x outside the
     written positions); ``reduce='add'|'multiply'`` accumulates instead (as scatter_reduce sum/prod)."""
     idx = _index_arg(index, "scatter")
-    d = wrap_dim(dim, x.data.ndim, "scatter")
+    d = wrap_dim(dim, x.array.ndim, "scatter")
     src = src if src is not None else value
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise RuntimeError("reduce argument must be either add or multiply.")
         if not isinstance(src, Tensor):
-            src = Tensor._wrap(xp_of(x.data).full(idx.shape, src, dtype=x.data.dtype))
+            src = Tensor._wrap(xp_of(x.array).full(idx.shape, src, dtype=x.array.dtype))
         return scatter_reduce(x, d, index, src, "sum" if reduce == "add" else "prod")
     full = _along_dim_index(idx, d)
     if isinstance(src, Tensor):
@@ -409,22 +409,22 @@ def scatter_reduce(x: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str,
     if reduce not in _REDUCES:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     idx = _index_arg(index, "scatter_reduce")
-    d = wrap_dim(dim, x.data.ndim, "scatter_reduce") if x.data.ndim else 0
+    d = wrap_dim(dim, x.array.ndim, "scatter_reduce") if x.array.ndim else 0
     if not isinstance(src, Tensor):
         raise TypeError(f"scatter_reduce(): argument 'src' must be Tensor, not {type(src).__name__}")
-    if idx.ndim != x.data.ndim or src.data.ndim != x.data.ndim:
+    if idx.ndim != x.array.ndim or src.array.ndim != x.array.ndim:
         raise RuntimeError(
             f"scatter_reduce(): Index tensor must have the same number of dimensions as self and src "
-            f"(self {list(x.data.shape)}, index {list(idx.shape)}, src {list(src.data.shape)})")
-    if src.data.dtype != x.data.dtype:
+            f"(self {list(x.array.shape)}, index {list(idx.shape)}, src {list(src.array.shape)})")
+    if src.array.dtype != x.array.dtype:
         raise RuntimeError(f"scatter_reduce(): Expected self.dtype to be equal to src.dtype (got {x.dtype} and "
                            f"{src.dtype})")
-    if any(i > s for i, s in zip(idx.shape, src.data.shape)) or any(
-            i > s for k, (i, s) in enumerate(zip(idx.shape, x.data.shape)) if k != d):
+    if any(i > s for i, s in zip(idx.shape, src.array.shape)) or any(
+            i > s for k, (i, s) in enumerate(zip(idx.shape, x.array.shape)) if k != d):
         raise RuntimeError(
-            f"scatter_reduce(): Expected index {list(idx.shape)} to be smaller than self {list(x.data.shape)} "
-            f"apart from dimension {d} and to be smaller size than src {list(src.data.shape)}")
-    if x.data.ndim == 0:
+            f"scatter_reduce(): Expected index {list(idx.shape)} to be smaller than self {list(x.array.shape)} "
+            f"apart from dimension {d} and to be smaller size than src {list(src.array.shape)}")
+    if x.array.ndim == 0:
         return ScatterReduce.apply(x.reshape(1), 0, idx.reshape(1), src.reshape(1), reduce,
                                    bool(include_self)).reshape(())
     return ScatterReduce.apply(x, d, idx, src, reduce, bool(include_self))
@@ -434,27 +434,27 @@ def index_select(x, dim, index):
     idx = _index_arg(index, "index_select")
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    d = wrap_dim(dim, x.data.ndim, "index_select") if x.data.ndim else 0
-    n = x.data.shape[d] if x.data.ndim else 1
+    d = wrap_dim(dim, x.array.ndim, "index_select") if x.array.ndim else 0
+    n = x.array.shape[d] if x.array.ndim else 1
     if idx.size:
         fail_if(out_of_range(idx, -n, n), RuntimeError, lambda: (
             f"index_select(): index out of range in self: indices {int(idx.min())}..{int(idx.max())} for "
-            f"dim {d} of size {n} (input shape {list(x.data.shape)})"))
+            f"dim {d} of size {n} (input shape {list(x.array.shape)})"))
     return GetItem.apply(x, (slice(None),) * d + (idx.reshape(-1),), True)
 
 
 def index_put(x, indices, values, accumulate=False):
-    index, _ = convert_index(tuple(indices), x.data)
+    index, _ = convert_index(tuple(indices), x.array)
     if accumulate:
         vals = values if isinstance(values, Tensor) else Tensor._wrap(values)
-        return x + IndexAdd.apply(vals, x.data.shape, index, True)
+        return x + IndexAdd.apply(vals, x.array.shape, index, True)
     return IndexPut.apply(x, index, values)
 
 
 def masked_select(x, mask):
-    m = mask.data if isinstance(mask, Tensor) else mask
-    shape = np.broadcast_shapes(x.data.shape, m.shape)
-    xe = x.expand(shape) if x.data.shape != shape else x
+    m = mask.array if isinstance(mask, Tensor) else mask
+    shape = np.broadcast_shapes(x.array.shape, m.shape)
+    xe = x.expand(shape) if x.array.shape != shape else x
     return GetItem.apply(xe, (xp_of(m).broadcast_to(m, shape),), True)
 
 
@@ -472,13 +472,13 @@ def _vector_index(op: str, x: Tensor, dim: int, index, negative_ok: bool) -> tup
     if idx.ndim > 1:
         raise IndexError(f"{op}(): Index is supposed to be a vector, but got dim: {idx.ndim} with size "
                          f"{list(idx.shape)}")
-    ndim = max(x.data.ndim, 1)
+    ndim = max(x.array.ndim, 1)
     d = wrap_dim(dim, ndim, op)
-    n = x.data.shape[d] if x.data.ndim else 1
+    n = x.array.shape[d] if x.array.ndim else 1
     if idx.size:
         def message() -> str:
             return (f"{op}(): index out of range: indices {int(idx.min())}..{int(idx.max())} for dim {d} of "
-                    f"size {n} (self shape {list(x.data.shape)})")
+                    f"size {n} (self shape {list(x.array.shape)})")
 
         # torch's exception types: index_add raises RuntimeError past the end but IndexError below 0
         fail_if((idx >= n).any(), RuntimeError if op == "index_add" else IndexError, message)
@@ -487,12 +487,12 @@ def _vector_index(op: str, x: Tensor, dim: int, index, negative_ok: bool) -> tup
 
 
 def _check_source(op: str, x: Tensor, d: int, idx, source: Tensor) -> None:
-    xs, ss = tuple(x.data.shape) or (1,), tuple(source.data.shape) or (1,)
-    if source.data.dtype != x.data.dtype:
+    xs, ss = tuple(x.array.shape) or (1,), tuple(source.array.shape) or (1,)
+    if source.array.dtype != x.array.dtype:
         raise RuntimeError(f"{op}(): self ({x.dtype}) and source ({source.dtype}) must have the same scalar type")
     if len(ss) != len(xs) or any(a != b for k, (a, b) in enumerate(zip(xs, ss)) if k != d):
         raise RuntimeError(f"{op}(): source tensor shape must match self tensor shape, excluding the specified "
-                           f"dimension. Got self.shape = {list(x.data.shape)} source.shape = {list(source.data.shape)}")
+                           f"dimension. Got self.shape = {list(x.shape)} source.shape = {list(source.shape)}")
     if ss[d] != idx.size:  # torch: RuntimeError from index_add, IndexError from index_copy
         raise (RuntimeError if op == "index_add" else IndexError)(
             f"{op}(): Number of indices ({idx.size}) should be equal to source.size(dim): ({ss[d]}), for dim: {d}")
@@ -503,16 +503,16 @@ def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) ->
     d, idx, where_ = _vector_index("index_add", x, dim, index, negative_ok=False)
     _check_source("index_add", x, d, idx, source)
     src = source if alpha == 1 else source * alpha
-    if x.data.ndim == 0:
+    if x.array.ndim == 0:
         return x + IndexAdd.apply(src.reshape(1), (1,), where_, True).reshape(())
-    return x + IndexAdd.apply(src, x.data.shape, where_, True)
+    return x + IndexAdd.apply(src, x.array.shape, where_, True)
 
 
 def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """x with x[index[j]] = source[j] along ``dim`` (with repeated indices, which write wins is undefined)."""
     d, idx, where_ = _vector_index("index_copy", x, dim, index, negative_ok=False)
     _check_source("index_copy", x, d, idx, source)
-    if x.data.ndim == 0:
+    if x.array.ndim == 0:
         return IndexPut.apply(x.reshape(1), where_, source.reshape(1)).reshape(())
     return IndexPut.apply(x, where_, source)
 
@@ -520,14 +520,14 @@ def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
 def index_fill(x: Tensor, dim: int, index: Tensor, value) -> Tensor:
     """x with ``value`` at the positions ``index`` along ``dim``: a masked_fill with a mask along one dim."""
     d, idx, _ = _vector_index("index_fill", x, dim, index, negative_ok=True)
-    if isinstance(value, Tensor) and value.data.ndim != 0:
+    if isinstance(value, Tensor) and value.array.ndim != 0:
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                           f"{value.data.ndim} dimension(s).")
-    xp = xp_of(x.data)
-    n = x.data.shape[d] if x.data.ndim else 1
+                           f"{value.array.ndim} dimension(s).")
+    xp = xp_of(x.array)
+    n = x.array.shape[d] if x.array.ndim else 1
     hit = xp.zeros(n, dtype=bool)
     hit[idx] = True
-    mask = hit.reshape((n,) + (1,) * (x.data.ndim - d - 1)) if x.data.ndim else hit.reshape(())
+    mask = hit.reshape((n,) + (1,) * (x.array.ndim - d - 1)) if x.array.ndim else hit.reshape(())
     return masked_fill(x, Tensor._wrap(mask), value)
 
 
@@ -536,16 +536,16 @@ class MaskedScatter(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, mask, source):
-        shape = np.broadcast_shapes(x.data.shape, mask.shape)
-        xp = xp_of(x.data)
+        shape = np.broadcast_shapes(x.array.shape, mask.shape)
+        xp = xp_of(x.array)
         m = xp.broadcast_to(mask, shape)
-        out = xp.broadcast_to(x.data, shape).copy()
+        out = xp.broadcast_to(x.array, shape).copy()
         picked = int(m.sum())  # the number of masked positions sizes the copy: a host sync, as in torch
-        if picked > source.data.size:
-            raise RuntimeError(f"masked_scatter: Number of elements of source ({source.data.size}) < number of ones "
-                               f"in mask ({picked}) (self {list(x.data.shape)}, mask {list(mask.shape)})")
-        out[m] = source.data.reshape(-1)[:picked]
-        ctx.m, ctx.picked, ctx.x_shape, ctx.src_shape = m, picked, x.data.shape, source.data.shape
+        if picked > source.array.size:
+            raise RuntimeError(f"masked_scatter: Number of elements of source ({source.array.size}) < number of ones "
+                               f"in mask ({picked}) (self {list(x.array.shape)}, mask {list(mask.shape)})")
+        out[m] = source.array.reshape(-1)[:picked]
+        ctx.m, ctx.picked, ctx.x_shape, ctx.src_shape = m, picked, x.array.shape, source.array.shape
         return out
 
     @staticmethod
@@ -558,24 +558,24 @@ class MaskedScatter(BuiltinOp):
             gx = unbroadcast(g.masked_fill(m, 0), ctx.x_shape)
         if ns:
             size = int(np.prod(ctx.src_shape))
-            flat = Tensor._wrap(xp_of(g.data).zeros(size, dtype=g.data.dtype))
+            flat = Tensor._wrap(xp_of(g.array).zeros(size, dtype=g.array.dtype))
             gs = IndexPut.apply(flat, (slice(0, ctx.picked),), g[m]).reshape(ctx.src_shape)
         return gx, None, gs
 
 
 def masked_scatter(x: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """Copy source's elements, in order, into the positions where ``mask`` (broadcast against x) is True."""
-    m = mask.data if isinstance(mask, Tensor) else mask
+    m = mask.array if isinstance(mask, Tensor) else mask
     if m.dtype.kind != "b":
         raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype}")
-    if source.data.dtype != x.data.dtype:
+    if source.array.dtype != x.array.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got {x.dtype} and "
                            f"{source.dtype}")
     try:
-        np.broadcast_shapes(x.data.shape, m.shape)
+        np.broadcast_shapes(x.array.shape, m.shape)
     except ValueError:
         raise RuntimeError(f"masked_scatter: mask of shape {list(m.shape)} does not broadcast with self of shape "
-                           f"{list(x.data.shape)}") from None
+                           f"{list(x.array.shape)}") from None
     return MaskedScatter.apply(x, m, source)
 
 
@@ -587,13 +587,13 @@ def argwhere(x: Tensor) -> Tensor:
 def put(x: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
     """x with source's elements written (or added, ``accumulate``) at flat positions ``index`` of x."""
     idx = _index_arg(index, "put")
-    n = int(np.prod(x.data.shape))
-    if idx.size != source.data.size:
+    n = int(np.prod(x.array.shape))
+    if idx.size != source.array.size:
         raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
-                           f"source.numel() = {source.data.size}, index.numel() = {idx.size}")
+                           f"source.numel() = {source.array.size}, index.numel() = {idx.size}")
     if idx.size:
         fail_if(out_of_range(idx, -n, n), IndexError, lambda: (
             f"put_(): index out of range: tried to access indices {int(idx.min())}..{int(idx.max())} on a tensor "
-            f"of {n} elements (shape {list(x.data.shape)})"))
+            f"of {n} elements (shape {list(x.array.shape)})"))
     flat = index_put(x.reshape(-1), (Tensor._wrap(idx.reshape(-1)),), source.reshape(-1), accumulate)
-    return flat.reshape(x.data.shape)
+    return flat.reshape(x.array.shape)

@@ -21,7 +21,7 @@ def matmul_arrays(x, y):
 class MatMul(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
-        x, y = a.data, b.data
+        x, y = a.array, b.array
         if x.ndim == 0 or y.ndim == 0:
             raise RuntimeError(
                 f"matmul: both arguments to matmul need to be at least 1D, but they are {x.ndim}D and {y.ndim}D"
@@ -54,9 +54,9 @@ class MatMul(BuiltinOp):
         """d(A@B) = g@B^T, A^T@g (1-D operands promoted to matrices, batch dims summed back)."""
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        if g.data.dtype != a.data.dtype:  # a float32 grad into a float16 product (mixed precision): as torch,
+        if g.array.dtype != a.array.dtype:  # a float32 grad into a float16 product (mixed precision): as torch,
             g = g.to(a.dtype)  # the gradient takes the dtype of the output it belongs to
-        a_shape, b_shape = a.data.shape, b.data.shape
+        a_shape, b_shape = a.array.shape, b.array.shape
         if len(a_shape) == 1 and len(b_shape) == 1:
             return (g * b if na else None, g * a if nb else None)
         a2 = a if len(a_shape) > 1 else a.reshape((1, a_shape[0]))
@@ -68,11 +68,11 @@ class MatMul(BuiltinOp):
             g2 = g2.unsqueeze(-1)
         ga = gb = None
         if na:
-            ga = unbroadcast(g2 @ b2.mT, a2.data.shape)
+            ga = unbroadcast(g2 @ b2.mT, a2.array.shape)
             if len(a_shape) == 1:
                 ga = ga.reshape(a_shape)
         if nb:
-            gb = unbroadcast(a2.mT @ g2, b2.data.shape)
+            gb = unbroadcast(a2.mT @ g2, b2.array.shape)
             if len(b_shape) == 1:
                 gb = gb.reshape(b_shape)
         return ga, gb
@@ -87,17 +87,17 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 def mm(a: Tensor, b: Tensor) -> Tensor:
     if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
         a, b = autocast_args("mm", a, b)
-    if a.data.ndim != 2 or b.data.ndim != 2:
-        raise RuntimeError(f"mm: expected 2D tensors, got {a.data.ndim}D and {b.data.ndim}D")
+    if a.array.ndim != 2 or b.array.ndim != 2:
+        raise RuntimeError(f"mm: expected 2D tensors, got {a.array.ndim}D and {b.array.ndim}D")
     return MatMul.apply(a, b)
 
 
 def bmm(a: Tensor, b: Tensor) -> Tensor:
     if _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
         a, b = autocast_args("bmm", a, b)
-    if a.data.ndim != 3 or b.data.ndim != 3:
-        raise RuntimeError(f"bmm: expected 3D tensors, got {a.data.ndim}D and {b.data.ndim}D")
-    if a.data.shape[0] != b.data.shape[0]:
+    if a.array.ndim != 3 or b.array.ndim != 3:
+        raise RuntimeError(f"bmm: expected 3D tensors, got {a.array.ndim}D and {b.array.ndim}D")
+    if a.array.shape[0] != b.array.shape[0]:
         raise RuntimeError(f"bmm: batch sizes differ: {list(a.shape)} and {list(b.shape)}")
     return MatMul.apply(a, b)
 
@@ -109,8 +109,8 @@ def mv(a: Tensor, v: Tensor) -> Tensor:
 
 
 def dot(a: Tensor, b: Tensor) -> Tensor:
-    if a.data.ndim != 1 or b.data.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {a.data.ndim}D and {b.data.ndim}D tensors")
+    if a.array.ndim != 1 or b.array.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.array.ndim}D and {b.array.ndim}D tensors")
     return MatMul.apply(a, b)
 
 

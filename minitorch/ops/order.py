@@ -31,9 +31,9 @@ class PickAlongDim(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, idx):
-        xp = xp_of(x.data)
-        values = xp.take_along_axis(x.data, idx, axis=dim)
-        ctx.dim, ctx.keepdim, ctx.idx, ctx.n = dim, keepdim, idx, x.data.shape[dim]
+        xp = xp_of(x.array)
+        values = xp.take_along_axis(x.array, idx, axis=dim)
+        ctx.dim, ctx.keepdim, ctx.idx, ctx.n = dim, keepdim, idx, x.array.shape[dim]
         if not keepdim:
             values, idx = values.squeeze(dim), idx.squeeze(dim)
         return values, idx.astype(np.int64, copy=False)
@@ -50,7 +50,7 @@ class PickAlongDim(BuiltinOp):
 
 def _sorted_pick(x, dim, keepdim, position, result, op):
     """The element at sorted ``position`` (an int or an array per slice) of each slice along ``dim``."""
-    arr = x.data
+    arr = x.array
     xp = xp_of(arr)
     if arr.ndim == 0:
         return result(x.clone(), Tensor._wrap(xp.zeros((), dtype=np.int64)))
@@ -70,11 +70,11 @@ def _nan_count(arr, dim):
 
 
 def _dim_of(x, dim, op):
-    return wrap_dim(dim, x.data.ndim, op) if x.data.ndim else 0
+    return wrap_dim(dim, x.array.ndim, op) if x.array.ndim else 0
 
 
 def _empty_check(x, d, op):
-    if x.data.ndim and x.data.shape[d] == 0:
+    if x.array.ndim and x.array.shape[d] == 0:
         raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
 
 
@@ -83,12 +83,12 @@ def median(input: Tensor, dim=None, keepdim: bool = False, *, axis=None):
     if axis is not None:
         dim = axis
     if dim is None:
-        if input.data.size == 0:
+        if input.array.size == 0:
             raise RuntimeError("median() input tensor cannot be empty")
         return median(input.reshape(-1), 0).values
     d = _dim_of(input, dim, "median")
     _empty_check(input, d, "median")
-    arr = input.data
+    arr = input.array
     if arr.ndim == 0:
         return _sorted_pick(input, d, keepdim, 0, median_result, "median")
     m = _nan_count(arr, d)
@@ -101,12 +101,12 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False, *, axis=None):
     if axis is not None:
         dim = axis
     if dim is None:
-        if input.data.size == 0:
+        if input.array.size == 0:
             raise RuntimeError("nanmedian() input tensor cannot be empty")
         return nanmedian(input.reshape(-1), 0).values
     d = _dim_of(input, dim, "nanmedian")
     _empty_check(input, d, "nanmedian")
-    arr = input.data
+    arr = input.array
     if arr.ndim == 0:
         return _sorted_pick(input, d, keepdim, 0, nanmedian_result, "nanmedian")
     m = _nan_count(arr, d)
@@ -119,7 +119,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, axi
     if axis is not None:
         dim = axis
     d = _dim_of(input, dim, "kthvalue")
-    n = input.data.shape[d] if input.data.ndim else 1
+    n = input.array.shape[d] if input.array.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d} (k={k}, size {n})")
     return _sorted_pick(input, d, keepdim, k - 1, kthvalue_result, "kthvalue")
@@ -131,7 +131,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, axis=None):
         dim = axis
     d = _dim_of(input, dim, "mode")
     _empty_check(input, d, "mode")
-    arr = input.data
+    arr = input.array
     xp = xp_of(arr)
     if arr.ndim == 0:
         return mode_result(input.clone(), Tensor._wrap(xp.zeros((), dtype=np.int64)))
@@ -153,38 +153,38 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, op):
     from .comparison import sort
     from .elementwise import where
 
-    if input.data.dtype.kind != "f":
+    if input.array.dtype.kind != "f":
         raise RuntimeError(f"{op}() input tensor must be either float or double dtype")
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(
             f"{op}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
             f"Got {interpolation}"
         )
-    xp = xp_of(input.data)
+    xp = xp_of(input.array)
     if isinstance(q, Tensor):
-        if q.data.ndim > 1:
+        if q.array.ndim > 1:
             raise RuntimeError(f"{op}() q must be a scalar or 1D tensor")
-        if q.data.dtype != input.data.dtype:
+        if q.array.dtype != input.array.dtype:
             raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor")
-        qs = q.data.reshape(-1)
+        qs = q.array.reshape(-1)
         if not bool(numpy_of(((qs >= 0) & (qs <= 1)).all())):  # torch checks on the host too
             raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
-        scalar_q = q.data.ndim == 0
+        scalar_q = q.array.ndim == 0
     else:
         if not 0 <= q <= 1:
             raise RuntimeError(f"{op}() q must be in the range [0, 1] but got {q}")
-        qs = xp.asarray([q], dtype=input.data.dtype)
+        qs = xp.asarray([q], dtype=input.array.dtype)
         scalar_q = True
-    if input.data.size == 0:
+    if input.array.size == 0:
         raise RuntimeError(f"{op}() input tensor must be non-empty")
-    in_shape = input.data.shape
+    in_shape = input.array.shape
     if dim is None:
         x, d = input.reshape(-1), 0
     else:
-        d = wrap_dim(dim, input.data.ndim, op) if input.data.ndim else 0
-        x = input if input.data.ndim else input.reshape(1)
+        d = wrap_dim(dim, input.array.ndim, op) if input.array.ndim else 0
+        x = input if input.array.ndim else input.reshape(1)
     s = sort(x, d).values  # NaN last
-    arr = x.data
+    arr = x.array
     nq = qs.shape[0]
     lead = (nq,) + (1,) * arr.ndim
     count = _nan_count(arr, d)  # (..., 1, ...)
@@ -192,7 +192,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, op):
     pos = qs.reshape(lead) * (xp.maximum(n, 1) - 1).astype(arr.dtype)  # (Q, ..., 1, ...)
     lo = xp.floor(pos).astype(np.int64)
     hi = xp.ceil(pos).astype(np.int64)
-    full = (nq,) + s.data.shape
+    full = (nq,) + s.array.shape
     sq = s.unsqueeze(0).expand(full)
     index_shape = (nq,) + count.shape
 
@@ -217,7 +217,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, op):
     # out: (Q, ..., 1 at d+1, ...)
     if dim is None:
         out = out.reshape((nq,) + ((1,) * len(in_shape) if keepdim else ()))
-    elif not keepdim or not input.data.ndim:
+    elif not keepdim or not input.array.ndim:
         out = out.squeeze(d + 1)
     if scalar_q:
         out = out.squeeze(0)
@@ -245,8 +245,8 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, axis=N
 
     if dtype is not None:
         input = input.to(dtype)
-    if input.data.dtype.kind == "f":
-        input = where(xp_of(input.data).isnan(input.data), 0.0, input)
+    if input.array.dtype.kind == "f":
+        input = where(xp_of(input.array).isnan(input.array), 0.0, input)
     return input.sum(dim=dim, keepdim=keepdim)
 
 
@@ -256,11 +256,11 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, axis=
         dim = axis
     if dtype is not None:
         input = input.to(dtype)
-    if input.data.dtype.kind != "f":
+    if input.array.dtype.kind != "f":
         raise RuntimeError(
             f"nanmean(): expected input to have floating point or complex dtype but got {torch_type_name(input)}"
         )
-    arr = input.data
+    arr = input.array
     xp = xp_of(arr)
     axes = None if dim is None or arr.ndim == 0 else normalize_dims(dim, arr.ndim, "nanmean")
     count = (~xp.isnan(arr)).sum(axis=axes, keepdims=keepdim).astype(arr.dtype)
@@ -279,14 +279,14 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
                 "torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True"
             )
         right = side == "right"
-    seq = sorted_sequence.data
+    seq = sorted_sequence.array
     xp = xp_of(seq)
     if seq.ndim == 0:
         raise RuntimeError(
             "torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 dimension"
         )
     if isinstance(input, Tensor):
-        values = input.data
+        values = input.array
     else:
         if seq.ndim != 1:
             raise RuntimeError(
@@ -301,12 +301,12 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
             f"and input value tensor {list(values.shape)}"
         )
     if sorter is not None:
-        if sorter.data.shape != seq.shape:
+        if sorter.array.shape != seq.shape:
             raise RuntimeError(
                 f"torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor "
                 f"{list(seq.shape)} and got sorter tensor {list(sorter.shape)}"
             )
-        seq = xp.take_along_axis(seq, sorter.data, axis=-1)
+        seq = xp.take_along_axis(seq, sorter.array, axis=-1)
     side = "right" if right else "left"
     if seq.ndim == 1:
         out = xp.searchsorted(seq, values, side=side)
@@ -319,14 +319,14 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
 
 def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """Index of the bucket of each value: boundaries[i-1] < x <= boundaries[i] (right: <= x <)."""
-    if boundaries.data.ndim != 1:
-        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.data.ndim})")
+    if boundaries.array.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.array.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def histc(input: Tensor, bins: int = 100, min=0, max=0) -> Tensor:
     """Histogram of ``bins`` equal-width bins over [min, max] (the data's range when min == max); no gradient."""
-    arr = input.data
+    arr = input.array
     xp = xp_of(arr)
     if arr.dtype.kind != "f":
         raise NotImplementedError(f'"histogram_cpu" not implemented for \'{torch_type_name(input)}\'')

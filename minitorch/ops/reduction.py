@@ -25,8 +25,8 @@ def _expand_back(g: Tensor, in_shape: tuple, axes, keepdim: bool) -> Tensor:
 class Sum(BuiltinOp):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        ctx.in_shape, ctx.axes, ctx.keepdim = x.data.shape, axes, keepdim
-        arr = x.data
+        ctx.in_shape, ctx.axes, ctx.keepdim = x.array.shape, axes, keepdim
+        arr = x.array
         if arr.dtype.kind in "bu":  # torch accumulates bool/uint8 in int64 (NumPy would give uint64)
             arr = arr.astype(np.int64)
         if type(arr) is np.ndarray and arr.dtype.kind == "f":  # the ufunc skips ndarray.sum's Python wrapper
@@ -42,10 +42,10 @@ class Sum(BuiltinOp):
 class Mean(BuiltinOp):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        ctx.in_shape, ctx.axes, ctx.keepdim = x.data.shape, axes, keepdim
-        r = x.data.mean(axis=axes, keepdims=keepdim)
-        ctx.count = x.data.size // builtins.max(r.size, 1) if x.data.size else 0
-        return r.astype(x.data.dtype, copy=False)
+        ctx.in_shape, ctx.axes, ctx.keepdim = x.array.shape, axes, keepdim
+        r = x.array.mean(axis=axes, keepdims=keepdim)
+        ctx.count = x.array.size // builtins.max(r.size, 1) if x.array.size else 0
+        return r.astype(x.array.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -58,7 +58,7 @@ class Var(BuiltinOp):
     def forward(ctx, x, axes, correction, keepdim):
         ctx.save_for_backward(x)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        arr = x.data
+        arr = x.array
         n = arr.size if axes is None else int(np.prod([arr.shape[a] for a in axes]))
         ctx.n = n
         xp = xp_of(arr)
@@ -71,7 +71,7 @@ class Var(BuiltinOp):
         """d var(x) = g * 2 (x - mean) / (N - correction)."""
         (x,) = ctx.saved_tensors
         centered = x - x.mean(dim=ctx.axes, keepdim=True)
-        return _expand_back(g, x.data.shape, ctx.axes, ctx.keepdim) * centered * (
+        return _expand_back(g, x.array.shape, ctx.axes, ctx.keepdim) * centered * (
             2.0 / (ctx.n - ctx.correction) if ctx.n > ctx.correction else float("nan")
         ), None, None, None
 
@@ -91,7 +91,7 @@ class Prod(BuiltinOp):
     def forward(ctx, x, axis, keepdim):
         ctx.save_for_backward(x)
         ctx.axis, ctx.keepdim = axis, keepdim
-        return x.data.prod(axis=axis, keepdims=keepdim, dtype=np.int64 if x.data.dtype.kind in "biu" else None)
+        return x.array.prod(axis=axis, keepdims=keepdim, dtype=np.int64 if x.array.dtype.kind in "biu" else None)
 
     @staticmethod
     def backward(ctx, g):
@@ -99,19 +99,19 @@ class Prod(BuiltinOp):
         (x,) = ctx.saved_tensors
         axis = ctx.axis
         axes = None if axis is None else (axis,)
-        gx = _expand_back(g, x.data.shape, axes, ctx.keepdim)
-        arr = x.data
+        gx = _expand_back(g, x.array.shape, axes, ctx.keepdim)
+        arr = x.array
         xp = xp_of(arr)
         if not bool((arr == 0).any()):
-            out = _expand_back(ctx.output, x.data.shape, axes, ctx.keepdim)
+            out = _expand_back(ctx.output, x.array.shape, axes, ctx.keepdim)
             return gx * out / x, None, None
         # some x_j == 0: prod_{j != i} x_j directly, as prod over rows of x with x_i replaced by 1
         # (written with Tensor ops so that double backward works too)
         from .elementwise import where
 
         xm = x.reshape(-1) if axis is None else x.movedim(axis, -1)
-        n = xm.data.shape[-1]
-        rows = xm.unsqueeze(-2).expand(xm.data.shape[:-1] + (n, n))
+        n = xm.array.shape[-1]
+        rows = xm.unsqueeze(-2).expand(xm.array.shape[:-1] + (n, n))
         others = where(xp.eye(n, dtype=bool), 1.0, rows).prod(dim=-1)
         others = others.reshape(arr.shape) if axis is None else others.movedim(-1, axis)
         return gx * others, None, None
@@ -122,7 +122,7 @@ class MaxMinDim(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, is_max):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         if arr.shape and arr.shape[dim] == 0:
             raise IndexError(
@@ -159,7 +159,7 @@ class AmaxAmin(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, is_max):
-        arr = x.data
+        arr = x.array
         if arr.size == 0:
             raise RuntimeError(f"{'amax' if is_max else 'amin'}(): Expected reduction over a non-empty tensor")
         ctx.save_for_backward(x)
@@ -170,13 +170,13 @@ class AmaxAmin(BuiltinOp):
     def backward(ctx, g):
         """d amax(x) = g split evenly among the elements equal to the maximum."""
         (x,) = ctx.saved_tensors
-        out = ctx.output.data
+        out = ctx.output.array
         if not ctx.keepdim:
-            out = out.reshape(keepdim_shape(x.data.shape, ctx.axes))
-        mask = (x.data == out)
+            out = out.reshape(keepdim_shape(x.array.shape, ctx.axes))
+        mask = (x.array == out)
         count = mask.sum(axis=ctx.axes, keepdims=True)
-        weights = (mask / count).astype(x.data.dtype)
-        return _expand_back(g, x.data.shape, ctx.axes, ctx.keepdim) * weights, None, None, None
+        weights = (mask / count).astype(x.array.dtype)
+        return _expand_back(g, x.array.shape, ctx.axes, ctx.keepdim) * weights, None, None, None
 
 
 class LogSumExp(BuiltinOp):
@@ -184,7 +184,7 @@ class LogSumExp(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         ctx.save_for_backward(x)
         ctx.axes, ctx.keepdim = axes, keepdim
@@ -200,8 +200,8 @@ class LogSumExp(BuiltinOp):
         (x,) = ctx.saved_tensors
         out = ctx.output
         if not ctx.keepdim:
-            out = out.reshape(keepdim_shape(x.data.shape, ctx.axes))
-        return _expand_back(g, x.data.shape, ctx.axes, ctx.keepdim) * (x - out).exp(), None, None
+            out = out.reshape(keepdim_shape(x.array.shape, ctx.axes))
+        return _expand_back(g, x.array.shape, ctx.axes, ctx.keepdim) * (x - out).exp(), None, None
 
 
 class Softmax(BuiltinOp):
@@ -209,7 +209,7 @@ class Softmax(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, dim):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         ctx.dim = dim
         e = xp.exp(arr - arr.max(axis=dim, keepdims=True))
@@ -228,7 +228,7 @@ class LogSoftmax(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, dim):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         ctx.dim = dim
         shifted = arr - arr.max(axis=dim, keepdims=True)
@@ -245,7 +245,7 @@ class Cumsum(BuiltinOp):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        arr = x.data
+        arr = x.array
         if arr.dtype.kind in "bu":  # torch accumulates bool/uint8 in int64 (NumPy would give uint64)
             arr = arr.astype(np.int64)
         out = arr.cumsum(axis=dim) if arr.ndim else arr.copy()
@@ -264,7 +264,7 @@ class Norm2(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        arr = x.data
+        arr = x.array
         ctx.save_for_backward(x)
         ctx.axes, ctx.keepdim = axes, keepdim
         return xp_of(arr).sqrt((arr * arr).sum(axis=axes, keepdims=keepdim))
@@ -273,10 +273,10 @@ class Norm2(BuiltinOp):
     def backward(ctx, g):
         """d ||x||_2 = g * x / ||x|| (0 where the norm is 0)."""
         (x,) = ctx.saved_tensors
-        n = _expand_back(ctx.output, x.data.shape, ctx.axes, ctx.keepdim)
-        gx = _expand_back(g, x.data.shape, ctx.axes, ctx.keepdim)
+        n = _expand_back(ctx.output, x.array.shape, ctx.axes, ctx.keepdim)
+        gx = _expand_back(g, x.array.shape, ctx.axes, ctx.keepdim)
         safe = where_nonzero(n)
-        return gx * x / safe * (n.data != 0), None, None
+        return gx * x / safe * (n.array != 0), None, None
 
 
 def where_nonzero(n: Tensor) -> Tensor:
@@ -289,11 +289,11 @@ def where_nonzero(n: Tensor) -> Tensor:
 def _dims(x, dim, op):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return None
-    if x.data.ndim == 0:
+    if x.array.ndim == 0:
         for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
             wrap_dim(d, 0, op)
         return None
-    return normalize_dims(dim, x.data.ndim, op)
+    return normalize_dims(dim, x.array.ndim, op)
 
 
 def sum(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
@@ -309,7 +309,7 @@ def mean(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
         dim = axis
     if dtype is not None:
         x = x.to(dtype)
-    if x.data.dtype.kind != "f":
+    if x.array.dtype.kind != "f":
         raise RuntimeError(
             f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {x.dtype}"
@@ -348,8 +348,8 @@ def prod(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
         dim = axis
     if dtype is not None:
         x = x.to(dtype)
-    axis = None if dim is None else wrap_dim(dim, x.data.ndim, "prod")
-    if x.data.ndim == 0:
+    axis = None if dim is None else wrap_dim(dim, x.array.ndim, "prod")
+    if x.array.ndim == 0:
         axis = None
     return Prod.apply(x, axis, keepdim)
 
@@ -361,15 +361,15 @@ def _max_min(x, dim, keepdim, is_max, other=None):
 
         return (maximum if is_max else minimum)(x, dim)
     if dim is None:
-        if x.data.size == 0:
+        if x.array.size == 0:
             raise RuntimeError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
         return AmaxAmin.apply(x, None, False, is_max)
-    d = wrap_dim(dim, x.data.ndim, name) if x.data.ndim else 0
-    if x.data.ndim == 0:
-        return values_indices(x.clone(), Tensor._wrap(xp_of(x.data).zeros((), dtype=np.int64)))
+    d = wrap_dim(dim, x.array.ndim, name) if x.array.ndim else 0
+    if x.array.ndim == 0:
+        return values_indices(x.clone(), Tensor._wrap(xp_of(x.array).zeros((), dtype=np.int64)))
     return values_indices(*MaxMinDim.apply(x, d, keepdim, is_max))
 
 
@@ -392,7 +392,7 @@ def amin(x, dim=(), keepdim: bool = False, *, axis=None):
 def argmax(x, dim=None, keepdim: bool = False, *, axis=None):
     if axis is not None:
         dim = axis
-    arr = x.data
+    arr = x.array
     xp = xp_of(arr)
     if dim is None:
         r = xp.asarray(arr.argmax())
@@ -406,7 +406,7 @@ def argmax(x, dim=None, keepdim: bool = False, *, axis=None):
 def argmin(x, dim=None, keepdim: bool = False, *, axis=None):
     if axis is not None:
         dim = axis
-    arr = x.data
+    arr = x.array
     xp = xp_of(arr)
     if dim is None:
         r = xp.asarray(arr.argmin())
@@ -429,8 +429,8 @@ def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None):
 
 def _softmax_dim(x, dim, op):
     if dim is None:
-        dim = 0 if x.data.ndim in (0, 1, 3) else 1  # torch's legacy implicit-dim choice
-    return wrap_dim(dim, x.data.ndim, op) if x.data.ndim else None
+        dim = 0 if x.array.ndim in (0, 1, 3) else 1  # torch's legacy implicit-dim choice
+    return wrap_dim(dim, x.array.ndim, op) if x.array.ndim else None
 
 
 def softmax(x, dim=None, dtype=None, *, axis=None, **_):
@@ -460,7 +460,7 @@ def cumsum(x, dim=None, *, dtype=None, axis=None):
         raise TypeError("cumsum() missing 1 required positional argument: 'dim'")
     if dtype is not None:
         x = x.to(dtype)
-    return Cumsum.apply(x, wrap_dim(dim, x.data.ndim, "cumsum") if x.data.ndim else 0)
+    return Cumsum.apply(x, wrap_dim(dim, x.array.ndim, "cumsum") if x.array.ndim else 0)
 
 
 def norm(x, p="fro", dim=None, keepdim: bool = False, dtype=None):

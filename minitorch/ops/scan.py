@@ -42,7 +42,7 @@ class Cumprod(BuiltinOp):
     def forward(ctx, x, dim):
         ctx.dim = dim
         ctx.save_for_backward(x)
-        arr = x.data
+        arr = x.array
         if arr.dtype.kind in "bu":  # bool/uint8 accumulate in int64, as torch (NumPy: uint64)
             arr = arr.astype(np.int64)
         return xp_of(arr).cumprod(arr, axis=dim)
@@ -56,7 +56,7 @@ class Cumprod(BuiltinOp):
 
         if _GradState.enabled:  # create_graph: a polynomial in x, so every order of derivative is right
             return _cumprod_grad_quadratic(x, g, d), None
-        arr = x.data
+        arr = x.array
         zero = arr == 0
         before = xp_of(arr).cumsum(zero, axis=d) == 0  # i < z, the first zero's position
         at_first = zero & (xp_of(arr).cumsum(zero, axis=d) == 1)
@@ -76,11 +76,11 @@ def _cumprod_grad_quadratic(x: Tensor, g: Tensor, d: int) -> Tensor:
     from .elementwise import where
 
     xm, gm = x.movedim(d, -1), g.movedim(d, -1)
-    n = xm.data.shape[-1]
-    xp = xp_of(x.data)
-    rows = xm.unsqueeze(-2).expand(xm.data.shape[:-1] + (n, n))
+    n = xm.array.shape[-1]
+    xp = xp_of(x.array)
+    rows = xm.unsqueeze(-2).expand(xm.array.shape[:-1] + (n, n))
     others = where(xp.eye(n, dtype=bool), 1.0, rows).cumprod(-1)  # [..., i, k]
-    upper = xp.triu(xp.ones((n, n), dtype=x.data.dtype))  # k >= i
+    upper = xp.triu(xp.ones((n, n), dtype=x.array.dtype))  # k >= i
     return (others * gm.unsqueeze(-2) * Tensor._wrap(upper)).sum(-1).movedim(-1, d)
 
 
@@ -89,7 +89,7 @@ class CumExtremum(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, dim, is_max):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         n = arr.shape[dim]
         vals = arr.copy()
@@ -112,7 +112,7 @@ class CumExtremum(BuiltinOp):
     @staticmethod
     def backward(ctx, g, _indices_grad=None):
         """d cummax(x)_k = g_k routed to x at the index of the running maximum (summed there)."""
-        zeros = Tensor._wrap(xp_of(g.data).zeros(ctx.shape, dtype=g.data.dtype))
+        zeros = Tensor._wrap(xp_of(g.array).zeros(ctx.shape, dtype=g.array.dtype))
         return zeros.scatter_add(ctx.dim, Tensor._wrap(ctx.idx), g), None, None
 
 
@@ -121,7 +121,7 @@ class LogCumSumExp(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, dim):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         ctx.dim = dim
         ctx.save_for_backward(x)
@@ -141,10 +141,10 @@ class LogCumSumExp(BuiltinOp):
         out = ctx.output
         from .elementwise import where
 
-        lowest = float(np.finfo(x.data.dtype).min) / 4  # log(0) stand-in; sums of a few stay finite
-        log_abs = where(g.data != 0, g, 1.0).abs().log()
-        pos = where(g.data > 0, log_abs, lowest)
-        neg = where(g.data < 0, log_abs, lowest)
+        lowest = float(np.finfo(x.array.dtype).min) / 4  # log(0) stand-in; sums of a few stay finite
+        log_abs = where(g.array != 0, g, 1.0).abs().log()
+        pos = where(g.array > 0, log_abs, lowest)
+        neg = where(g.array < 0, log_abs, lowest)
 
         def rev(t):
             return logcumsumexp(t.flip(d), d).flip(d)
@@ -154,7 +154,7 @@ class LogCumSumExp(BuiltinOp):
 
 # ---------------------------------------------------------------- functional API -----------------
 def _dim(x, dim, op):
-    return wrap_dim(dim, x.data.ndim, op) if x.data.ndim else 0
+    return wrap_dim(dim, x.array.ndim, op) if x.array.ndim else 0
 
 
 def cumprod(input: Tensor, dim: int | None = None, *, dtype=None, axis: int | None = None) -> Tensor:
@@ -164,7 +164,7 @@ def cumprod(input: Tensor, dim: int | None = None, *, dtype=None, axis: int | No
         raise TypeError("cumprod() missing 1 required positional argument: 'dim'")
     if dtype is not None:
         input = input.to(dtype)
-    if input.data.ndim == 0:
+    if input.array.ndim == 0:
         _dim(input, dim, "cumprod")
         return input.clone()
     return Cumprod.apply(input, _dim(input, dim, "cumprod"))
@@ -174,8 +174,8 @@ def _cum_extremum(x, dim, is_max):
     name = "cummax" if is_max else "cummin"
     result = cummax_result if is_max else cummin_result
     d = _dim(x, dim, name)
-    if x.data.ndim == 0:
-        return result(x.clone(), Tensor._wrap(xp_of(x.data).zeros((), dtype=np.int64)))
+    if x.array.ndim == 0:
+        return result(x.clone(), Tensor._wrap(xp_of(x.array).zeros((), dtype=np.int64)))
     return result(*CumExtremum.apply(x, d, is_max))
 
 
@@ -188,9 +188,9 @@ def cummin(input: Tensor, dim: int):
 
 
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
-    if input.data.dtype.kind != "f":
+    if input.array.dtype.kind != "f":
         raise NotImplementedError(f'"logcumsumexp" not implemented for {input.dtype}')
-    if input.data.ndim == 0:
+    if input.array.ndim == 0:
         _dim(input, dim, "logcumsumexp")
         return input.clone()
     return LogCumSumExp.apply(input, _dim(input, dim, "logcumsumexp"))
@@ -198,14 +198,14 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
 
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None) -> Tensor:
     """n-th forward difference along ``dim``, after concatenating ``prepend`` and ``append``."""
-    if input.data.ndim == 0:
+    if input.array.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
-    d = wrap_dim(dim, input.data.ndim, "diff")
+    d = wrap_dim(dim, input.array.ndim, "diff")
     from .shape import cat
 
     parts = [p for p in (prepend, input, append) if p is not None]
     for p in (prepend, append):
-        if isinstance(p, Tensor) and p.data.ndim != input.data.ndim:
+        if isinstance(p, Tensor) and p.array.ndim != input.array.ndim:
             raise RuntimeError(
                 f"diff expects prepend or append to be the same dimension as input (input {list(input.shape)}, "
                 f"got {list(p.shape)})"
@@ -214,20 +214,20 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None) ->
         parts = [_as_like(p, input, d) for p in parts]
         input = cat(parts, d)
     for _ in range(n):
-        m = input.data.shape[d]
+        m = input.array.shape[d]
         if m == 0:
             break
         hi, lo = input.narrow(d, 1, m - 1), input.narrow(d, 0, m - 1)
-        input = (hi != lo) if input.data.dtype.kind == "b" else hi - lo
+        input = (hi != lo) if input.array.dtype.kind == "b" else hi - lo
     return input
 
 
 def _as_like(p, x, d):
     if isinstance(p, Tensor):
         return p
-    xp = xp_of(x.data)
-    shape = x.data.shape[:d] + (1,) + x.data.shape[d + 1:]
-    return Tensor._wrap(xp.full(shape, p, dtype=x.data.dtype))
+    xp = xp_of(x.array)
+    shape = x.array.shape[:d] + (1,) + x.array.shape[d + 1:]
+    return Tensor._wrap(xp.full(shape, p, dtype=x.array.dtype))
 
 
 METHODS: dict = {

@@ -18,13 +18,13 @@ def _shape_arg(shape) -> tuple:
 class Reshape(BuiltinOp):
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.data.shape
+        ctx.in_shape = x.array.shape
         try:
-            return x.data.reshape(shape)
+            return x.array.reshape(shape)
         except ValueError:
             raise RuntimeError(
-                f"view/reshape: shape '{list(shape)}' is invalid for input of size {x.data.size} "
-                f"(input shape {list(x.data.shape)})"
+                f"view/reshape: shape '{list(shape)}' is invalid for input of size {x.array.size} "
+                f"(input shape {list(x.array.shape)})"
             ) from None
 
     @staticmethod
@@ -37,7 +37,7 @@ class Permute(BuiltinOp):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return x.data.transpose(dims)
+        return x.array.transpose(dims)
 
     @staticmethod
     def backward(ctx, g):
@@ -48,7 +48,7 @@ class Permute(BuiltinOp):
 class Expand(BuiltinOp):
     @staticmethod
     def forward(ctx, x, shape):
-        arr = x.data
+        arr = x.array
         ctx.in_shape = arr.shape
         if arr.size == 1 and len(shape) < 3 and type(arr) is np.ndarray:  # tiny: filled beats a broadcast view
             out = np.empty(shape, dtype=arr.dtype)
@@ -60,7 +60,7 @@ class Expand(BuiltinOp):
         except ValueError:
             raise RuntimeError(
                 f"expand: the expanded size of the tensor ({list(shape)}) must match the existing "
-                f"size {list(x.data.shape)} at non-singleton dimensions"
+                f"size {list(x.array.shape)} at non-singleton dimensions"
             ) from None
 
     @staticmethod
@@ -72,8 +72,8 @@ class Expand(BuiltinOp):
 class Repeat(BuiltinOp):
     @staticmethod
     def forward(ctx, x, reps):
-        ctx.in_shape, ctx.reps = x.data.shape, reps
-        return xp_of(x.data).tile(x.data, reps)
+        ctx.in_shape, ctx.reps = x.array.shape, reps
+        return xp_of(x.array).tile(x.array, reps)
 
     @staticmethod
     def backward(ctx, g):
@@ -91,7 +91,7 @@ class Flip(BuiltinOp):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return xp_of(x.data).flip(x.data, axis=dims)
+        return xp_of(x.array).flip(x.array, axis=dims)
 
     @staticmethod
     def backward(ctx, g):
@@ -102,7 +102,7 @@ class Flip(BuiltinOp):
 class Cat(BuiltinOp):
     @staticmethod
     def forward(ctx, dim, *tensors):
-        arrays = [t.data for t in tensors]
+        arrays = [t.array for t in tensors]
         ctx.dim = dim
         ctx.sizes = [a.shape[dim] if a.ndim else 0 for a in arrays]
         xp = xp_of(arrays[0])
@@ -144,7 +144,7 @@ def check_no_overlap(arr, op: str, region=None) -> None:
 # ---------------------------------------------------------------- functional API -----------------
 def reshape(x, *shape):
     shape = _shape_arg(shape)
-    if shape == x.data.shape:
+    if shape == x.array.shape:
         return x if not x._requires_grad else Reshape.apply(x, shape)
     return Reshape.apply(x, shape)
 
@@ -156,19 +156,19 @@ def view(x, *shape):
 
 
 def flatten(x, start_dim: int = 0, end_dim: int = -1):
-    nd = x.data.ndim
+    nd = x.array.ndim
     if nd == 0:
         return Reshape.apply(x, (1,))
     s, e = wrap_dim(start_dim, nd, "flatten"), wrap_dim(end_dim, nd, "flatten")
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    shape = x.data.shape
+    shape = x.array.shape
     return Reshape.apply(x, shape[:s] + (int(np.prod(shape[s : e + 1])),) + shape[e + 1 :])
 
 
 def unflatten(x, dim: int, sizes):
-    d = wrap_dim(dim, x.data.ndim, "unflatten")
-    shape = x.data.shape
+    d = wrap_dim(dim, x.array.ndim, "unflatten")
+    shape = x.array.shape
     return Reshape.apply(x, shape[:d] + tuple(sizes) + shape[d + 1 :]) if -1 not in sizes else x.reshape(
         shape[:d] + tuple(sizes) + shape[d + 1 :]
     )
@@ -177,7 +177,7 @@ def unflatten(x, dim: int, sizes):
 def squeeze(x, dim=None, *, axis=None):
     if axis is not None:
         dim = axis
-    shape = x.data.shape
+    shape = x.array.shape
     if dim is None:
         new = tuple(s for s in shape if s != 1)
     else:
@@ -192,14 +192,14 @@ def unsqueeze(x, dim: int | None = None, *, axis=None):
         dim = axis
     elif dim is None:
         raise TypeError("unsqueeze() missing 1 required positional argument: 'dim'")
-    shape = x.data.shape
+    shape = x.array.shape
     d = wrap_dim(dim, len(shape) + 1, "unsqueeze")
     return Reshape.apply(x, shape[:d] + (1,) + shape[d:])
 
 
 def permute(x, *dims):
     dims = _shape_arg(dims)
-    nd = x.data.ndim
+    nd = x.array.ndim
     if len(dims) != nd:
         raise RuntimeError(
             f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
@@ -212,7 +212,7 @@ def permute(x, *dims):
 
 
 def transpose(x, dim0: int, dim1: int):
-    nd = x.data.ndim
+    nd = x.array.ndim
     if nd == 0:
         return x
     d0, d1 = wrap_dim(dim0, nd, "transpose"), wrap_dim(dim1, nd, "transpose")
@@ -222,14 +222,14 @@ def transpose(x, dim0: int, dim1: int):
 
 
 def t(x):
-    if x.data.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.data.ndim}D")
-    return transpose(x, 0, 1) if x.data.ndim == 2 else x
+    if x.array.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.array.ndim}D")
+    return transpose(x, 0, 1) if x.array.ndim == 2 else x
 
 
 def expand(x, *shape):
     shape = _shape_arg(shape)
-    cur = x.data.shape
+    cur = x.array.shape
     if len(shape) < len(cur):
         raise RuntimeError(
             f"expand: the number of sizes provided ({len(shape)}) must be greater or equal to the number "
@@ -243,7 +243,7 @@ def expand(x, *shape):
 
 
 def expand_as(x, other):
-    return expand(x, other.data.shape)
+    return expand(x, other.array.shape)
 
 
 def broadcast_to(x, shape):
@@ -252,7 +252,7 @@ def broadcast_to(x, shape):
 
 def repeat(x, *reps):
     reps = _shape_arg(reps)
-    if len(reps) < x.data.ndim:
+    if len(reps) < x.array.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
         )
@@ -262,7 +262,7 @@ def repeat(x, *reps):
 def flip(x, dims):
     if isinstance(dims, int):
         dims = (dims,)
-    return Flip.apply(x, tuple(wrap_dim(d, x.data.ndim, "flip") for d in dims))
+    return Flip.apply(x, tuple(wrap_dim(d, x.array.ndim, "flip") for d in dims))
 
 
 def narrow(x, dim: int | None = None, start: int = 0, length: int | None = None, *, axis=None):
@@ -270,7 +270,7 @@ def narrow(x, dim: int | None = None, start: int = 0, length: int | None = None,
         dim = axis
     if dim is None or length is None:
         raise TypeError("narrow() missing required arguments: 'dim' and 'length'")
-    d = wrap_dim(dim, x.data.ndim, "narrow")
+    d = wrap_dim(dim, x.array.ndim, "narrow")
     index = (slice(None),) * d + (slice(start, start + length),)
     return x[index]
 
@@ -281,33 +281,33 @@ def cat(tensors, dim: int = 0, *, axis=None):
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
-    tensors = [t for t in tensors if not (t.data.ndim == 1 and t.data.shape[0] == 0)] or tensors[:1]
+    tensors = [t for t in tensors if not (t.array.ndim == 1 and t.array.shape[0] == 0)] or tensors[:1]
     ref = tensors[0]
-    d = wrap_dim(dim, ref.data.ndim, "cat") if ref.data.ndim else 0
-    if ref.data.ndim == 0:
+    d = wrap_dim(dim, ref.array.ndim, "cat") if ref.array.ndim else 0
+    if ref.array.ndim == 0:
         raise RuntimeError("cat(): zero-dimensional tensor (at position 0) cannot be concatenated")
     for i, t in enumerate(tensors):
-        if t.data.ndim != ref.data.ndim:
+        if t.array.ndim != ref.array.ndim:
             raise RuntimeError(
-                f"cat(): Tensors must have same number of dimensions: got {ref.data.ndim} and "
-                f"{t.data.ndim} (tensor {i}: {describe(t)})"
+                f"cat(): Tensors must have same number of dimensions: got {ref.array.ndim} and "
+                f"{t.array.ndim} (tensor {i}: {describe(t)})"
             )
-        for k in range(ref.data.ndim):
-            if k != d and t.data.shape[k] != ref.data.shape[k]:
+        for k in range(ref.array.ndim):
+            if k != d and t.array.shape[k] != ref.array.shape[k]:
                 raise RuntimeError(
                     f"cat(): Sizes of tensors must match except in dimension {d}. Expected size "
-                    f"{ref.data.shape[k]} but got size {t.data.shape[k]} for tensor number {i} in the "
-                    f"list (shapes {[list(x.data.shape) for x in tensors]})"
+                    f"{ref.array.shape[k]} but got size {t.array.shape[k]} for tensor number {i} in the "
+                    f"list (shapes {[list(x.array.shape) for x in tensors]})"
                 )
         if t.device != ref.device:
             raise RuntimeError(
                 f"cat(): Expected all tensors to be on the same device, but found at least two devices, "
                 f"{ref.device} and {t.device}!"
             )
-    dtypes = {t.data.dtype for t in tensors}
+    dtypes = {t.array.dtype for t in tensors}
     if len(dtypes) > 1:
         common = _promote(dtypes)
-        tensors = [t if t.data.dtype == common else t.to(common) for t in tensors]
+        tensors = [t if t.array.dtype == common else t.to(common) for t in tensors]
     return Cat.apply(d, *tensors)
 
 
@@ -326,20 +326,20 @@ def stack(tensors, dim: int = 0, *, axis=None):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    shape = tensors[0].data.shape
+    shape = tensors[0].array.shape
     for i, t in enumerate(tensors):
-        if t.data.shape != shape:
+        if t.array.shape != shape:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
-                f"{list(t.data.shape)} at entry {i}"
+                f"{list(t.array.shape)} at entry {i}"
             )
     d = wrap_dim(dim, len(shape) + 1, "stack")
     return cat([unsqueeze(t, d) for t in tensors], d)
 
 
 def split(x, split_size_or_sections, dim: int = 0):
-    d = wrap_dim(dim, x.data.ndim, "split")
-    n = x.data.shape[d]
+    d = wrap_dim(dim, x.array.ndim, "split")
+    n = x.array.shape[d]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step <= 0 and n > 0:
@@ -360,8 +360,8 @@ def chunk(x, chunks: int, dim: int = 0, *, axis=None):
         dim = axis
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    d = wrap_dim(dim, x.data.ndim, "chunk")
-    n = x.data.shape[d]
+    d = wrap_dim(dim, x.array.ndim, "chunk")
+    n = x.array.shape[d]
     step = -(-n // chunks) if n else 1
     return split(x, step, d)
 
@@ -369,8 +369,8 @@ def chunk(x, chunks: int, dim: int = 0, *, axis=None):
 def unbind(x, dim: int = 0, *, axis=None):
     if axis is not None:
         dim = axis
-    d = wrap_dim(dim, x.data.ndim, "unbind")
-    return Split.apply(x, d, (1,) * x.data.shape[d], True)
+    d = wrap_dim(dim, x.array.ndim, "unbind")
+    return Split.apply(x, d, (1,) * x.array.shape[d], True)
 
 
 class Split(BuiltinOp):
@@ -381,7 +381,7 @@ class Split(BuiltinOp):
     @staticmethod
     def forward(ctx, x, dim, sizes, squeeze):
         ctx.dim, ctx.squeeze = dim, squeeze
-        arr, lead, out, start = x.data, (slice(None),) * dim, [], 0
+        arr, lead, out, start = x.array, (slice(None),) * dim, [], 0
         for s in sizes:
             out.append(arr[lead + ((start, Ellipsis) if squeeze else (slice(start, start + s),))])  # 0-d views too
             start += s
@@ -395,7 +395,7 @@ class Split(BuiltinOp):
 
 
 def movedim(x, source, destination):
-    nd = x.data.ndim
+    nd = x.array.ndim
     src = [wrap_dim(s, nd, "movedim") for s in (source if isinstance(source, (tuple, list)) else [source])]
     dests = destination if isinstance(destination, (tuple, list)) else [destination]
     dst = [wrap_dim(s, nd, "movedim") for s in dests]
@@ -406,10 +406,10 @@ def movedim(x, source, destination):
 
 
 def contiguous(x):
-    if x.data.flags.c_contiguous:
+    if x.array.flags.c_contiguous:
         return x
-    arr = xp_of(x.data).ascontiguousarray(x.data)
-    out = Tensor._wrap(arr) if not x._requires_grad else Reshape.apply(x, x.data.shape)
+    arr = xp_of(x.array).ascontiguousarray(x.array)
+    out = Tensor._wrap(arr) if not x._requires_grad else Reshape.apply(x, x.array.shape)
     if x._requires_grad:
-        out.data = arr
+        out.array = arr
     return out

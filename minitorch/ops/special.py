@@ -222,7 +222,7 @@ class Erf(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return erf_array(_floating(x.data))
+        return erf_array(_floating(x.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -235,7 +235,7 @@ class Erfc(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return _special_array(_floating(x.data), "erfc")
+        return _special_array(_floating(x.array), "erfc")
 
     @staticmethod
     def backward(ctx, g):
@@ -249,7 +249,7 @@ class Erfinv(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x):
-        a = _floating(x.data)
+        a = _floating(x.array)
         return xp_of(a).copysign(_special_array(a, "erfinv"), a)  # odd: erfinv(-0.0) = -0.0, as torch
 
     @staticmethod
@@ -266,7 +266,7 @@ class Expm1(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(over="ignore"):
-            return xp_of(x.data).expm1(_floating(x.data))
+            return xp_of(x.array).expm1(_floating(x.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -280,7 +280,7 @@ class Exp2(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(over="ignore"):
-            return xp_of(x.data).exp2(_floating(x.data))
+            return xp_of(x.array).exp2(_floating(x.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -293,7 +293,7 @@ class Logit(BuiltinOp):
     def forward(ctx, a, eps):
         ctx.save_for_backward(a)
         ctx.eps = eps
-        x = _floating(a.data)
+        x = _floating(a.array)
         xp = xp_of(x)
         if eps is not None:
             x = xp.clip(x, eps, 1.0 - eps).astype(x.dtype, copy=False)
@@ -305,7 +305,7 @@ class Logit(BuiltinOp):
         """d log(a/(1-a)) = g/(a(1-a)); 0 where eps clamps a (nan outside [0, 1] when eps is None)."""
         (a,) = ctx.saved_tensors
         eps = ctx.eps
-        x = a.data
+        x = a.array
         d = g / (a * (1 - a))
         if eps is None:
             return where((x < 0) | (x > 1), math.nan, d), None
@@ -325,7 +325,7 @@ class Xlogy(BuiltinOp):
         na, nb = ctx.needs_input_grad
         ga = gb = None
         if na:
-            ga = where((a.data == 0) & (array_of(b) <= 0), 0.0, xlogy(g, b))
+            ga = where((a.array == 0) & (array_of(b) <= 0), 0.0, xlogy(g, b))
             ga = unbroadcast(ga, shape_of(a))
         if nb:
             gb = unbroadcast(g * a / b, shape_of(b))
@@ -390,13 +390,13 @@ class Sinc(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return xp_of(x.data).sinc(_floating(x.data))
+        return xp_of(x.array).sinc(_floating(x.array))
 
     @staticmethod
     def backward(ctx, g):
         """d sin(pi x)/(pi x) = g*(cos(pi x) - sinc(x))/x (0 at x = 0)."""
         (x,) = ctx.saved_tensors
-        zero = x.data == 0
+        zero = x.array == 0
         safe = where(zero, 1.0, x)
         return where(zero, 0.0, g * ((safe * math.pi).cos() - sinc(safe)) / safe)
 
@@ -406,7 +406,7 @@ class Lerp(BuiltinOp):
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)
-        x, y, w = start.data, end.data, array_of(weight)
+        x, y, w = start.array, end.array, array_of(weight)
         xp = xp_of(x)
         try:
             with np.errstate(all="ignore"):
@@ -422,11 +422,11 @@ class Lerp(BuiltinOp):
         """d (s + w(e - s)) = g*(1-w), g*w, g*(e - s)."""
         s, e, w = ctx.saved_tensors
         ns, ne, nw = ctx.needs_input_grad
-        gs = unbroadcast(g * (1 - w), s.data.shape) if ns else None
-        ge = unbroadcast(g * w, e.data.shape) if ne else None
+        gs = unbroadcast(g * (1 - w), s.array.shape) if ns else None
+        ge = unbroadcast(g * w, e.array.shape) if ne else None
         gw = None
         if nw:
-            gw = unbroadcast(g * (e - s), w.data.shape)
+            gw = unbroadcast(g * (e - s), w.array.shape)
             if gw.dtype != w.dtype:
                 gw = gw.to(w.dtype)
         return gs, ge, gw
@@ -464,7 +464,7 @@ class Fmod(BuiltinOp):
 class Frac(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
-        arr = x.data
+        arr = x.array
         return arr - xp_of(arr).trunc(arr)
 
     @staticmethod
@@ -477,7 +477,7 @@ class Frac(BuiltinOp):
 class NanToNum(BuiltinOp):
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):
-        arr = x.data
+        arr = x.array
         ctx.finite = xp_of(arr).isfinite(arr)
         return xp_of(arr).nan_to_num(arr, nan=nan, posinf=posinf, neginf=neginf)
 
@@ -493,7 +493,7 @@ class Copysign(BuiltinOp):
         ctx.shapes = (shape_of(a), shape_of(b))
         r = binary_float_forward("copysign", lambda xp, x, y: xp.copysign(x, y), a, b)
         if ctx.needs_input_grad[0]:  # +-1 where copysign flipped a's sign or kept it, 0 at a == 0
-            x = a.data
+            x = a.array
             with np.errstate(invalid="ignore", divide="ignore"):
                 ctx.flip = xp_of(r).where(x == 0, 0, r / x).astype(r.dtype, copy=False)
         return r
@@ -509,7 +509,7 @@ class Copysign(BuiltinOp):
 class Heaviside(BuiltinOp):
     @staticmethod
     def forward(ctx, a, values):
-        x, v = a.data, values.data
+        x, v = a.array, values.array
         try:
             r = xp_of(x).where(x == 0, v, x > 0)  # as torch: nan input gives 0 (numpy's heaviside: nan)
         except (ValueError, TypeError) as e:
@@ -583,10 +583,10 @@ def lerp(input, end, weight):
     """input + weight*(end - input); weight a number or a tensor, all three broadcast."""
     require_tensor("lerp", input, "input", 1)
     require_tensor("lerp", end, "end", 2)
-    if input.data.dtype.kind != "f":
+    if input.array.dtype.kind != "f":
         raise NotImplementedError(f'"lerp" not implemented for \'{torch_type_name(input)}\'')
     for name, t in (("end", end), ("weight", weight)):
-        if isinstance(t, Tensor) and t.data.dtype != input.data.dtype and (name == "end" or t.data.ndim):
+        if isinstance(t, Tensor) and t.array.dtype != input.array.dtype and (name == "end" or t.array.ndim):
             raise RuntimeError(f"lerp: expected dtype {input.dtype} for `{name}` but got dtype {t.dtype}")
     if not isinstance(weight, (Tensor, int, float)):
         raise TypeError(f"lerp(): argument 'weight' must be Tensor or Number, not {type(weight).__name__}")
@@ -600,7 +600,7 @@ def _check_addc_operands(op, *ts):
 
 def _int_value(value, *ts):
     """With only integer tensors torch casts ``value`` to an integer."""
-    if all(t.data.dtype.kind in "iub" for t in ts) and isinstance(value, float):
+    if all(t.array.dtype.kind in "iub" for t in ts) and isinstance(value, float):
         return int(value)
     return value
 
@@ -616,7 +616,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 / tensor2 (all three broadcast)."""
     _check_addc_operands("addcdiv", input, tensor1, tensor2)
-    if tensor1.data.dtype.kind in "iub" and tensor2.data.dtype.kind in "iub":
+    if tensor1.array.dtype.kind in "iub" and tensor2.array.dtype.kind in "iub":
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future release addcdiv will "
             "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
@@ -632,21 +632,21 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 def fmod(input, other):
     """C-style remainder input - trunc(input/other)*other: takes the sign of input (fmod(-3, 2) = -1)."""
     require_tensor("fmod", input, "input", 1)
-    if input.data.dtype.kind == "b" and (not isinstance(other, Tensor) or other.data.dtype.kind == "b"):
+    if input.array.dtype.kind == "b" and (not isinstance(other, Tensor) or other.array.dtype.kind == "b"):
         raise NotImplementedError(f'"fmod" not implemented for \'Bool\' (shape {list(input.shape)})')
     return Fmod.apply(input, other)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """nan -> nan, +inf -> posinf, -inf -> neginf (None: the dtype's largest/smallest finite value)."""
-    if input.data.dtype.kind != "f":
-        return Tensor._wrap(input.data.copy())
+    if input.array.dtype.kind != "f":
+        return Tensor._wrap(input.array.copy())
     return NanToNum.apply(input, nan, posinf, neginf)
 
 
 def frac(input):
     """The fractional part input - trunc(input) (it keeps input's sign)."""
-    if input.data.dtype.kind != "f":
+    if input.array.dtype.kind != "f":
         raise NotImplementedError(f'"frac" not implemented for \'{torch_type_name(input)}\'')
     return Frac.apply(input)
 
@@ -661,7 +661,7 @@ def heaviside(input, values):
     """0 where input < 0, values where input == 0, 1 where input > 0 (no gradient)."""
     require_tensor("heaviside", input, "input", 1)
     require_tensor("heaviside", values, "values", 2)
-    if input.data.dtype != values.data.dtype:
+    if input.array.dtype != values.array.dtype:
         raise RuntimeError(
             f"heaviside is not yet implemented for tensors with different dtypes ({input.dtype} and "
             f"{values.dtype})."
@@ -676,7 +676,7 @@ def sgn(input):
 
 def signbit(input):
     """True where the sign bit is set (negative numbers and -0.0); no gradient."""
-    x = input.data
+    x = input.array
     xp = xp_of(x)
     if x.dtype.kind == "f":
         return Tensor._wrap(xp.signbit(x))
@@ -696,7 +696,7 @@ def float_power(input, exponent):
 
 
 def _float_power_inplace(input, exponent):
-    if input.data.dtype != np.float64:
+    if input.array.dtype != np.float64:
         raise RuntimeError(
             f"the base given to float_power_ has dtype {torch_type_name(input)} but the operation's result "
             "requires dtype Double"

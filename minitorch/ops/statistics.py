@@ -28,7 +28,7 @@ aminmax_result = namedtuple("aminmax", ["min", "max"])
 
 def _floating(x: Tensor) -> Tensor:
     """Integer/bool input promoted to the default float dtype (as torch does for these ops)."""
-    return x if x.data.dtype.kind == "f" else x.to(get_default_dtype())
+    return x if x.array.dtype.kind == "f" else x.to(get_default_dtype())
 
 
 # ---------------------------------------------------------------- index helpers (no gradient) ----
@@ -38,9 +38,9 @@ def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool =
     if not isinstance(ref, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: one of elements and test_elements "
                         "must be a Tensor")
-    xp = xp_of(ref.data)
-    e = elements.data if isinstance(elements, Tensor) else xp.asarray(elements)
-    t = test_elements.data if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
+    xp = xp_of(ref.array)
+    e = elements.array if isinstance(elements, Tensor) else xp.asarray(elements)
+    t = test_elements.array if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
     return Tensor._wrap(xp.isin(e, t, assume_unique=assume_unique, invert=invert))
 
 
@@ -49,7 +49,7 @@ def unravel_index(indices: Tensor, shape) -> tuple:
     ``indices``); indices outside [0, numel) wrap around as in torch (no error)."""
     if not isinstance(indices, Tensor):
         raise TypeError(f"expected 'indices' to be integer dtype, but got {type(indices).__name__}")
-    arr = indices.data
+    arr = indices.array
     if arr.dtype.kind not in "iu":
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
@@ -66,7 +66,7 @@ def unravel_index(indices: Tensor, shape) -> tuple:
 # ---------------------------------------------------------------- reductions and structure -------
 def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
     """(min, max) of all elements, or along ``dim``: amin and amax together (each with amax's gradient)."""
-    if input.data.size == 0 and dim is None:
+    if input.array.size == 0 and dim is None:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
     d = () if dim is None else dim
@@ -86,21 +86,21 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     from .scan import cumprod
     from .shape import cat
 
-    if x.data.ndim != 1:
+    if x.array.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
-    n = x.data.shape[0] if N is None else int(N)
+    n = x.array.shape[0] if N is None else int(N)
     if n < 0:
         raise RuntimeError("N must be non-negative.")
-    if x.data.dtype.kind == "b":
+    if x.array.dtype.kind == "b":
         x = x.to(np.int64)
-    elif x.data.dtype.kind in "iu":
+    elif x.array.dtype.kind in "iu":
         x = x.to(np.int64)
-    xp = xp_of(x.data)
-    ones = Tensor._wrap(xp.ones((x.data.shape[0], 1 if n else 0), dtype=x.data.dtype))
+    xp = xp_of(x.array)
+    ones = Tensor._wrap(xp.ones((x.array.shape[0], 1 if n else 0), dtype=x.array.dtype))
     if n <= 1:
         out = ones
     else:
-        out = cumprod(cat([ones, x.unsqueeze(1).expand(x.data.shape[0], n - 1)], 1), 1)
+        out = cumprod(cat([ones, x.unsqueeze(1).expand(x.array.shape[0], n - 1)], 1), 1)
     return out if increasing else out.flip(1)
 
 
@@ -108,26 +108,26 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
         aweights: Tensor | None = None) -> Tensor:
     """Covariance of the variables in the rows of ``input`` (observations in columns; a 1-D input is one
     variable): sum_k w_k (x_ik - m_i)(x_jk - m_j) / (sum w - correction * sum(w a) / sum w)."""
-    if input.data.ndim > 2:
+    if input.array.ndim > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
-                           f"{input.data.ndim} dimensions")
+                           f"{input.array.ndim} dimensions")
     x = _floating(input)
-    x = x.reshape(1, -1) if x.data.ndim < 2 else x
-    n_obs = x.data.shape[1]
+    x = x.reshape(1, -1) if x.array.ndim < 2 else x
+    n_obs = x.array.shape[1]
     w = None
     for name, weights in (("fweights", fweights), ("aweights", aweights)):
         if weights is None:
             continue
-        if weights.data.ndim > 1:
+        if weights.array.ndim > 1:
             raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got {name} with "
-                               f"{weights.data.ndim} dimensions")
-        if weights.data.size != n_obs:
+                               f"{weights.array.ndim} dimensions")
+        if weights.array.size != n_obs:
             raise RuntimeError(f"cov(): expected {name} to have the same numel as there are observations in the "
-                               f"input but got {weights.data.size} != {n_obs}")
-        if name == "fweights" and weights.data.dtype.kind not in "iu":
+                               f"input but got {weights.array.size} != {n_obs}")
+        if name == "fweights" and weights.array.dtype.kind not in "iu":
             raise RuntimeError(f"cov(): expected fweights to have integral dtype but got fweights with "
                                f"{weights.dtype} dtype")
-        if name == "aweights" and weights.data.dtype.kind != "f":
+        if name == "aweights" and weights.array.dtype.kind != "f":
             raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got aweights with "
                                f"{weights.dtype} dtype")
         wt = weights.reshape(-1).to(x.dtype)
@@ -158,7 +158,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
 def corrcoef(input: Tensor) -> Tensor:
     """Pearson correlation of the rows: cov(x) / (std_i std_j), clamped to [-1, 1] as torch does."""
     c = cov(input)
-    if c.data.ndim == 0:
+    if c.array.ndim == 0:
         return c / c
     d = c.diagonal()
     std = d.sqrt()
@@ -175,23 +175,23 @@ def _spacing(y: Tensor, x, dx, d: int, op: str):
         raise TypeError(f"{op}() received an invalid combination of arguments: x and dx together")
     if not isinstance(x, Tensor):  # torch.trapezoid(y, 0.5): a scalar x is the spacing
         return x
-    xf = _floating(x) if x.data.dtype.kind != "f" else x
-    if xf.data.ndim == 1:
-        if xf.data.shape[0] != y.data.shape[d]:
+    xf = _floating(x) if x.array.dtype.kind != "f" else x
+    if xf.array.ndim == 1:
+        if xf.array.shape[0] != y.array.shape[d]:
             raise RuntimeError(f"{op}: There must be one `x` value for each sample point")
         widths = xf[1:] - xf[:-1]
-        return widths.reshape((-1,) + (1,) * (y.data.ndim - d - 1))
-    xd = wrap_dim(d - y.data.ndim, xf.data.ndim, op)
-    n = xf.data.shape[xd]
+        return widths.reshape((-1,) + (1,) * (y.array.ndim - d - 1))
+    xd = wrap_dim(d - y.array.ndim, xf.array.ndim, op)
+    n = xf.array.shape[xd]
     return xf.narrow(xd, 1, n - 1) - xf.narrow(xd, 0, n - 1)
 
 
 def _pieces(y: Tensor, x, dx, dim: int, op: str):
-    if y.data.ndim == 0:
+    if y.array.ndim == 0:
         raise IndexError(f"{op}(): Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
-    d = wrap_dim(dim, y.data.ndim, op)
+    d = wrap_dim(dim, y.array.ndim, op)
     y = _floating(y)
-    n = y.data.shape[d]
+    n = y.array.shape[d]
     widths = _spacing(y, x, dx, d, op)
     if n == 0:
         return d, y.narrow(d, 0, 0), widths

@@ -26,7 +26,7 @@ class Tan(BuiltinOp):
 
     @staticmethod
     def forward(ctx, a):
-        return xp_of(a.data).tan(_floating(a.data))
+        return xp_of(a.array).tan(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -40,7 +40,7 @@ class Asin(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(invalid="ignore"):
-            return xp_of(a.data).arcsin(_floating(a.data))
+            return xp_of(a.array).arcsin(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -54,7 +54,7 @@ class Acos(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(invalid="ignore"):
-            return xp_of(a.data).arccos(_floating(a.data))
+            return xp_of(a.array).arccos(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -67,7 +67,7 @@ class Atan(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return xp_of(a.data).arctan(_floating(a.data))
+        return xp_of(a.array).arctan(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -81,7 +81,7 @@ class Sinh(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(over="ignore"):
-            return xp_of(a.data).sinh(_floating(a.data))
+            return xp_of(a.array).sinh(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -95,7 +95,7 @@ class Cosh(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(over="ignore"):
-            return xp_of(a.data).cosh(_floating(a.data))
+            return xp_of(a.array).cosh(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -108,7 +108,7 @@ class Asinh(BuiltinOp):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return xp_of(a.data).arcsinh(_floating(a.data))
+        return xp_of(a.array).arcsinh(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -122,7 +122,7 @@ class Acosh(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(invalid="ignore"):
-            return xp_of(a.data).arccosh(_floating(a.data))
+            return xp_of(a.array).arccosh(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -136,7 +136,7 @@ class Atanh(BuiltinOp):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return xp_of(a.data).arctanh(_floating(a.data))
+            return xp_of(a.array).arctanh(_floating(a.array))
 
     @staticmethod
     def backward(ctx, g):
@@ -237,8 +237,8 @@ def hypot(input, other):
 
 
 def _scaled(input, factor):
-    if input.data.dtype.kind != "f":  # torch computes integer inputs in the default float dtype
-        input = Tensor._wrap(_floating(input.data))
+    if input.array.dtype.kind != "f":  # torch computes integer inputs in the default float dtype
+        input = Tensor._wrap(_floating(input.array))
     return Mul.apply(input, factor)
 
 

@@ -25,7 +25,7 @@ def cast_state_keeping_host_scalars(keys: tuple[str, ...]):
         if isinstance(value, dict):  # one parameter's whole state
             return {k: _cast_state(param, index, v, k) for k, v in value.items()}
         if key in keys and isinstance(value, Tensor):
-            return host_scalar(float(value.detach().cpu().data))
+            return host_scalar(float(value.detach().cpu().array))
         if key in keys and isinstance(value, (int, float)):
             return host_scalar(float(value))
         return Optimizer._cast_state(param, index, value, key)

@@ -39,7 +39,7 @@ class Adadelta(Optimizer):
         for group in self.param_groups:
             lr, rho, eps = float(group["lr"]), float(group["rho"]), float(group["eps"])
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 state = self.state[p]
                 if len(state) == 0:
@@ -47,8 +47,8 @@ class Adadelta(Optimizer):
                     state["square_avg"] = Tensor._wrap(xp.zeros_like(arr))
                     state["acc_delta"] = Tensor._wrap(xp.zeros_like(arr))
                 _bump(state["step"])
-                g, _ = _effective_grad(p.grad.data, arr, float(group["weight_decay"]), group["maximize"])
-                v, u = state["square_avg"].data, state["acc_delta"].data
+                g, _ = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
+                v, u = state["square_avg"].array, state["acc_delta"].array
                 std = xp.empty_like(arr)
                 xp.multiply(v, rho, out=v)
                 xp.multiply(g, 1 - rho, out=std)

@@ -45,23 +45,23 @@ class Adagrad(Optimizer):
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> None:
         state = self.state[p]
         if len(state) == 0:
-            xp = xp_of(p.data)
+            xp = xp_of(p.array)
             state["step"] = _step_tensor()
-            state["sum"] = Tensor._wrap(xp.full_like(p.data, float(group["initial_accumulator_value"])))
+            state["sum"] = Tensor._wrap(xp.full_like(p.array, float(group["initial_accumulator_value"])))
 
     def step(self, closure=None) -> Any:
         loss = self._eval_closure(closure)
         for group in self.param_groups:
             lr, lr_decay, eps = float(group["lr"]), float(group["lr_decay"]), float(group["eps"])
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 self._init_state(p, group)
                 state = self.state[p]
                 step = _bump(state["step"])
-                g, owned = _effective_grad(p.grad.data, arr, float(group["weight_decay"]), group["maximize"])
+                g, owned = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
                 clr = lr / (1 + (step - 1) * lr_decay)
-                s = state["sum"].data
+                s = state["sum"].array
                 std = xp.multiply(g, g, out=xp.empty_like(arr))
                 xp.add(s, std, out=s)
                 xp.sqrt(s, out=std)

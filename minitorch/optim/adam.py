@@ -54,7 +54,7 @@ class Adam(Optimizer):
             decoupled = group["decoupled_weight_decay"]
             amsgrad = group["amsgrad"]
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 state = self.state[p]
                 if len(state) == 0:
@@ -66,10 +66,10 @@ class Adam(Optimizer):
                 step = _bump(state["step"])
                 if wd != 0 and decoupled:
                     xp.multiply(arr, 1 - lr * wd, out=arr)
-                    g, owned = _effective_grad(p.grad.data, arr, 0.0, group["maximize"])
+                    g, owned = _effective_grad(p.grad.array, arr, 0.0, group["maximize"])
                 else:
-                    g, owned = _effective_grad(p.grad.data, arr, wd, group["maximize"])
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+                    g, owned = _effective_grad(p.grad.array, arr, wd, group["maximize"])
+                m, v = state["exp_avg"].array, state["exp_avg_sq"].array
                 tmp = xp.empty_like(arr)
                 # v = beta2 * v + ((1 - beta2) * g) * g
                 xp.multiply(v, beta2, out=v)
@@ -81,7 +81,7 @@ class Adam(Optimizer):
                 bias_correction2_sqrt = (1 - beta2**step) ** 0.5
                 step_size = lr / bias_correction1
                 if amsgrad:
-                    vmax = state["max_exp_avg_sq"].data
+                    vmax = state["max_exp_avg_sq"].array
                     xp.maximum(vmax, v, out=vmax)
                     v = vmax
                 denom = xp.sqrt(v, out=tmp)

@@ -44,7 +44,7 @@ class Adamax(Optimizer):
             beta1, beta2 = (float(b) for b in group["betas"])
             eps = float(group["eps"])
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 state = self.state[p]
                 if len(state) == 0:
@@ -52,8 +52,8 @@ class Adamax(Optimizer):
                     state["exp_avg"] = Tensor._wrap(xp.zeros_like(arr))
                     state["exp_inf"] = Tensor._wrap(xp.zeros_like(arr))
                 step = _bump(state["step"])
-                g, owned = _effective_grad(p.grad.data, arr, float(group["weight_decay"]), group["maximize"])
-                m, u = state["exp_avg"].data, state["exp_inf"].data
+                g, owned = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
+                m, u = state["exp_avg"].array, state["exp_inf"].array
                 tmp = xp.empty_like(arr)
                 _lerp_(m, g, 1 - beta1, tmp)
                 xp.multiply(u, beta2, out=u)

@@ -47,7 +47,7 @@ class ASGD(Optimizer):
             lr, lambd = float(group["lr"]), float(group["lambd"])
             alpha, t0 = float(group["alpha"]), float(group["t0"])
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 state = self.state[p]
                 if len(state) == 0:
@@ -56,20 +56,20 @@ class ASGD(Optimizer):
                     state["mu"] = host_scalar(1.0)
                     state["ax"] = Tensor._wrap(xp.zeros_like(arr))
                 step = _bump(state["step"])
-                g, owned = _effective_grad(p.grad.data, arr, float(group["weight_decay"]), group["maximize"])
-                eta = float(state["eta"].data)
-                mu = float(state["mu"].data)
+                g, owned = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
+                eta = float(state["eta"].array)
+                mu = float(state["mu"].array)
                 xp.multiply(arr, 1 - lambd * eta, out=arr)
                 upd = g if owned else xp.empty_like(arr)
                 xp.multiply(g, -eta, out=upd)
                 xp.add(arr, upd, out=arr)
-                ax = state["ax"].data
+                ax = state["ax"].array
                 if mu != 1:
                     xp.subtract(arr, ax, out=upd)
                     xp.multiply(upd, mu, out=upd)
                     xp.add(ax, upd, out=ax)
                 else:
                     ax[...] = arr
-                state["eta"].data[...] = lr / ((1 + lambd * lr * step) ** alpha)
-                state["mu"].data[...] = 1 / max(1, step - t0)
+                state["eta"].array[...] = lr / ((1 + lambd * lr * step) ** alpha)
+                state["mu"].array[...] = 1 / max(1, step - t0)
         return loss

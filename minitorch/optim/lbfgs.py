@@ -129,7 +129,7 @@ def _wrap(value):
 def _unwrap(value):
     if isinstance(value, list):
         return [_unwrap(v) for v in value]
-    return value.data if isinstance(value, Tensor) else value
+    return value.array if isinstance(value, Tensor) else value
 
 
 class LBFGS(Optimizer):
@@ -154,7 +154,7 @@ class LBFGS(Optimizer):
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]["params"]
-        devices = {device_of(p.data) for p in self._params}
+        devices = {device_of(p.array) for p in self._params}
         if len(devices) > 1:
             raise RuntimeError(f"LBFGS: all parameters must be on one device, got {sorted(map(str, devices))}")
 
@@ -167,33 +167,33 @@ class LBFGS(Optimizer):
             return type(value)(LBFGS._cast_state(param, index, v) for v in value)
         if isinstance(value, Tensor):
             moved = value.to(device=param.device, dtype=param.dtype) if param.is_floating_point() else value
-            arr = moved.data
-            return Tensor._wrap(arr.copy() if arr is value.data else arr)
+            arr = moved.array
+            return Tensor._wrap(arr.copy() if arr is value.array else arr)
         return Optimizer._cast_state(param, index, value, key)
 
     def _numel(self) -> int:
-        return sum(p.data.size for p in self._params)
+        return sum(p.array.size for p in self._params)
 
     def _gather_flat_grad(self):
-        xp = xp_of(self._params[0].data)
-        views = [xp.zeros(p.data.size, dtype=p.data.dtype) if p.grad is None else p.grad.data.reshape(-1)
+        xp = xp_of(self._params[0].array)
+        views = [xp.zeros(p.array.size, dtype=p.array.dtype) if p.grad is None else p.grad.array.reshape(-1)
                  for p in self._params]
         return xp.concatenate(views, 0)
 
     def _add_grad(self, step_size, update) -> None:
         offset = 0
         for p in self._params:
-            arr = p.data
+            arr = p.array
             n = arr.size
             arr += (update[offset:offset + n] * step_size).reshape(arr.shape)
             offset += n
 
     def _clone_param(self):
-        return [p.data.copy() for p in self._params]
+        return [p.array.copy() for p in self._params]
 
     def _set_param(self, params_data) -> None:
         for p, data in zip(self._params, params_data):
-            p.data[...] = data
+            p.array[...] = data
 
     def _directional_evaluate(self, closure, x, t, d):
         self._add_grad(t, d)

@@ -57,7 +57,7 @@ class NAdam(Optimizer):
             eps, wd = float(group["eps"]), float(group["weight_decay"])
             momentum_decay = float(group["momentum_decay"])
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 state = self.state[p]
                 if len(state) == 0:
@@ -69,16 +69,16 @@ class NAdam(Optimizer):
                 bias_correction2 = 1 - beta2**step
                 if wd != 0 and group["decoupled_weight_decay"]:
                     xp.multiply(arr, 1 - lr * wd, out=arr)
-                    g, owned = _effective_grad(p.grad.data, arr, 0.0, group["maximize"])
+                    g, owned = _effective_grad(p.grad.array, arr, 0.0, group["maximize"])
                 else:
-                    g, owned = _effective_grad(p.grad.data, arr, wd, group["maximize"])
+                    g, owned = _effective_grad(p.grad.array, arr, wd, group["maximize"])
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-                mu_product_arr = state["mu_product"].data  # float32 on the host, as torch keeps it
+                mu_product_arr = state["mu_product"].array  # float32 on the host, as torch keeps it
                 mu_product_arr *= mu
                 mu_product = float(mu_product_arr)
                 mu_product_next = mu_product * mu_next
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+                m, v = state["exp_avg"].array, state["exp_avg_sq"].array
                 tmp = xp.empty_like(arr)
                 _lerp_(m, g, 1 - beta1, tmp)
                 xp.multiply(v, beta2, out=v)

@@ -1,6 +1,6 @@
 """The ``Optimizer`` base: parameter groups, per-parameter state, ``state_dict`` in PyTorch's layout.
 
-Subclasses implement ``step()``; the update runs on the raw arrays (``p.data``, state buffers) in
+Subclasses implement ``step()``; the update runs on the raw arrays (``p.array``, state buffers) in
 place, outside the autograd graph, so a step records nothing and keeps every dtype.
 """
 from __future__ import annotations
@@ -197,7 +197,7 @@ class Optimizer:
                         g.detach_()
                     else:
                         g.requires_grad_(False)
-                    g.data[...] = 0
+                    g.array[...] = 0
 
     def step(self, closure: Callable[[], Any] | None = None):
         """Update the parameters once; ``closure`` (re-evaluating the loss) is called first if given."""
@@ -296,9 +296,9 @@ class Optimizer:
     def _state_follows_parameters(self) -> None:
         """Move each parameter's state tensors to that parameter's device (torch raises instead)."""
         for param, state in self.state.items():
-            where = device_of(param.data)
+            where = device_of(param.array)
             for key, value in list(state.items()):
-                if isinstance(value, Tensor) and key != "step" and device_of(value.data) != where:
+                if isinstance(value, Tensor) and key != "step" and device_of(value.array) != where:
                     state[key] = self._cast_state(param, None, value, key)
         self._moves_seen = parameter_moves()
 
@@ -307,7 +307,7 @@ class Optimizer:
         """A copy of a saved state value with tensors on ``param``'s device (floating: its dtype)."""
         if isinstance(value, Tensor):
             if key == "step":
-                return Tensor._wrap(value.data.copy())
+                return Tensor._wrap(value.array.copy())
             if key is not None and value.ndim > 0 and tuple(value.shape) != tuple(param.shape):
                 raise ValueError(
                     f"loaded state dict has state '{key}' of shape {tuple(value.shape)} for parameter {index} "
@@ -317,8 +317,8 @@ class Optimizer:
                 moved = value.to(device=param.device, dtype=param.dtype)
             else:
                 moved = value.to(device=param.device)
-            arr = moved.data
-            if arr is value.data:
+            arr = moved.array
+            if arr is value.array:
                 arr = xp_of(arr).array(arr, copy=True)
             return Tensor._wrap(arr)
         if isinstance(value, dict):
@@ -364,7 +364,7 @@ def _step_tensor(value: float = 0.0) -> Tensor:
 
 def _bump(step: Tensor) -> float:
     """``step += 1`` in place; returns the new count as a Python float."""
-    arr = step.data
+    arr = step.array
     arr += 1
     return float(arr)
 
@@ -409,7 +409,7 @@ def _effective_grad(grad, param, weight_decay: float, maximize: bool):
 def _params_with_grad(group: dict[str, Any]) -> Iterable[Tensor]:
     for p in group["params"]:
         if p.grad is not None:
-            if p.grad.data.shape != p.data.shape:
+            if p.grad.array.shape != p.array.shape:
                 raise RuntimeError(
                     f"optimizer step: parameter of shape {tuple(p.shape)} has a gradient of shape "
                     f"{tuple(p.grad.shape)}"

@@ -51,7 +51,7 @@ class RAdam(Optimizer):
             beta1, beta2 = (float(b) for b in group["betas"])
             eps, wd = float(group["eps"]), float(group["weight_decay"])
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 state = self.state[p]
                 if len(state) == 0:
@@ -61,10 +61,10 @@ class RAdam(Optimizer):
                 step = _bump(state["step"])
                 if wd != 0 and group["decoupled_weight_decay"]:
                     xp.multiply(arr, 1 - lr * wd, out=arr)
-                    g, owned = _effective_grad(p.grad.data, arr, 0.0, group["maximize"])
+                    g, owned = _effective_grad(p.grad.array, arr, 0.0, group["maximize"])
                 else:
-                    g, owned = _effective_grad(p.grad.data, arr, wd, group["maximize"])
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+                    g, owned = _effective_grad(p.grad.array, arr, wd, group["maximize"])
+                m, v = state["exp_avg"].array, state["exp_avg_sq"].array
                 tmp = xp.empty_like(arr)
                 _lerp_(m, g, 1 - beta1, tmp)
                 xp.multiply(v, beta2, out=v)

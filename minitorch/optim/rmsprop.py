@@ -47,7 +47,7 @@ class RMSprop(Optimizer):
             lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
             momentum, centered = float(group["momentum"]), group["centered"]
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 state = self.state[p]
                 if len(state) == 0:
@@ -58,15 +58,15 @@ class RMSprop(Optimizer):
                     if centered:
                         state["grad_avg"] = Tensor._wrap(xp.zeros_like(arr))
                 _bump(state["step"])
-                g, owned = _effective_grad(p.grad.data, arr, float(group["weight_decay"]), group["maximize"])
-                v = state["square_avg"].data
+                g, owned = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
+                v = state["square_avg"].array
                 avg = xp.empty_like(arr)
                 xp.multiply(v, alpha, out=v)
                 xp.multiply(g, 1 - alpha, out=avg)
                 xp.multiply(avg, g, out=avg)
                 xp.add(v, avg, out=v)
                 if centered:
-                    ga = state["grad_avg"].data
+                    ga = state["grad_avg"].array
                     _lerp_(ga, g, 1 - alpha, avg)
                     xp.multiply(ga, ga, out=avg)
                     xp.subtract(v, avg, out=avg)
@@ -75,7 +75,7 @@ class RMSprop(Optimizer):
                     xp.sqrt(v, out=avg)
                 xp.add(avg, eps, out=avg)
                 if momentum > 0:
-                    buf = state["momentum_buffer"].data
+                    buf = state["momentum_buffer"].array
                     xp.multiply(buf, momentum, out=buf)
                     xp.divide(g, avg, out=avg)
                     xp.add(buf, avg, out=buf)

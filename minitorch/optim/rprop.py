@@ -43,7 +43,7 @@ class Rprop(Optimizer):
             etaminus, etaplus = (float(e) for e in group["etas"])
             step_size_min, step_size_max = (float(s) for s in group["step_sizes"])
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
                 state = self.state[p]
                 if len(state) == 0:
@@ -51,9 +51,9 @@ class Rprop(Optimizer):
                     state["prev"] = Tensor._wrap(xp.zeros_like(arr))
                     state["step_size"] = Tensor._wrap(xp.full_like(arr, float(group["lr"])))
                 _bump(state["step"])
-                grad = p.grad.data
+                grad = p.grad.array
                 g = xp.negative(grad) if group["maximize"] else grad
-                prev, step_size = state["prev"].data, state["step_size"].data
+                prev, step_size = state["prev"].array, state["step_size"].array
                 dt = arr.dtype.type
                 sign = xp.multiply(g, prev, out=xp.empty_like(arr))
                 xp.sign(sign, out=sign)

@@ -39,9 +39,9 @@ class SGD(Optimizer):
             dampening = float(group["dampening"])
             nesterov = group["nesterov"]
             for p in _params_with_grad(group):
-                arr = p.data
+                arr = p.array
                 xp = xp_of(arr)
-                g, owned = _effective_grad(p.grad.data, arr, float(group["weight_decay"]), group["maximize"])
+                g, owned = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
                 if momentum != 0:
                     state = self.state[p]
                     buf_t = state.get("momentum_buffer")
@@ -49,7 +49,7 @@ class SGD(Optimizer):
                         buf = g if owned else g.copy()  # a fresh array can become the buffer
                         state["momentum_buffer"] = Tensor._wrap(buf)
                     else:
-                        buf = buf_t.data
+                        buf = buf_t.array
                         xp.multiply(buf, momentum, out=buf)
                         if dampening == 0:
                             xp.add(buf, g, out=buf)

@@ -90,7 +90,7 @@ class _Link(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return x.data
+        return x.array
 
     @staticmethod
     def backward(ctx, g):
@@ -110,9 +110,9 @@ class CheckpointFunction(Function):
         ctx.save_for_backward(*tensors)
         outs = run.first_outputs
         run.first_outputs = None
-        arrays = tuple(o.data for o in outs)
+        arrays = tuple(o.array for o in outs)
         ctx.mark_non_differentiable(*(
-            a for a, o, req in zip(arrays, outs, run.out_requires) if not req or o.data.dtype.kind not in "fc"
+            a for a, o, req in zip(arrays, outs, run.out_requires) if not req or o.array.dtype.kind not in "fc"
         ))
         ctx.set_materialize_grads(False)
         return arrays
@@ -268,7 +268,7 @@ def checkpoint(function: Callable, *args, use_reentrant: bool | None = None, con
         results = (results,)
     results = list(results)
     for r, o in zip(results, outs):  # integer outputs and the like stay as fn returned them
-        if o.data.dtype.kind not in "fc":
+        if o.array.dtype.kind not in "fc":
             r._requires_grad = False
     return _rebuild(out, results)
 

@@ -331,12 +331,12 @@ def _dtype_name(dt) -> str:
 
 def _set_grad(node: GraphNode, g: Tensor) -> None:
     node.grad_shape, node.grad_norm = tuple(g.shape), _norm(g)
-    if g.data.size == 1:
-        node.grad_value = float(numpy_of(g.data).reshape(()).item())
+    if g.array.size == 1:
+        node.grad_value = float(numpy_of(g.array).reshape(()).item())
 
 
 def _norm(g: Tensor) -> float:
-    return float(numpy_of((abs(g.data) ** 2).sum()) ** 0.5)
+    return float(numpy_of((abs(g.array) ** 2).sum()) ** 0.5)
 
 
 def _fmt_shape(shape) -> str:

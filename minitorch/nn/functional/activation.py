@@ -62,7 +62,7 @@ def _same_dtype(arr, like):
 class Hardtanh(BuiltinOp):
     @staticmethod
     def forward(ctx, x, lo, hi):
-        arr = x.data
+        arr = x.array
         ctx.mask = (arr > lo) & (arr < hi)
         return _same_dtype(xp_of(arr).clip(arr, lo, hi), arr)
 
@@ -75,7 +75,7 @@ class Hardtanh(BuiltinOp):
 class LeakyRelu(BuiltinOp):
     @staticmethod
     def forward(ctx, x, slope):
-        arr = x.data
+        arr = x.array
         ctx.pos = arr > 0
         ctx.slope = slope
         return _same_dtype(xp_of(arr).where(ctx.pos, arr, arr * slope), arr)
@@ -89,7 +89,7 @@ class LeakyRelu(BuiltinOp):
 class Hardsigmoid(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
-        arr = x.data
+        arr = x.array
         ctx.mask = (arr > -3) & (arr < 3)
         return _same_dtype(xp_of(arr).clip(arr / 6 + 0.5, 0, 1), arr)
 
@@ -103,14 +103,14 @@ class Hardswish(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        arr = x.data
+        arr = x.array
         return _same_dtype(arr * xp_of(arr).clip(arr + 3, 0, 6) / 6, arr)
 
     @staticmethod
     def backward(ctx, g):
         """d hardswish(x) = g * (0 if x < -3, x/3 + 1/2 if x <= 3, 1 otherwise)."""
         (x,) = ctx.saved_tensors
-        arr = x.data
+        arr = x.array
         mid = where((arr >= -3) & (arr <= 3), x / 3 + 0.5, 0.0)
         return g * where(arr > 3, 1.0, mid)
 
@@ -123,7 +123,7 @@ class Elu(BuiltinOp):
     def forward(ctx, x, alpha, scale, input_scale):
         ctx.save_for_backward(x)
         ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         neg = alpha * xp.expm1(xp.minimum(arr, 0) * input_scale)
         return _same_dtype(scale * xp.where(arr > 0, arr, neg), arr)
@@ -132,7 +132,7 @@ class Elu(BuiltinOp):
     def backward(ctx, g):
         """d elu(x) = g * scale * (1 if x > 0 else alpha * input_scale * exp(x * input_scale))."""
         (x,) = ctx.saved_tensors
-        arr = x.data
+        arr = x.array
         neg_x = where(arr > 0, 0.0, x)  # exp only of non-positive values: no overflow
         slope = where(arr > 0, 1.0, (neg_x * ctx.input_scale).exp() * (ctx.alpha * ctx.input_scale))
         return g * (slope * ctx.scale) if ctx.scale != 1 else g * slope, None, None, None
@@ -143,7 +143,7 @@ class Softplus(BuiltinOp):
     def forward(ctx, x, beta, threshold):
         ctx.save_for_backward(x)
         ctx.beta, ctx.threshold = beta, threshold
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         bx = arr * beta
         return _same_dtype(xp.where(bx > threshold, arr, xp.logaddexp(0, bx) / beta), arr)
@@ -152,14 +152,14 @@ class Softplus(BuiltinOp):
     def backward(ctx, g):
         """d softplus(x) = g * sigmoid(beta x) (g where beta x > threshold)."""
         (x,) = ctx.saved_tensors
-        return g * where(x.data * ctx.beta > ctx.threshold, 1.0, (x * ctx.beta).sigmoid()), None, None
+        return g * where(x.array * ctx.beta > ctx.threshold, 1.0, (x * ctx.beta).sigmoid()), None, None
 
 
 class LogSigmoid(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         return _same_dtype(xp.minimum(arr, 0) - xp.log1p(xp.exp(-xp.abs(arr))), arr)
 
@@ -174,7 +174,7 @@ class Silu(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         e = xp.exp(-xp.abs(arr))  # stable sigmoid: exp of non-positive values only
         return _same_dtype(arr * xp.where(arr >= 0, 1 / (1 + e), e / (1 + e)), arr)
@@ -191,7 +191,7 @@ class Mish(BuiltinOp):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         return _same_dtype(arr * xp.tanh(xp.logaddexp(0, arr)), arr)
 
@@ -208,7 +208,7 @@ class Gelu(BuiltinOp):
     def forward(ctx, x, approximate):
         ctx.save_for_backward(x)
         ctx.approximate = approximate
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         if approximate == "tanh":
             inner = _SQRT_2_OVER_PI * (arr + _GELU_C * arr * arr * arr)
@@ -337,7 +337,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else value."""
-    return _finish(input, where(input.data > threshold, input, float(value)), inplace)
+    return _finish(input, where(input.array > threshold, input, float(value)), inplace)
 
 
 def tanhshrink(input: Tensor) -> Tensor:
@@ -347,13 +347,13 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x - lambd if x > lambd, x + lambd if x < -lambd, else 0."""
-    arr = input.data
+    arr = input.array
     return where(arr > lambd, input - lambd, where(arr < -lambd, input + lambd, 0.0))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0."""
-    arr = input.data
+    arr = input.array
     return where((arr > lambd) | (arr < -lambd), input, 0.0)
 
 

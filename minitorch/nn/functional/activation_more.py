@@ -29,7 +29,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
         return _in_place(input, rrelu, lower, upper, training)
     if not training:
         return leaky_relu(input, (lower + upper) / 2)
-    arr = input.data
+    arr = input.array
     xp = xp_of(arr)
     draws = rng_for(input.device).uniform(lower, upper, arr.shape)
     slopes = xp.where(arr > 0, 1, draws).astype(arr.dtype, copy=False)  # torch: x <= 0 gets the random slope
@@ -92,7 +92,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
 
     if eps != 1e-10:
         warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
-    arr = logits.data
+    arr = logits.array
     xp = xp_of(arr)
     expo = rng_for(logits.device).exponential(1.0, arr.shape)
     gumbels = Tensor._wrap((-xp.log(expo)).astype(arr.dtype, copy=False))
@@ -100,7 +100,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
     if not hard:
         return y_soft
     d = _wrap_dim(dim, arr.ndim, "gumbel_softmax") if arr.ndim else 0
-    ys = y_soft.data
+    ys = y_soft.array
     index = xp.argmax(ys, axis=d, keepdims=True) if ys.ndim else xp.zeros((), dtype=int)
     if ys.ndim:
         pos = xp.arange(ys.shape[d]).reshape((-1,) + (1,) * (ys.ndim - 1 - d))

@@ -24,7 +24,7 @@ class Conv2d(BuiltinOp):
     @staticmethod
     def forward(ctx, x, w, b, geo):
         keep = ctx.needs_input_grad[1]
-        y, cache = conv2d_forward(x.data, w.data, None if b is None else b.data, geo, keep)
+        y, cache = conv2d_forward(x.array, w.array, None if b is None else b.array, geo, keep)
         ctx.geo = geo
         ctx.has_bias = b is not None
         if ctx.needs_input_grad[0] or keep:
@@ -38,9 +38,9 @@ class Conv2d(BuiltinOp):
         geo = ctx.geo
         nx, nw, nb = ctx.needs_input_grad[:3]
         if nx and nw and not g._requires_grad:  # both read g as NHWC rows: transpose it once, not twice
-            g = Tensor._wrap(as_channels_last(g.data))
-        dx = ConvTranspose2d.apply(g, w, geo, x.data.shape[2:]) if nx else None
-        dw = Conv2dWeightGrad.apply(x, g, geo, w.data.shape, cache) if nw else None
+            g = Tensor._wrap(as_channels_last(g.array))
+        dx = ConvTranspose2d.apply(g, w, geo, x.array.shape[2:]) if nx else None
+        dw = Conv2dWeightGrad.apply(x, g, geo, w.array.shape, cache) if nw else None
         db = g.sum(dim=(0, 2, 3)) if nb and ctx.has_bias else None
         return dx, dw, db, None
 
@@ -52,15 +52,15 @@ class ConvTranspose2d(BuiltinOp):
     def forward(ctx, g, w, geo, hw):
         ctx.geo, ctx.hw = geo, hw
         ctx.save_for_backward(g, w)
-        return conv2d_input_grad(g.data, w.data, geo, hw[0], hw[1])
+        return conv2d_input_grad(g.array, w.array, geo, hw[0], hw[1])
 
     @staticmethod
     def backward(ctx, h):
         """d/dg <h, conv2d^T(g, w)> = conv2d(h, w); d/dw = conv2d weight-grad of (h, g)."""
         g, w = ctx.saved_tensors
         ng, nw = ctx.needs_input_grad[:2]
-        dg = _conv_cropped(h, w, ctx.geo, g.data.shape[2:]) if ng else None
-        dw = Conv2dWeightGrad.apply(h, g, ctx.geo, w.data.shape, None) if nw else None
+        dg = _conv_cropped(h, w, ctx.geo, g.array.shape[2:]) if ng else None
+        dw = Conv2dWeightGrad.apply(h, g, ctx.geo, w.array.shape, None) if nw else None
         return dg, dw, None, None
 
 
@@ -71,15 +71,15 @@ class Conv2dWeightGrad(BuiltinOp):
     def forward(ctx, x, g, geo, w_shape, cache):
         ctx.geo = geo
         ctx.save_for_backward(x, g)
-        return conv2d_weight_grad(x.data, g.data, geo, w_shape, cache)
+        return conv2d_weight_grad(x.array, g.array, geo, w_shape, cache)
 
     @staticmethod
     def backward(ctx, k):
         """d/dx <k, wgrad(x, g)> = conv_transpose2d(g, k); d/dg = conv2d(x, k)."""
         x, g = ctx.saved_tensors
         nx, ng = ctx.needs_input_grad[:2]
-        dx = ConvTranspose2d.apply(g, k, ctx.geo, x.data.shape[2:]) if nx else None
-        dg = _conv_cropped(x, k, ctx.geo, g.data.shape[2:]) if ng else None
+        dx = ConvTranspose2d.apply(g, k, ctx.geo, x.array.shape[2:]) if nx else None
+        dg = _conv_cropped(x, k, ctx.geo, g.array.shape[2:]) if ng else None
         return dx, dg, None, None, None
 
 
@@ -87,7 +87,7 @@ def _conv_cropped(x: Tensor, w: Tensor, geo: ConvGeom, ohw: tuple) -> Tensor:
     """conv2d(x, w) cut to (OH, OW): with output_padding >= stride, conv of the transposed conv's
     output has an extra row/column that no input of the transposed conv touched."""
     y = Conv2d.apply(x, w, None, geo)
-    if tuple(y.data.shape[2:]) != tuple(ohw):
+    if tuple(y.array.shape[2:]) != tuple(ohw):
         y = y[:, :, :ohw[0], :ohw[1]]
     return y
 
@@ -111,62 +111,62 @@ def check_positive(op: str, name: str, values: tuple) -> None:
 
 
 def shape_str(t) -> str:
-    return str(list(t.data.shape))
+    return str(list(t.array.shape))
 
 
 def _batched(op: str, x: Tensor, spatial: int) -> bool:
-    nd = x.data.ndim
+    nd = x.array.ndim
     if nd == spatial + 2:
         return True
     if nd == spatial + 1:
         return False
     raise RuntimeError(
         f"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {op}, but got input of "
-        f"size: {list(x.data.shape)}"
+        f"size: {list(x.array.shape)}"
     )
 
 
 def _check_weight(op: str, x: Tensor, w: Tensor, b, groups: int, transposed: bool) -> None:
-    if w.data.ndim != x.data.ndim:
+    if w.array.ndim != x.array.ndim:
         raise RuntimeError(
-            f"{op}: Expected {x.data.ndim}-dimensional weight for {x.data.ndim}-dimensional input "
-            f"{shape_str(x)}, but got {w.data.ndim}-dimensional weight of size {shape_str(w)} instead"
+            f"{op}: Expected {x.array.ndim}-dimensional weight for {x.array.ndim}-dimensional input "
+            f"{shape_str(x)}, but got {w.array.ndim}-dimensional weight of size {shape_str(w)} instead"
         )
     if groups <= 0:
         raise RuntimeError(f"{op}: non-positive groups is not supported (got groups={groups})")
-    c = x.data.shape[1]
+    c = x.array.shape[1]
     if transposed:
-        if c != w.data.shape[0]:
+        if c != w.array.shape[0]:
             raise RuntimeError(
                 f"{op}: Given transposed=1, weight of size {shape_str(w)}, expected input{shape_str(x)} to have "
-                f"{w.data.shape[0]} channels, but got {c} channels instead"
+                f"{w.array.shape[0]} channels, but got {c} channels instead"
             )
         if c % groups:
             raise RuntimeError(f"{op}: input channels {c} must be divisible by groups={groups}")
-        n_out = w.data.shape[1] * groups
+        n_out = w.array.shape[1] * groups
     else:
-        if w.data.shape[0] % groups:
+        if w.array.shape[0] % groups:
             raise RuntimeError(
                 f"{op}: Given groups={groups}, expected weight {shape_str(w)} to be divisible by {groups} at "
                 f"dimension 0 (out_channels)"
             )
-        if c != w.data.shape[1] * groups:
+        if c != w.array.shape[1] * groups:
             raise RuntimeError(
                 f"{op}: Given groups={groups}, weight of size {shape_str(w)}, expected input{shape_str(x)} to have "
-                f"{w.data.shape[1] * groups} channels, but got {c} channels instead"
+                f"{w.array.shape[1] * groups} channels, but got {c} channels instead"
             )
-        n_out = w.data.shape[0]
-    if b is not None and (b.data.ndim != 1 or b.data.shape[0] != n_out):
+        n_out = w.array.shape[0]
+    if b is not None and (b.array.ndim != 1 or b.array.shape[0] != n_out):
         raise RuntimeError(
             f"{op}: Given weight of size {shape_str(w)}, expected bias to be 1-dimensional with {n_out} "
             f"elements, but got bias of size {shape_str(b)} instead"
         )
-    if w.data.dtype != x.data.dtype or (b is not None and b.data.dtype != x.data.dtype):
+    if w.array.dtype != x.array.dtype or (b is not None and b.array.dtype != x.array.dtype):
         raise RuntimeError(
             f"{op}: Input type ({x.dtype}) and weight type ({w.dtype}) should be the same"
             + ("" if b is None else f" (bias type {b.dtype})")
         )
-    if type(w.data) is not type(x.data):
+    if type(w.array) is not type(x.array):
         raise RuntimeError(
             f"{op}: Expected all tensors to be on the same device, but found at least two devices, "
             f"{x.device} and {w.device}!"
@@ -174,7 +174,7 @@ def _check_weight(op: str, x: Tensor, w: Tensor, b, groups: int, transposed: boo
 
 
 def _conv_geom(op: str, x4: Tensor, w4: Tensor, stride, padding, dilation, groups: int) -> ConvGeom:
-    kh, kw = w4.data.shape[2:]
+    kh, kw = w4.array.shape[2:]
     sh, sw = pair(stride, op, "stride")
     dh, dw = pair(dilation, op, "dilation")
     check_positive(op, "stride", (sh, sw))
@@ -195,7 +195,7 @@ def _conv_geom(op: str, x4: Tensor, w4: Tensor, stride, padding, dilation, group
             raise RuntimeError(f"{op}: negative padding is not supported (got padding={padding})")
         pads = (ph, ph, pw, pw)
     geo = ConvGeom(kh, kw, sh, sw, dh, dw, *pads, groups)
-    h, wd = x4.data.shape[2:]
+    h, wd = x4.array.shape[2:]
     eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     if h + pads[0] + pads[1] < eh or wd + pads[2] + pads[3] < ew:
         raise RuntimeError(
@@ -227,10 +227,10 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
         input, weight, bias = autocast_args("conv1d", input, weight, bias)
     batched = _batched("conv1d", input, 1)
     x = input if batched else input.unsqueeze(0)
-    if weight.data.ndim != 3:
+    if weight.array.ndim != 3:
         raise RuntimeError(
             f"conv1d: Expected 3-dimensional weight for 3-dimensional input {shape_str(x)}, but got "
-            f"{weight.data.ndim}-dimensional weight of size {shape_str(weight)} instead"
+            f"{weight.array.ndim}-dimensional weight of size {shape_str(weight)} instead"
         )
     (s,) = _single(stride, "conv1d", "stride")
     (d,) = _single(dilation, "conv1d", "dilation")
@@ -267,8 +267,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
             f"output_padding_height: {oph} output_padding_width: {opw} stride_height: {sh} stride_width: {sw} "
             f"dilation_height: {dh} dilation_width: {dw}"
         )
-    kh, kw = weight.data.shape[2:]
-    hin, win = x.data.shape[2:]
+    kh, kw = weight.array.shape[2:]
+    hin, win = x.array.shape[2:]
     h = (hin - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
     w = (win - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
     if h <= 0 or w <= 0:
@@ -287,7 +287,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
         input, weight, bias = autocast_args("conv_transpose1d", input, weight, bias)
     batched = _batched("conv_transpose1d", input, 1)
     x = input if batched else input.unsqueeze(0)
-    if weight.data.ndim != 3:
+    if weight.array.ndim != 3:
         raise RuntimeError(f"conv_transpose1d: expected a 3-D weight, got {shape_str(weight)}")
     (s,) = _single(stride, "conv_transpose1d", "stride")
     (p,) = _single(padding, "conv_transpose1d", "padding")

@@ -27,15 +27,15 @@ class Conv3d(BuiltinOp):
         ctx.has_bias = b is not None
         if ctx.needs_input_grad[0] or ctx.needs_input_grad[1]:
             ctx.save_for_backward(x, w)
-        return conv3d_forward(x.data, w.data, None if b is None else b.data, geo)
+        return conv3d_forward(x.array, w.array, None if b is None else b.array, geo)
 
     @staticmethod
     def backward(ctx, g):
         """dx = conv_transpose3d(g, w); dw = sum_voxels patch(x)^T g; db = sum_{n,d,h,w} g."""
         x, w = ctx.saved_tensors
         nx, nw, nb = ctx.needs_input_grad[:3]
-        dx = ConvTranspose3d.apply(g, w, ctx.geo, x.data.shape[2:]) if nx else None
-        dw = Conv3dWeightGrad.apply(x, g, ctx.geo, w.data.shape) if nw else None
+        dx = ConvTranspose3d.apply(g, w, ctx.geo, x.array.shape[2:]) if nx else None
+        dw = Conv3dWeightGrad.apply(x, g, ctx.geo, w.array.shape) if nw else None
         db = g.sum(dim=(0, 2, 3, 4)) if nb and ctx.has_bias else None
         return dx, dw, db, None
 
@@ -47,15 +47,15 @@ class ConvTranspose3d(BuiltinOp):
     def forward(ctx, g, w, geo, size):
         ctx.geo = geo
         ctx.save_for_backward(g, w)
-        return conv3d_input_grad(g.data, w.data, geo, tuple(size))
+        return conv3d_input_grad(g.array, w.array, geo, tuple(size))
 
     @staticmethod
     def backward(ctx, h):
         """d/dg <h, conv3d^T(g, w)> = conv3d(h, w); d/dw = conv3d weight-grad of (h, g)."""
         g, w = ctx.saved_tensors
         ng, nw = ctx.needs_input_grad[:2]
-        dg = _conv_cropped(h, w, ctx.geo, g.data.shape[2:]) if ng else None
-        dw = Conv3dWeightGrad.apply(h, g, ctx.geo, w.data.shape) if nw else None
+        dg = _conv_cropped(h, w, ctx.geo, g.array.shape[2:]) if ng else None
+        dw = Conv3dWeightGrad.apply(h, g, ctx.geo, w.array.shape) if nw else None
         return dg, dw, None, None
 
 
@@ -66,15 +66,15 @@ class Conv3dWeightGrad(BuiltinOp):
     def forward(ctx, x, g, geo, w_shape):
         ctx.geo = geo
         ctx.save_for_backward(x, g)
-        return conv3d_weight_grad(x.data, g.data, geo, tuple(w_shape))
+        return conv3d_weight_grad(x.array, g.array, geo, tuple(w_shape))
 
     @staticmethod
     def backward(ctx, k):
         """d/dx <k, wgrad(x, g)> = conv_transpose3d(g, k); d/dg = conv3d(x, k)."""
         x, g = ctx.saved_tensors
         nx, ng = ctx.needs_input_grad[:2]
-        dx = ConvTranspose3d.apply(g, k, ctx.geo, x.data.shape[2:]) if nx else None
-        dg = _conv_cropped(x, k, ctx.geo, g.data.shape[2:]) if ng else None
+        dx = ConvTranspose3d.apply(g, k, ctx.geo, x.array.shape[2:]) if nx else None
+        dg = _conv_cropped(x, k, ctx.geo, g.array.shape[2:]) if ng else None
         return dx, dg, None, None
 
 
@@ -82,7 +82,7 @@ def _conv_cropped(x: Tensor, w: Tensor, geo: Conv3dGeom, osz: tuple) -> Tensor:
     """conv3d(x, w) cut to ``osz``: with output_padding, the conv of a transposed conv's output can
     reach one voxel further than any input of the transposed conv."""
     y = Conv3d.apply(x, w, None, geo)
-    if tuple(y.data.shape[2:]) != tuple(osz):
+    if tuple(y.array.shape[2:]) != tuple(osz):
         y = y[:, :, :osz[0], :osz[1], :osz[2]]
     return y
 
@@ -100,7 +100,7 @@ def triple(v, op: str, name: str) -> tuple:
 
 
 def _geom3d(op: str, x: Tensor, w: Tensor, stride, padding, dilation, groups: int) -> Conv3dGeom:
-    k = tuple(w.data.shape[2:])
+    k = tuple(w.array.shape[2:])
     s = triple(stride, op, "stride")
     d = triple(dilation, op, "dilation")
     check_positive(op, "stride", s)
@@ -120,7 +120,7 @@ def _geom3d(op: str, x: Tensor, w: Tensor, stride, padding, dilation, groups: in
         lo = hi = triple(padding, op, "padding")
         if any(p < 0 for p in lo):
             raise RuntimeError(f"{op}: negative padding is not supported (got padding={padding})")
-    padded = [m + a + b for m, a, b in zip(x.data.shape[2:], lo, hi)]
+    padded = [m + a + b for m, a, b in zip(x.array.shape[2:], lo, hi)]
     ext = [dd * (kk - 1) + 1 for dd, kk in zip(d, k)]
     if any(p < e for p, e in zip(padded, ext)):
         raise RuntimeError(
@@ -169,9 +169,9 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
             f"{op}: output padding must be smaller than either stride or dilation, but got "
             f"output_padding={opad}, stride={s}, dilation={d}"
         )
-    k = weight.data.shape[2:]
+    k = weight.array.shape[2:]
     size = tuple((m - 1) * ss - 2 * pp + dd * (kk - 1) + oo + 1
-                 for m, ss, pp, dd, kk, oo in zip(x.data.shape[2:], s, p, d, k, opad))
+                 for m, ss, pp, dd, kk, oo in zip(x.array.shape[2:], s, p, d, k, opad))
     if any(v <= 0 for v in size):
         raise RuntimeError(
             f"{op}: Given input size {shape_str(x)}, calculated output size ({' x '.join(map(str, size))}) "

@@ -21,7 +21,7 @@ def _check_p(p: float) -> None:
 
 def _apply_mask(input: Tensor, mask_shape: tuple, p: float, inplace: bool, generator=None) -> Tensor:
     """input * (keep / (1 - p)), keep ~ Bernoulli(1 - p) drawn with ``mask_shape`` (broadcast)."""
-    arr = input.data
+    arr = input.array
     if p == 1.0:  # everything dropped (no draw needed, and no division by zero)
         scaled = xp_of(arr).zeros(mask_shape, dtype=arr.dtype)
     else:
@@ -111,7 +111,7 @@ def _alpha_dropout(input: Tensor, p: float, training: bool, mask_shape: tuple) -
     _check_p(p)
     if not training or p == 0.0:
         return input
-    arr = input.data
+    arr = input.array
     if p == 1.0:
         return input * 0
     alpha_p = -_SELU_ALPHA * _SELU_SCALE

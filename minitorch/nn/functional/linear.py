@@ -22,7 +22,7 @@ def _sum_rows(ga):
 class Linear(BuiltinOp):
     @staticmethod
     def forward(ctx, x, w, b):
-        xa, wa = x.data, w.data
+        xa, wa = x.array, w.array
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
         if xa.ndim == 2:
@@ -30,7 +30,7 @@ class Linear(BuiltinOp):
         else:  # fold the batch dims into one so the product is a single matrix-matrix call
             out = matmul_arrays(xa.reshape(-1, xa.shape[-1]), wa.T).reshape(xa.shape[:-1] + (wa.shape[0],))
         if b is not None:
-            out += b.data
+            out += b.array
         return out
 
     @staticmethod
@@ -38,12 +38,12 @@ class Linear(BuiltinOp):
         """dx = g @ W; dW = g^T @ x (batch dims folded); db = g summed over batch dims."""
         x, w = ctx.saved_tensors
         nx, nw, nb = ctx.needs_input_grad
-        out_f, in_f = w.data.shape
+        out_f, in_f = w.array.shape
         if not _GradState.enabled:  # plain backward: three BLAS-backed array ops, no graph
-            ga = g.data.reshape(-1, out_f)
-            xa = x.data.reshape(-1, in_f)
+            ga = g.array.reshape(-1, out_f)
+            xa = x.array.reshape(-1, in_f)
             return (
-                Tensor._wrap(matmul_arrays(ga, w.data).reshape(x.data.shape)) if nx else None,
+                Tensor._wrap(matmul_arrays(ga, w.array).reshape(x.array.shape)) if nx else None,
                 Tensor._wrap(matmul_arrays(ga.T, xa)) if nw else None,
                 Tensor._wrap(_sum_rows(ga)) if nb else None,
             )
@@ -52,7 +52,7 @@ class Linear(BuiltinOp):
         if nx:
             gx = g2 @ w
             if x.ndim != 2:
-                gx = gx.reshape(x.data.shape)
+                gx = gx.reshape(x.array.shape)
         if nw:
             x2 = x if x.ndim == 2 else x.reshape((-1, in_f))
             gw = g2.t() @ x2
@@ -83,7 +83,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(
             f"linear: bias of shape {list(bias.shape)} does not match out_features {weight.shape[0]}"
         )
-    if input.data.dtype != weight.data.dtype:
+    if input.array.dtype != weight.array.dtype:
         raise RuntimeError(
             f"linear: expected input and weight to have the same dtype, got {input.dtype} and {weight.dtype}"
         )

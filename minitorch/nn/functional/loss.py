@@ -121,7 +121,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
     diff = input - target
     if beta == 0:
         return _reduce(diff.abs(), reduction)
-    small = xp_of(diff.data).abs(diff.data) < beta
+    small = xp_of(diff.array).abs(diff.array) < beta
     loss = where(small, diff * diff * (0.5 / beta), diff.abs() - 0.5 * beta)
     return _reduce(loss, reduction)
 
@@ -136,7 +136,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         raise RuntimeError(f"huber_loss does not support non-positive values for delta (got {delta}).")
     _warn_size("huber_loss", input, target)
     diff = input - target
-    small = xp_of(diff.data).abs(diff.data) < delta
+    small = xp_of(diff.array).abs(diff.array) < delta
     loss = where(small, diff * diff * 0.5, (diff.abs() - 0.5 * delta) * delta)
     return _reduce(_weighted(loss, weight, input), reduction)
 
@@ -164,7 +164,7 @@ def _classes_back(g: Tensor, shape: tuple) -> Tensor:
 def _check_class_target(op: str, input: Tensor, target: Tensor, weight) -> None:
     """Shapes and dtype of class-index targets, as PyTorch checks them."""
     ishape, tshape = tuple(input.shape), tuple(target.shape)
-    if target.data.dtype.name not in ("int64", "uint8"):  # torch: int32/int16/bool/float class targets raise
+    if target.array.dtype.name not in ("int64", "uint8"):  # torch: int32/int16/bool/float class targets raise
         names = {"int32": "Int", "int16": "Short", "int8": "Char", "bool": "Bool", "float16": "Half",
                  "float32": "Float", "float64": "Double"}
         raise RuntimeError(
@@ -248,14 +248,14 @@ class CrossEntropy(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction, smoothing):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         z = _classes_last(arr, xp)
         n_classes = z.shape[1]
         shifted = z - z.max(axis=1, keepdims=True)
         logp = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
-        t = target.data
-        w = None if weight is None else weight.data.astype(arr.dtype, copy=False)
+        t = target.array
+        w = None if weight is None else weight.array.astype(arr.dtype, copy=False)
         prob = t.dtype.kind == "f"
         if prob:
             tm = _classes_last(t, xp)
@@ -294,7 +294,7 @@ class CrossEntropy(BuiltinOp):
         dtype = ctx.logp.dtype
         nx, nt = ctx.needs_input_grad[:2]
         if not _GradState.enabled:  # plain backward: all on arrays
-            ga = g.data if ctx.scale is None else g.data * ctx.scale
+            ga = g.array if ctx.scale is None else g.array * ctx.scale
             col = ga.reshape(-1, 1) if ctx.reduction == "none" else ga
             gx = gt = None
             if nx:
@@ -357,16 +357,16 @@ class NllLoss(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         z = _classes_last(arr, xp)
-        w = None if weight is None else weight.data.astype(arr.dtype, copy=False)
-        safe, w1, _, denom = _class_parts(target.data.reshape(-1), z.shape[1], w, ignore_index, 0.0, arr.dtype)
+        w = None if weight is None else weight.array.astype(arr.dtype, copy=False)
+        safe, w1, _, denom = _class_parts(target.array.reshape(-1), z.shape[1], w, ignore_index, 0.0, arr.dtype)
         per_row = -(w1 * z[xp.arange(safe.shape[0]), safe])
         ctx.parts, ctx.reduction, ctx.in_shape = (safe, w1, None), reduction, arr.shape
         ctx.scale = None
         if reduction == "none":
-            return per_row.reshape(target.data.shape)
+            return per_row.reshape(target.array.shape)
         total = per_row.sum()
         if reduction == "sum":
             return xp.asarray(total, dtype=arr.dtype)
@@ -394,8 +394,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if target.data.dtype.kind == "f" and tuple(target.shape) == tuple(input.shape):
-        if target.data.dtype != input.data.dtype:
+    if target.array.dtype.kind == "f" and tuple(target.shape) == tuple(input.shape):
+        if target.array.dtype != input.array.dtype:
             raise RuntimeError(
                 f"cross_entropy: expected probability target of dtype {input.dtype}, got {target.dtype}"
             )
@@ -426,7 +426,7 @@ class BinaryCrossEntropy(BuiltinOp):
     @staticmethod
     def forward(ctx, x, t):
         ctx.save_for_backward(x, t)
-        xa, ta = x.data, t.data
+        xa, ta = x.array, t.array
         xp = xp_of(xa)
         with np.errstate(divide="ignore", invalid="ignore"):
             log_x = xp.maximum(xp.log(xa), -100)
@@ -450,9 +450,9 @@ class BinaryCrossEntropyWithLogits(BuiltinOp):
     @staticmethod
     def forward(ctx, x, t, pos_weight):
         ctx.save_for_backward(x, t)
-        xa, ta = x.data, t.data
+        xa, ta = x.array, t.array
         xp = xp_of(xa)
-        pw = None if pos_weight is None else pos_weight.data.astype(xa.dtype, copy=False)
+        pw = None if pos_weight is None else pos_weight.array.astype(xa.dtype, copy=False)
         ctx.pw = pw
         softplus_neg = xp.log1p(xp.exp(-xp.abs(xa))) + xp.maximum(-xa, 0)  # log(1 + e^{-x}), stable
         lw = 1 if pw is None else 1 + (pw - 1) * ta
@@ -502,7 +502,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
             "deprecated. Please ensure they have the same size."
         )
-    xa, ta = input.data, target.data
+    xa, ta = input.array, target.array
     fail_if(((xa < 0) | (xa > 1)).any(), RuntimeError,
             f"binary_cross_entropy: all elements of input should be between 0 and 1 (input {list(input.shape)})")
     fail_if(((ta < 0) | (ta > 1)).any(), RuntimeError,
@@ -551,7 +551,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduct
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        zero = target.data == 0
+        zero = target.array == 0
         safe = where(zero, 1.0, target)
         loss = where(zero, 0.0, target * safe.log()) - target * input
     if reduction == "batchmean":
@@ -569,7 +569,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduct
 
 def _straight_clamp_min(n: Tensor, eps: float) -> Tensor:
     """max(n, eps) in value, but with the gradient of n (PyTorch clamps the norm under no_grad)."""
-    arr = n.data
+    arr = n.array
     lifted = xp_of(arr).maximum(arr, eps) - arr
     return n + Tensor._wrap(lifted.astype(arr.dtype, copy=False))
 
@@ -625,7 +625,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     prod = (input1 * input2).sum(dim)
     mag = ((input1 * input1).sum(dim) + eps) * ((input2 * input2).sum(dim) + eps)
     cos = prod / mag.sqrt()
-    t = target.data
+    t = target.array
     loss = where(t == 1, 1 - cos, 0.0) + where(t == -1, (cos - margin).clamp(min=0), 0.0)
     return _reduce(loss, reduction)
 
@@ -652,7 +652,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
         input, target = autocast_args("hinge_embedding_loss", input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    t = target.data
+    t = target.array
     loss = where(t != 1, (margin - input).clamp(min=0), 0.0) + where(t != -1, input, 0.0)
     return _reduce(loss, reduction)
 

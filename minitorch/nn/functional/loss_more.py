@@ -34,9 +34,9 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False, ep
     if isinstance(var, (int, float)):
         if var < 0:
             raise ValueError("var has negative entry/entries")
-        var = Tensor._wrap(xp_of(input.data).full(input.data.shape, var, dtype=input.data.dtype))
+        var = Tensor._wrap(xp_of(input.array).full(input.array.shape, var, dtype=input.array.dtype))
     else:
-        fail_if((var.data < 0).any(), ValueError,
+        fail_if((var.array < 0).any(), ValueError,
                 f"gaussian_nll_loss: var has negative entry/entries (var {list(var.shape)})")
     ishape, vshape = tuple(input.shape), tuple(var.shape)
     if vshape != ishape:
@@ -69,7 +69,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     else:
         loss = input - target * (input + eps).log()
     if full:
-        big = target.data > 1
+        big = target.array > 1
         y = where(big, target, 1.0)
         stirling = y * y.log() - y + (y * (2 * math.pi)).log() * 0.5
         loss = loss + where(big, stirling, 0.0)
@@ -78,7 +78,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
 
 # ---------------------------------------------------------------- margin losses ------------------
 def _long_target(op: str, target: Tensor) -> None:
-    if target.data.dtype.kind not in "iu":
+    if target.array.dtype.kind not in "iu":
         raise RuntimeError(f"{op}: expected scalar type Long but found {target.dtype} (target {list(target.shape)})")
 
 
@@ -109,7 +109,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         )
     if weight is not None and tuple(weight.shape) != (c,):
         raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
-    t = target.data.reshape(n, 1).astype(np.int64, copy=False)
+    t = target.array.reshape(n, 1).astype(np.int64, copy=False)
     fail_if(((t < 0) | (t >= c)).any(), RuntimeError,
             f"multi_margin_loss: target out of range (classes 0..{c - 1}, input {list(input.shape)})")
     xp = xp_of(t)
@@ -146,7 +146,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, red
         raise RuntimeError(
             f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
         )
-    t = target.data.reshape(n, c).astype(np.int64, copy=False)
+    t = target.array.reshape(n, c).astype(np.int64, copy=False)
     xp = xp_of(t)
     valid = xp.cumprod(t != -1, axis=1).astype(bool)  # the targets before the first -1
     fail_if((valid & ((t < 0) | (t >= c))).any(), RuntimeError,
@@ -216,7 +216,7 @@ class CtcLoss(BuiltinOp):
     def forward(ctx, log_probs, ext, skip, il, tl, zero_infinity):
         """log_probs (T, N, C); ext (N, L) the blank-extended labels; skip (N, L): may s come from s - 2;
         il, tl (N,) the input and target lengths."""
-        lp = log_probs.data
+        lp = log_probs.array
         xp = xp_of(lp)
         n_t = lp.shape[0]
         n_b, n_l = ext.shape
@@ -285,7 +285,7 @@ def _left(a, k: int, xp):
 def _lengths(op: str, name: str, lengths, xp, n: int):
     """Lengths as an int64 array on the log_probs' device; also the host copy when known without a sync."""
     if isinstance(lengths, Tensor):
-        arr = lengths.data
+        arr = lengths.array
         if arr.dtype.kind not in "iu":
             raise TypeError(f"{op}: {name} must be an integer tensor or a tuple of ints, got {lengths.dtype}")
         host = None if is_cupy_array(arr) else np.asarray(arr).reshape(-1)
@@ -335,8 +335,8 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     n_t, n_b, n_c = lp.shape
     if not 0 <= blank < n_c:
         raise RuntimeError(f"blank must be in label range (ctc_loss: blank {blank}, {n_c} classes)")
-    xp = xp_of(lp.data)
-    tg = targets.data
+    xp = xp_of(lp.array)
+    tg = targets.array
     tg = xp.asarray(tg).astype(np.int64, copy=False)
     if unbatched:
         tg = tg.reshape(1, -1)
@@ -384,6 +384,6 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     if unbatched:
         nll = nll.reshape(())
     if reduction == "mean":
-        denom = xp.maximum(tl, 1).astype(lp.data.dtype).reshape(nll.shape)
+        denom = xp.maximum(tl, 1).astype(lp.array.dtype).reshape(nll.shape)
         return (nll / Tensor._wrap(denom)).mean()
     return _reduce(nll, reduction)

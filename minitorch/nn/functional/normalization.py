@@ -19,7 +19,7 @@ class Normalize(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, axes, eps, stats_sink=None):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         mean = arr.mean(axis=axes, keepdims=True)
         centered = arr - mean
@@ -91,12 +91,12 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if running_mean is not None or running_var is not None:
             m = 0.0 if momentum is None else momentum
             if running_mean is not None:
-                rm = running_mean.data
+                rm = running_mean.array
                 rm *= 1 - m
                 rm += (m * mean.reshape(-1)).astype(rm.dtype, copy=False)
                 running_mean._version += 1
             if running_var is not None:
-                rv = running_var.data
+                rv = running_var.array
                 rv *= 1 - m
                 rv += (m * var.reshape(-1) * (count / (count - 1))).astype(rv.dtype, copy=False)
                 running_var._version += 1
@@ -105,9 +105,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         missing = "running_mean" if running_mean is None else "running_var"
         raise RuntimeError(f"{missing} must be defined in evaluation mode")
     # eval: y = x * scale + shift with per-channel scale = w / sqrt(rv + eps), shift = b - rm * scale
-    xp = xp_of(input.data)
-    inv = (1.0 / xp.sqrt(running_var.data.reshape(shape) + eps)).astype(input.data.dtype, copy=False)
-    rm = running_mean.data.reshape(shape).astype(input.data.dtype, copy=False)
+    xp = xp_of(input.array)
+    inv = (1.0 / xp.sqrt(running_var.array.reshape(shape) + eps)).astype(input.array.dtype, copy=False)
+    rm = running_mean.array.reshape(shape).astype(input.array.dtype, copy=False)
     scale = Tensor._wrap(inv) if weight is None else weight.reshape(shape) * inv
     shift = Tensor._wrap(-rm * inv) if weight is None else scale * (-rm)
     if bias is not None:

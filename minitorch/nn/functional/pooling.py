@@ -27,10 +27,10 @@ __all__ = [
 class MaxPool2d(BuiltinOp):
     @staticmethod
     def forward(ctx, x, geo, oh, ow, want_indices):
-        out, arg = K.max_pool_forward(x.data, geo, oh, ow)
-        ctx.geo, ctx.arg, ctx.hw = geo, arg, x.data.shape[2:]
+        out, arg = K.max_pool_forward(x.array, geo, oh, ow)
+        ctx.geo, ctx.arg, ctx.hw = geo, arg, x.array.shape[2:]
         if want_indices:
-            idx = K.flat_indices(arg, geo, x.data.shape[3])
+            idx = K.flat_indices(arg, geo, x.array.shape[3])
             ctx.mark_non_differentiable(idx)
             return out, idx
         return out
@@ -47,7 +47,7 @@ class MaxPoolScatter(BuiltinOp):
     @staticmethod
     def forward(ctx, g, arg, geo, hw):
         ctx.arg, ctx.geo = arg, geo
-        return K.max_pool_scatter(g.data, arg, geo, hw[0], hw[1])
+        return K.max_pool_scatter(g.array, arg, geo, hw[0], hw[1])
 
     @staticmethod
     def backward(ctx, h):
@@ -58,8 +58,8 @@ class MaxPoolScatter(BuiltinOp):
 class MaxPoolGather(BuiltinOp):
     @staticmethod
     def forward(ctx, x, arg, geo):
-        ctx.arg, ctx.geo, ctx.hw = arg, geo, x.data.shape[2:]
-        return K.max_pool_gather(x.data, arg, geo)
+        ctx.arg, ctx.geo, ctx.hw = arg, geo, x.array.shape[2:]
+        return K.max_pool_gather(x.array, arg, geo)
 
     @staticmethod
     def backward(ctx, g):
@@ -71,8 +71,8 @@ class MaxPoolGather(BuiltinOp):
 class AvgPool2d(BuiltinOp):
     @staticmethod
     def forward(ctx, x, geo, oh, ow, div):
-        ctx.geo, ctx.div, ctx.hw = geo, div, x.data.shape[2:]
-        out = K.window_sum(x.data, geo, oh, ow)
+        ctx.geo, ctx.div, ctx.hw = geo, div, x.array.shape[2:]
+        out = K.window_sum(x.array, geo, oh, ow)
         out /= div
         return out
 
@@ -86,7 +86,7 @@ class AvgPoolAdjoint(BuiltinOp):
     @staticmethod
     def forward(ctx, g, geo, div, hw):
         ctx.geo, ctx.div = geo, div
-        return K.window_spread(g.data / div, geo, hw[0], hw[1])
+        return K.window_spread(g.array / div, geo, hw[0], hw[1])
 
     @staticmethod
     def backward(ctx, h):
@@ -106,10 +106,10 @@ def _pool_out(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int
 
 
 def _as4d(op: str, x: Tensor, spatial: int):
-    nd = x.data.ndim
-    if nd == spatial + 2 and all(s > 0 for s in x.data.shape[1:]):
+    nd = x.array.ndim
+    if nd == spatial + 2 and all(s > 0 for s in x.array.shape[1:]):
         return (x if spatial == 2 else x.unsqueeze(2)), True
-    if nd == spatial + 1 and all(s > 0 for s in x.data.shape):
+    if nd == spatial + 1 and all(s > 0 for s in x.array.shape):
         x = x.unsqueeze(0)
         return (x if spatial == 2 else x.unsqueeze(2)), False
     raise RuntimeError(
@@ -135,7 +135,7 @@ def _pool_geom(op, x4, kernel_size, stride, padding, dilation, ceil_mode, is_max
             f"{op}: pad should be at most half of effective kernel size, but got pad={padding}, "
             f"kernel_size={kernel_size} and dilation={dilation}"
         )
-    n, c, h, w = x4.data.shape
+    n, c, h, w = x4.array.shape
     oh = _pool_out(h, kh, sh, ph, dh, ceil_mode)
     ow = _pool_out(w, kw, sw, pw, dw, ceil_mode)
     if oh < 1 or ow < 1:
@@ -206,8 +206,8 @@ def _avg_pool(op, input, spatial, kernel_size, stride, padding, ceil_mode, count
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError(f"{op}: divisor must be not zero")
     geo, oh, ow = _pool_geom(op, x, kernel_size, stride, padding, 1, ceil_mode, False)
-    h, w = x.data.shape[2:]
-    div = K.avg_divisor(xp_of(x.data), geo, oh, ow, h, w, count_include_pad, divisor_override, x.data.dtype)
+    h, w = x.array.shape[2:]
+    div = K.avg_divisor(xp_of(x.array), geo, oh, ow, h, w, count_include_pad, divisor_override, x.array.dtype)
     out = AvgPool2d.apply(x, geo, oh, ow, div)
     if spatial == 1:
         out = out.squeeze(2)
@@ -237,7 +237,7 @@ def _adaptive_bounds(size_in: int, size_out: int):
 
 
 def _adaptive_sizes(op, x4, output_size, spatial):
-    h, w = x4.data.shape[2:]
+    h, w = x4.array.shape[2:]
     if spatial == 1:
         o = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
         return (1, w if o is None else int(o))
@@ -259,15 +259,15 @@ def _avg_matrix(size_in: int, size_out: int, dtype):
 def _adaptive_avg(op, input, output_size, spatial):
     x, batched = _as4d(op, input, spatial)
     oh, ow = _adaptive_sizes(op, x, output_size, spatial)
-    h, w = x.data.shape[2:]
-    xp = xp_of(x.data)
+    h, w = x.array.shape[2:]
+    xp = xp_of(x.array)
     out = x
     if ow != w:
-        out = AxisLinear.apply(out, xp.asarray(_avg_matrix(w, ow, x.data.dtype)), -1)
+        out = AxisLinear.apply(out, xp.asarray(_avg_matrix(w, ow, x.array.dtype)), -1)
     if oh != h:
-        out = AxisLinear.apply(out, xp.asarray(_avg_matrix(h, oh, x.data.dtype)), -2)
+        out = AxisLinear.apply(out, xp.asarray(_avg_matrix(h, oh, x.array.dtype)), -2)
     if out is x:
-        out = AxisLinear.apply(x, xp.eye(w, dtype=x.data.dtype), -1)
+        out = AxisLinear.apply(x, xp.eye(w, dtype=x.array.dtype), -1)
     if spatial == 1:
         out = out.squeeze(2)
     return out if batched else out.squeeze(0)
@@ -286,7 +286,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
 class AdaptiveMaxPool2d(BuiltinOp):
     @staticmethod
     def forward(ctx, x, oh, ow):
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         n, c, h, w = arr.shape
         hs, he = _adaptive_bounds(h, oh)
@@ -321,7 +321,7 @@ class PlaneScatter(BuiltinOp):
     def forward(ctx, g, idx, in_shape):
         ctx.idx = idx
         n, c, h, w = in_shape
-        return K.plane_scatter(g.data, idx, h * w).reshape(in_shape)
+        return K.plane_scatter(g.array, idx, h * w).reshape(in_shape)
 
     @staticmethod
     def backward(ctx, h):
@@ -332,9 +332,9 @@ class PlaneScatter(BuiltinOp):
 class PlaneGather(BuiltinOp):
     @staticmethod
     def forward(ctx, x, idx):
-        ctx.idx, ctx.in_shape = idx, x.data.shape
-        n, c = x.data.shape[:2]
-        return K.plane_gather(x.data.reshape(n, c, -1), idx)
+        ctx.idx, ctx.in_shape = idx, x.array.shape
+        n, c = x.array.shape[:2]
+        return K.plane_gather(x.array.reshape(n, c, -1), idx)
 
     @staticmethod
     def backward(ctx, g):

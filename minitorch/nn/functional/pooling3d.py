@@ -27,10 +27,10 @@ __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_
 class MaxPool3d(BuiltinOp):
     @staticmethod
     def forward(ctx, x, geo, osz, want_indices):
-        out, arg = K.max_pool3d_forward(x.data, geo, osz)
-        ctx.geo, ctx.arg, ctx.size = geo, arg, x.data.shape[2:]
+        out, arg = K.max_pool3d_forward(x.array, geo, osz)
+        ctx.geo, ctx.arg, ctx.size = geo, arg, x.array.shape[2:]
         if want_indices:
-            idx = K.max_pool3d_indices(arg, geo, x.data.shape[2:])
+            idx = K.max_pool3d_indices(arg, geo, x.array.shape[2:])
             ctx.mark_non_differentiable(idx)
             return out, idx
         return out
@@ -47,7 +47,7 @@ class MaxPool3dScatter(BuiltinOp):
     @staticmethod
     def forward(ctx, g, arg, geo, size):
         ctx.arg, ctx.geo = arg, geo
-        return K.max_pool3d_scatter(g.data, arg, geo, size)
+        return K.max_pool3d_scatter(g.array, arg, geo, size)
 
     @staticmethod
     def backward(ctx, h):
@@ -58,8 +58,8 @@ class MaxPool3dScatter(BuiltinOp):
 class MaxPool3dGather(BuiltinOp):
     @staticmethod
     def forward(ctx, x, arg, geo):
-        ctx.arg, ctx.geo, ctx.size = arg, geo, x.data.shape[2:]
-        return K.max_pool3d_gather(x.data, arg, geo)
+        ctx.arg, ctx.geo, ctx.size = arg, geo, x.array.shape[2:]
+        return K.max_pool3d_gather(x.array, arg, geo)
 
     @staticmethod
     def backward(ctx, g):
@@ -71,8 +71,8 @@ class MaxPool3dGather(BuiltinOp):
 class AvgPool3d(BuiltinOp):
     @staticmethod
     def forward(ctx, x, geo, osz, div):
-        ctx.geo, ctx.div, ctx.size = geo, div, x.data.shape[2:]
-        out = K.window_sum3d(x.data, geo, osz)
+        ctx.geo, ctx.div, ctx.size = geo, div, x.array.shape[2:]
+        out = K.window_sum3d(x.array, geo, osz)
         out /= div
         return out
 
@@ -86,7 +86,7 @@ class AvgPool3dAdjoint(BuiltinOp):
     @staticmethod
     def forward(ctx, g, geo, div, size):
         ctx.geo, ctx.div = geo, div
-        return K.window_spread3d(g.data / div, geo, size)
+        return K.window_spread3d(g.array / div, geo, size)
 
     @staticmethod
     def backward(ctx, h):
@@ -96,10 +96,10 @@ class AvgPool3dAdjoint(BuiltinOp):
 
 # ----------------------------------------------------------------------------- argument handling
 def _as5d(op: str, x: Tensor):
-    nd = x.data.ndim
-    if nd == 5 and all(s > 0 for s in x.data.shape[1:]):
+    nd = x.array.ndim
+    if nd == 5 and all(s > 0 for s in x.array.shape[1:]):
         return x, True
-    if nd == 4 and all(s > 0 for s in x.data.shape):
+    if nd == 4 and all(s > 0 for s in x.array.shape):
         return x.unsqueeze(0), False
     raise RuntimeError(
         f"{op}: non-empty 4D or 5D (batch mode) tensor expected for input, but got input of size {shape_str(x)}"
@@ -122,10 +122,10 @@ def _pool_geom3d(op, x, kernel_size, stride, padding, dilation, ceil_mode, is_ma
             f"{op}: pad should be at most half of effective kernel size, but got pad={padding}, "
             f"kernel_size={kernel_size} and dilation={dilation}"
         )
-    size = x.data.shape[2:]
+    size = x.array.shape[2:]
     osz = tuple(_pool_out(m, kk, ss, pp, dd, ceil_mode) for m, kk, ss, pp, dd in zip(size, k, s, p, d))
     if any(o < 1 for o in osz):
-        c = x.data.shape[1]
+        c = x.array.shape[1]
         raise RuntimeError(
             f"{op}: Given input size: ({'x'.join(map(str, (c, *size)))}). Calculated output size: "
             f"({'x'.join(map(str, (c, *osz)))}). Output size is too small"
@@ -161,15 +161,15 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError(f"{op}: divisor must be not zero")
     geo, osz = _pool_geom3d(op, x, kernel_size, stride, padding, 1, ceil_mode, False)
-    div = K.avg_divisor3d(xp_of(x.data), geo, osz, x.data.shape[2:], count_include_pad, divisor_override,
-                          x.data.dtype)
+    div = K.avg_divisor3d(xp_of(x.array), geo, osz, x.array.shape[2:], count_include_pad, divisor_override,
+                          x.array.dtype)
     out = AvgPool3d.apply(x, geo, osz, div)
     return out if batched else out.squeeze(0)
 
 
 # ----------------------------------------------------------------------------- adaptive pools
 def _adaptive_sizes3d(op, x, output_size):
-    size = x.data.shape[2:]
+    size = x.array.shape[2:]
     o = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 3
     if len(o) != 3:
         raise ValueError(f"{op}: output_size must be an int or a 3-tuple, got {output_size}")
@@ -184,9 +184,9 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     op = "adaptive_avg_pool3d"
     x, batched = _as5d(op, input)
     od, oh, ow = _adaptive_sizes3d(op, x, output_size)
-    d, h, w = x.data.shape[2:]
-    xp = xp_of(x.data)
-    dt = x.data.dtype
+    d, h, w = x.array.shape[2:]
+    xp = xp_of(x.array)
+    dt = x.array.dtype
     out = x
     if ow != w:
         out = AxisLinear.apply(out, xp.asarray(_avg_matrix(w, ow, dt)), -1)
@@ -204,10 +204,10 @@ class AdaptiveMaxPool3d(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, size, osz):
-        xp = xp_of(x.data)
-        n, c = x.data.shape[:2]
+        xp = xp_of(x.array)
+        n, c = x.array.shape[:2]
         d, h, w = size
-        arr = x.data.reshape(n, c, d, h, w)
+        arr = x.array.reshape(n, c, d, h, w)
         bounds = [_adaptive_bounds(m, o) for m, o in zip(size, osz)]
         lens = [int((e - s).max()) for s, e in bounds]
         best = idx = None
@@ -226,7 +226,7 @@ class AdaptiveMaxPool3d(BuiltinOp):
                     m |= v != v
                     xp.copyto(best, v, where=m)
                     xp.copyto(idx, flat, where=m)
-        ctx.idx, ctx.in_shape = idx, x.data.shape
+        ctx.idx, ctx.in_shape = idx, x.array.shape
         ctx.mark_non_differentiable(idx)
         return best, idx
 
@@ -241,7 +241,7 @@ def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False
     op = "adaptive_max_pool3d"
     x, batched = _as5d(op, input)
     osz = _adaptive_sizes3d(op, x, output_size)
-    n, c, d, h, w = x.data.shape
+    n, c, d, h, w = x.array.shape
     out, idx = AdaptiveMaxPool3d.apply(x.reshape((n, c, d * h * w, 1)), (d, h, w), osz)
     if not batched:
         out, idx = out.squeeze(0), idx.squeeze(0)

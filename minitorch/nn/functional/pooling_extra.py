@@ -30,7 +30,7 @@ class MaxUnpool(BuiltinOp):
 
     @staticmethod
     def forward(ctx, x, indices, out_spatial):
-        arr, idx = x.data, indices.data
+        arr, idx = x.array, indices.array
         xp = xp_of(arr)
         rows = arr.shape[0] * arr.shape[1]
         size = math.prod(out_spatial)

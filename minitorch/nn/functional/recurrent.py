@@ -25,7 +25,7 @@ class LSTMPointwise(BuiltinOp):
 
     @staticmethod
     def forward(ctx, gates, c):
-        h_new, c_new, ctx.cache = _lstm(ArrayOps, gates.data, 0, None, c.data)
+        h_new, c_new, ctx.cache = _lstm(ArrayOps, gates.array, 0, None, c.array)
         ctx.save_for_backward(gates, c)
         return h_new, c_new
 
@@ -38,7 +38,7 @@ class LSTMPointwise(BuiltinOp):
             cache = _lstm(TensorOps, gates, 0, None, c)[2]
             d_gates, _, _, d_c = _lstm_back(TensorOps, cache, dh, dc)
             return d_gates, d_c
-        d_gates, _, _, d_c = _lstm_back(ArrayOps, ctx.cache, dh.data, dc.data)
+        d_gates, _, _, d_c = _lstm_back(ArrayOps, ctx.cache, dh.array, dc.array)
         return Tensor._wrap(d_gates), Tensor._wrap(d_c)
 
 
@@ -340,16 +340,16 @@ class RecurrentSequence(BuiltinOp):
 
     @staticmethod
     def forward(ctx, xg, h0, c0, w_hh, b_hh, w_hr, reverse, mode, batch_sizes=None):
-        c0_data, b_hh_data = None if c0 is None else c0.data, None if b_hh is None else b_hh.data
-        w_hr_data = None if w_hr is None else w_hr.data
+        c0_data, b_hh_data = None if c0 is None else c0.array, None if b_hh is None else b_hh.array
+        w_hr_data = None if w_hr is None else w_hr.array
         if batch_sizes is None:
-            order = _order(xg.data.shape[0], reverse)
-            per_t, h, c = _run_steps(ArrayOps, mode, xg.data, h0.data, c0_data, w_hh.data, b_hh_data, w_hr_data,
+            order = _order(xg.array.shape[0], reverse)
+            per_t, h, c = _run_steps(ArrayOps, mode, xg.array, h0.array, c0_data, w_hh.array, b_hh_data, w_hr_data,
                                      order)
             hs = xp_of(h).stack([rec[1] for rec in per_t])
         else:
             order, ctx.offsets = _order(len(batch_sizes), reverse), _packed_offsets(batch_sizes)
-            per_t, h, c = _run_steps_packed(ArrayOps, mode, xg.data, h0.data, c0_data, w_hh.data, b_hh_data,
+            per_t, h, c = _run_steps_packed(ArrayOps, mode, xg.array, h0.array, c0_data, w_hh.array, b_hh_data,
                                             w_hr_data, order, batch_sizes, ctx.offsets)
             hs = xp_of(h).concatenate([rec[1] for rec in per_t], axis=0)
         ctx.save_for_backward(xg, h0, c0, w_hh, b_hh, w_hr)
@@ -374,15 +374,15 @@ class RecurrentSequence(BuiltinOp):
                                           ctx.offsets)[0]
             dhs, dht, dct = d_hs, d_ht, d_ct
         else:
-            ops, w, per_t = ArrayOps, w_hh.data, ctx.per_t
-            wr = None if w_hr is None else w_hr.data
-            dhs, dht, dct = d_hs.data, d_ht.data, None if d_ct is None else d_ct.data
+            ops, w, per_t = ArrayOps, w_hh.array, ctx.per_t
+            wr = None if w_hr is None else w_hr.array
+            dhs, dht, dct = d_hs.array, d_ht.array, None if d_ct is None else d_ct.array
         if sizes is None:
             d_xg, d_h0, d_c0, d_w, d_b, d_whr = _backprop_steps(ops, ctx.mode, per_t, ctx.order, w,
                                                                 b_hh is not None, wr, dhs, dht, dct)
         else:
             if dct is None and ctx.mode == "LSTM":
-                dct = xp_of(dht).zeros(c0.data.shape, dtype=dht.dtype) if ops is ArrayOps else c0 * 0
+                dct = xp_of(dht).zeros(c0.array.shape, dtype=dht.dtype) if ops is ArrayOps else c0 * 0
             d_xg, d_h0, d_c0, d_w, d_b, d_whr = _backprop_steps_packed(
                 ops, ctx.mode, per_t, ctx.order, sizes, ctx.offsets, w, b_hh is not None, wr, dhs, dht, dct)
         if ops is ArrayOps:

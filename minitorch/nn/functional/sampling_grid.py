@@ -51,7 +51,7 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
         align_corners = False
-    if theta.data.dtype.kind != "f":
+    if theta.array.dtype.kind != "f":
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
     size = [int(s) for s in size]
     if len(size) == 4:
@@ -79,7 +79,7 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
         raise RuntimeError(
             f"affine_grid: theta of shape {list(theta.shape)} has batch {theta.shape[0]}, size asks for {n}"
         )
-    arr = theta.data
+    arr = theta.array
     xp = xp_of(arr)
     base = xp.empty((h, w, 3), dtype=arr.dtype)
     base[..., 0] = _linspace_from_neg_one(xp, w, align_corners, arr.dtype)[None, :] if w > 1 else 0
@@ -95,7 +95,7 @@ class _SourceIndex(BuiltinOp):
     @staticmethod
     def forward(ctx, coord, size, padding_mode, align_corners):
         with np.errstate(invalid="ignore"):
-            ix, mult = source_index(coord.data, size, padding_mode, align_corners)
+            ix, mult = source_index(coord.array, size, padding_mode, align_corners)
         ctx.mult = mult
         return ix
 
@@ -151,14 +151,14 @@ class _Sample(BuiltinOp):
     def forward(ctx, x, wts, idx):
         ctx.idx = idx
         ctx.save_for_backward(x, wts)
-        return sample_forward(x.data, wts.data, idx)
+        return sample_forward(x.array, wts.array, idx)
 
     @staticmethod
     def backward(ctx, g):
         """dx = S(wts)^T g (scatter-add); dwts[n, k, p] = sum_c g[n, c, p] x[n, c, idx[n, k, p]]."""
         x, wts = ctx.saved_tensors
         nx, nw = ctx.needs_input_grad[:2]
-        h, w = x.data.shape[2:]
+        h, w = x.array.shape[2:]
         dx = _SampleT.apply(g, wts, ctx.idx, h, w) if nx else None
         dw = _GatherDot.apply(x, g, ctx.idx) if nw else None
         return dx, dw, None
@@ -171,7 +171,7 @@ class _SampleT(BuiltinOp):
     def forward(ctx, g, wts, idx, h, w):
         ctx.idx = idx
         ctx.save_for_backward(g, wts)
-        return sample_adjoint(g.data, wts.data, idx, h, w)
+        return sample_adjoint(g.array, wts.array, idx, h, w)
 
     @staticmethod
     def backward(ctx, k):
@@ -190,14 +190,14 @@ class _GatherDot(BuiltinOp):
     def forward(ctx, x, g, idx):
         ctx.idx = idx
         ctx.save_for_backward(x, g)
-        return gather_dot(x.data, g.data, idx)
+        return gather_dot(x.array, g.array, idx)
 
     @staticmethod
     def backward(ctx, r):
         """d/dx <r, .> = S(r)^T g; d/dg = S(r) x."""
         x, g = ctx.saved_tensors
         nx, ng = ctx.needs_input_grad[:2]
-        h, w = x.data.shape[2:]
+        h, w = x.array.shape[2:]
         dx = _SampleT.apply(g, r, ctx.idx, h, w) if nx else None
         dg = _Sample.apply(x, r, ctx.idx) if ng else None
         return dx, dg, None
@@ -244,7 +244,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
             f"grid_sampler(): expected grid to have size 2 in last dimension, but got grid with sizes "
             f"{list(grid.shape)}"
         )
-    if input.data.dtype != grid.data.dtype:
+    if input.array.dtype != grid.array.dtype:
         raise RuntimeError(
             f"grid_sampler(): expected input and grid to have the same dtype, but input has {input.dtype} and "
             f"grid has {grid.dtype}"
@@ -257,15 +257,15 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     n, c, h, w = input.shape
     ix = _SourceIndex.apply(grid[..., 0], w, padding_mode, align_corners)  # (N, OH, OW) pixel coordinates
     iy = _SourceIndex.apply(grid[..., 1], h, padding_mode, align_corners)
-    xp = xp_of(ix.data)
+    xp = xp_of(ix.array)
     base = xp.arange(n, dtype=np.int64).reshape(n, 1, 1) * (h * w)
-    dtype = ix.data.dtype
+    dtype = ix.array.dtype
     if mode == "nearest":
-        valid, idx = _taps(xp, xp.rint(iy.data), xp.rint(ix.data), h, w, base)
+        valid, idx = _taps(xp, xp.rint(iy.array), xp.rint(ix.array), h, w, base)
         wts = (ix * 0 + Tensor._wrap(valid.astype(dtype))).unsqueeze(1)  # grid gets torch's zero gradient
         return _Sample.apply(input, wts, idx[:, None])
-    x0 = xp.floor(ix.data)
-    y0 = xp.floor(iy.data)
+    x0 = xp.floor(ix.array)
+    y0 = xp.floor(iy.array)
     fx = ix - Tensor._wrap(x0)  # weights of the right / lower neighbours
     fy = iy - Tensor._wrap(y0)
     gx, gy = 1 - fx, 1 - fy

@@ -18,8 +18,8 @@ class Embedding(BuiltinOp):
     @staticmethod
     def forward(ctx, weight, idx, padding_idx, scale_grad_by_freq):
         ctx.idx, ctx.padding_idx, ctx.scale = idx, padding_idx, scale_grad_by_freq
-        ctx.w_shape = weight.data.shape
-        return weight.data[idx]
+        ctx.w_shape = weight.array.shape
+        return weight.array[idx]
 
     @staticmethod
     def backward(ctx, g):
@@ -28,7 +28,7 @@ class Embedding(BuiltinOp):
         xp = xp_of(idx)
         if ctx.scale:  # divide each position's gradient by how often its row occurs in the batch
             counts = xp.bincount(idx.reshape(-1), minlength=ctx.w_shape[0])
-            g = g * (1.0 / counts[idx])[..., None].astype(g.data.dtype)
+            g = g * (1.0 / counts[idx])[..., None].astype(g.array.dtype)
         if ctx.padding_idx is not None:
             g = g * (idx != ctx.padding_idx)[..., None]
         return IndexAdd.apply(g, ctx.w_shape, (idx,), True), None, None, None
@@ -36,7 +36,7 @@ class Embedding(BuiltinOp):
 
 def _renorm_rows_(weight: Tensor, idx, max_norm: float, norm_type: float) -> None:
     """In place and without autograd, scale the looked-up rows whose norm exceeds max_norm."""
-    w = weight.data
+    w = weight.array
     xp = xp_of(w)
     rows = xp.unique(idx.reshape(-1))
     sel = w[rows]
@@ -54,7 +54,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     """weight[input]: rows of ``weight`` (num_embeddings, dim) picked by integer indices of any shape."""
     if sparse:
         raise NotImplementedError("embedding: sparse=True (sparse gradients) is not supported in minitorch")
-    idx = input.data if isinstance(input, Tensor) else xp_of(weight.data).asarray(input)
+    idx = input.array if isinstance(input, Tensor) else xp_of(weight.array).asarray(input)
     if idx.dtype.kind not in "iu":
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
@@ -81,7 +81,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
 def _bags(input: Tensor, offsets, per_sample_weights, include_last_offset: bool):
     """(flat indices, bag of each index, number of bags, is each index inside a bag, flat per_sample_weights),
     all on the device, from a 2-D input (one bag per row) or a 1-D input with bag start ``offsets``."""
-    idx = input.data
+    idx = input.array
     xp = xp_of(idx)
     if input.dim() == 2:
         if offsets is not None:
@@ -97,7 +97,7 @@ def _bags(input: Tensor, offsets, per_sample_weights, include_last_offset: bool)
         raise ValueError("offsets has to be a 1D Tensor but got None")
     if offsets.dim() != 1:
         raise ValueError("offsets has to be a 1D Tensor")
-    off = offsets.data
+    off = offsets.array
     if off.dtype.kind not in "iu":
         raise RuntimeError(f"embedding_bag: offsets must be an integer tensor, got {offsets.dtype}")
     n = idx.shape[0]
@@ -164,14 +164,14 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         padding_idx += num
     if n_bags == 0:
         return weight[:0] * 0.0
-    xp = xp_of(weight.data)
+    xp = xp_of(weight.array)
     idx = idx.astype(np.int64, copy=False)
     valid = xp.ones(idx.shape, dtype=bool) if inside is None else inside
     if padding_idx is not None:
         valid = valid & (idx != padding_idx)
     if mode == "max":
         return _bag_max(weight, idx, bag, n_bags, valid)
-    dtype = weight.data.dtype
+    dtype = weight.array.dtype
     scale = valid.astype(dtype)
     if mode == "mean":
         counts = xp.bincount(bag, weights=scale, minlength=n_bags) if idx.size else xp.zeros(n_bags, dtype)
@@ -185,7 +185,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
 
 def _bag_max(weight: Tensor, idx, bag, n_bags: int, valid) -> Tensor:
     """Per bag and column the largest looked-up value (the first row holding it gets the gradient)."""
-    w = weight.data
+    w = weight.array
     xp = xp_of(w)
     n, dim = idx.shape[0], w.shape[1]
     vals = xp.where(valid[:, None], w[idx], -xp.inf)
@@ -203,7 +203,7 @@ def _bag_max(weight: Tensor, idx, bag, n_bags: int, valid) -> Tensor:
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each index (num_classes=-1: max + 1)."""
-    idx = tensor.data
+    idx = tensor.array
     xp = xp_of(idx)
     if idx.dtype.kind not in "iu":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")

@@ -25,7 +25,7 @@ class AxisLinear(BuiltinOp):
     @staticmethod
     def forward(ctx, x, a, axis):
         ctx.a, ctx.axis = a, axis
-        arr = x.data
+        arr = x.array
         if axis == -1:
             return arr @ a.T
         return a @ arr  # axis == -2: (L_out, L_in) @ (..., L_in, W) broadcasts over the batch dims
@@ -45,7 +45,7 @@ class ConstantPad(BuiltinOp):
     def forward(ctx, x, widths, value):
         """widths: one (before, after) per dim; negative entries crop."""
         ctx.widths = widths
-        arr = x.data
+        arr = x.array
         crop = tuple(slice(-b if b < 0 else 0, arr.shape[d] + a if a < 0 else None)
                      for d, (b, a) in enumerate(widths))
         arr = arr[crop]
@@ -67,7 +67,7 @@ class AxisGather(BuiltinOp):
     def forward(ctx, x, maps):
         ctx.maps = maps
         ctx.sizes = []
-        arr = x.data
+        arr = x.array
         xp = xp_of(arr)
         for axis, src in maps:
             ctx.sizes.append(arr.shape[axis])
@@ -84,7 +84,7 @@ class AxisGatherAdjoint(BuiltinOp):
     @staticmethod
     def forward(ctx, g, maps, sizes):
         ctx.maps = maps
-        arr = g.data
+        arr = g.array
         xp = xp_of(arr)
         for (axis, src), size in reversed(list(zip(maps, sizes))):
             arr = _scatter_axis(xp, arr, axis, src, size)
@@ -118,7 +118,7 @@ _NONCONST = {"reflect", "replicate", "circular"}
 def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None = None) -> Tensor:
     """Pad the last len(pad)//2 dims; ``pad`` = (last_left, last_right, 2nd_last_left, ...), as torch."""
     pad = tuple(int(p) for p in pad)
-    nd = input.data.ndim
+    nd = input.array.ndim
     if len(pad) % 2:
         raise RuntimeError(f"pad: Padding length must be divisible by 2 (got pad={list(pad)})")
     k = len(pad) // 2
@@ -127,7 +127,7 @@ def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None =
     if mode == "constant":
         widths = [(0, 0)] * (nd - k) + [(pad[2 * i], pad[2 * i + 1]) for i in range(k - 1, -1, -1)]
         for d, (b, a) in enumerate(widths):
-            if input.data.shape[d] + b + a < 0:
+            if input.array.shape[d] + b + a < 0:
                 raise RuntimeError(
                     f"pad: resulting padded dimension {d} of input {shape_str(input)} would be negative"
                 )
@@ -142,7 +142,7 @@ def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None =
     maps = []
     for i in range(k):
         axis = nd - 1 - i
-        size = input.data.shape[axis]
+        size = input.array.shape[axis]
         before, after = pad[2 * i], pad[2 * i + 1]
         if mode == "reflect" and (before >= size or after >= size):
             raise RuntimeError(
@@ -198,7 +198,7 @@ def _interp_matrix(mode: str, size_in: int, size_out: int, scale, align_corners,
 def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners: bool | None = None,
                 recompute_scale_factor: bool | None = None, antialias: bool = False) -> Tensor:
     """Resize the spatial dims: nearest / nearest-exact / linear (3-D) / bilinear (4-D), as torch."""
-    nd = input.data.ndim
+    nd = input.array.ndim
     spatial = nd - 2
     if spatial not in (1, 2):
         raise NotImplementedError(
@@ -224,7 +224,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         align_corners = False
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: only one of size or scale_factor should be defined")
-    in_sizes = input.data.shape[2:]
+    in_sizes = input.array.shape[2:]
     if size is not None:
         sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * spatial
         if len(sizes) != spatial:
@@ -246,12 +246,12 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
             scales = (None,) * spatial
     if any(s <= 0 for s in sizes):
         raise RuntimeError(f"interpolate: output size {list(sizes)} must be positive (input {shape_str(input)})")
-    xp = xp_of(input.data)
+    xp = xp_of(input.array)
     out = input
     for k in range(spatial):
         axis = -1 - k
         i = spatial - 1 - k
-        a = _interp_matrix(mode, in_sizes[i], sizes[i], scales[i], align_corners, input.data.dtype)
+        a = _interp_matrix(mode, in_sizes[i], sizes[i], scales[i], align_corners, input.array.dtype)
         if a.shape[0] == a.shape[1] and np.array_equal(a, np.eye(a.shape[0], dtype=a.dtype)):
             continue  # this axis is unchanged
         out = AxisLinear.apply(out, xp.asarray(a), axis)
@@ -270,8 +270,8 @@ def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
 class Unfold(BuiltinOp):
     @staticmethod
     def forward(ctx, x, geo, oh, ow):
-        ctx.geo, ctx.hw, ctx.ohw = geo, x.data.shape[2:], (oh, ow)
-        return unfold_nchw(x.data, geo, oh, ow)
+        ctx.geo, ctx.hw, ctx.ohw = geo, x.array.shape[2:], (oh, ow)
+        return unfold_nchw(x.array, geo, oh, ow)
 
     @staticmethod
     def backward(ctx, g):
@@ -283,8 +283,8 @@ class Fold(BuiltinOp):
     @staticmethod
     def forward(ctx, cols, geo, hw, ohw):
         ctx.geo, ctx.ohw = geo, ohw
-        c = cols.data.shape[1] // (geo.kh * geo.kw)
-        return fold_nchw(cols.data, geo, c, hw[0], hw[1], ohw[0], ohw[1])
+        c = cols.array.shape[1] // (geo.kh * geo.kw)
+        return fold_nchw(cols.array, geo, c, hw[0], hw[1], ohw[0], ohw[1])
 
     @staticmethod
     def backward(ctx, g):
@@ -307,18 +307,18 @@ def _fold_geom(op, kernel_size, dilation, padding, stride) -> ConvGeom:
 
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """im2col: (N, C, H, W) -> (N, C*KH*KW, L), each column one sliding-window patch (torch's layout)."""
-    if input.data.ndim not in (3, 4):
+    if input.array.ndim not in (3, 4):
         raise RuntimeError(
             f"unfold: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
             f"got: {shape_str(input)}"
         )
-    batched = input.data.ndim == 4
+    batched = input.array.ndim == 4
     x = input if batched else input.unsqueeze(0)
     geo = _fold_geom("unfold", kernel_size, dilation, padding, stride)
-    oh, ow = geo.out_size(*x.data.shape[2:])
+    oh, ow = geo.out_size(*x.array.shape[2:])
     if oh < 1 or ow < 1:
         raise RuntimeError(
-            f"unfold: Given input with spatial size {list(x.data.shape[2:])}, kernel_size={kernel_size}, "
+            f"unfold: Given input with spatial size {list(x.array.shape[2:])}, kernel_size={kernel_size}, "
             f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding blocks as "
             f"[{oh}, {ow}], but its components must be at least one."
         )
@@ -328,27 +328,27 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
 
 def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """col2im: (N, C*KH*KW, L) -> (N, C, H, W), summing overlapping patch entries (torch's fold)."""
-    if input.data.ndim not in (2, 3):
+    if input.array.ndim not in (2, 3):
         raise RuntimeError(
             f"fold: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got: "
             f"{shape_str(input)}"
         )
-    batched = input.data.ndim == 3
+    batched = input.array.ndim == 3
     x = input if batched else input.unsqueeze(0)
     geo = _fold_geom("fold", kernel_size, dilation, padding, stride)
     h, w = pair(output_size, "fold", "output_size")
     oh, ow = geo.out_size(h, w)
     kk = geo.kh * geo.kw
-    if x.data.shape[1] % kk:
+    if x.array.shape[1] % kk:
         raise RuntimeError(
             f"fold: Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
-            f"got input.size(1)={x.data.shape[1]} and kernel_size={kernel_size}"
+            f"got input.size(1)={x.array.shape[1]} and kernel_size={kernel_size}"
         )
-    if oh < 1 or ow < 1 or x.data.shape[2] != oh * ow:
+    if oh < 1 or ow < 1 or x.array.shape[2] != oh * ow:
         raise RuntimeError(
             f"fold: Given output_size={output_size}, kernel_size={kernel_size}, dilation={dilation}, "
             f"padding={padding}, stride={stride}, expected size of input's dimension 2 to match the calculated "
-            f"number of sliding blocks {oh} * {ow} = {oh * ow}, but got input.size(2)={x.data.shape[2]}."
+            f"number of sliding blocks {oh} * {ow} = {oh * ow}, but got input.size(2)={x.array.shape[2]}."
         )
     y = Fold.apply(x, geo, (h, w), (oh, ow))
     return y if batched else y.squeeze(0)

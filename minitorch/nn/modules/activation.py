@@ -304,7 +304,7 @@ class PReLU(Module):
                                               dtype=dtype))
 
     def reset_parameters(self) -> None:
-        self.weight.data[...] = self.init
+        self.weight.array[...] = self.init
 
     def forward(self, input: Tensor) -> Tensor:
         w = self.weight

@@ -519,9 +519,9 @@ class Module:
                     continue
                 new = fn(p)
                 if new is not p:
-                    if device_of(new.data) != device_of(p.data):
+                    if device_of(new.array) != device_of(p.array):
                         note_parameter_move()
-                    p.data = new.data
+                    p.array = new.array
                     p._version += 1
                 if p.grad is not None:
                     g = fn(p.grad)
@@ -531,7 +531,7 @@ class Module:
                 if b is not None:
                     new = fn(b)
                     if new is not b:
-                        b.data = new.data
+                        b.array = new.array
                         b._version += 1
         return self
 
@@ -583,7 +583,7 @@ class Module:
                 for store in (m._parameters, m._buffers):
                     for t in store.values():
                         if t is not None:
-                            t.data = empty_like(t, device=device).data
+                            t.array = empty_like(t, device=device).array
                             t._version += 1
         return self
 

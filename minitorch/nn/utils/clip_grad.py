@@ -42,8 +42,8 @@ def get_total_norm(tensors: Iterable[Tensor] | Tensor, norm_type: float = 2.0, e
         from ...creation import tensor
 
         return tensor(0.0)
-    xp = xp_of(tensors[0].data)
-    norms = xp.stack([_norm_of(t.data, norm_type) for t in tensors])
+    xp = xp_of(tensors[0].array)
+    norms = xp.stack([_norm_of(t.array, norm_type) for t in tensors])
     total = _norm_of(norms, norm_type)
     if error_if_nonfinite and not bool(xp.isfinite(total)):
         raise RuntimeError(
@@ -67,7 +67,7 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm
     coef = float(max_norm) / (float(total.item()) + 1e-6)
     coef = min(coef, 1.0)
     for g in grads:
-        g.data *= g.data.dtype.type(coef)
+        g.array *= g.array.dtype.type(coef)
         g._version += 1
     return total
 
@@ -83,6 +83,6 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float, f
     clip_value = float(clip_value)
     for p in _as_list(parameters):
         if p.grad is not None:
-            xp = xp_of(p.grad.data)
-            xp.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+            xp = xp_of(p.grad.array)
+            xp.clip(p.grad.array, -clip_value, clip_value, out=p.grad.array)
             p.grad._version += 1

@@ -38,6 +38,6 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
             raise RuntimeError(
                 f"vector_to_parameters: vec has {vec.numel()} elements, fewer than the parameters need"
             )
-        p.data = vec.data.reshape(-1)[pointer:pointer + n].reshape(p.data.shape).astype(p.data.dtype, copy=False)
+        p.array = vec.array.reshape(-1)[pointer:pointer + n].reshape(p.array.shape).astype(p.array.dtype, copy=False)
         p._version += 1
         pointer += n

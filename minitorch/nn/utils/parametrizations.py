@@ -172,7 +172,7 @@ def weight_norm(module: Module, name: str = "weight", dim: int = 0) -> Module:
 
 def _write(buffer: Tensor, value: Tensor) -> None:
     """Store ``value`` in ``buffer`` in place (torch's ``normalize(..., out=buffer)``): the object stays."""
-    buffer.data = value.data
+    buffer.array = value.array
     buffer._version += 1
 
 

@@ -49,7 +49,7 @@ def _register_parameter_or_buffer(module: Module, name: str, X: Tensor) -> None:
 
 def _maybe_set(dest: Tensor, src: Tensor) -> None:
     """``dest`` takes ``src``'s array (torch's ``dest.set_(src)``): the object, hence optimizers, stay."""
-    dest.data = src.data
+    dest.array = src.array
     dest._version += 1
 
 

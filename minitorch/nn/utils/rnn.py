@@ -96,7 +96,7 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The inverse permutation (``out[permutation[i]] = i``), on permutation's device; None for None."""
     if permutation is None:
         return None
-    p = permutation.data
+    p = permutation.array
     xp = xp_of(p)
     out = xp.empty_like(p)
     out[p] = xp.arange(p.shape[0], dtype=p.dtype)
@@ -105,12 +105,12 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
 
 def _host_int64(t: Tensor):
     """The host (NumPy) int64 array of a CPU tensor."""
-    return t.data.astype(int64.np, copy=False)
+    return t.array.astype(int64.np, copy=False)
 
 
 def _index_on(array_like_tensor: Tensor, host_index):
     """A host index array moved to the device of ``array_like_tensor`` (a host -> device copy, no sync)."""
-    return xp_of(array_like_tensor.data).asarray(host_index)
+    return xp_of(array_like_tensor.array).asarray(host_index)
 
 
 def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,
@@ -128,7 +128,7 @@ def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,
     if input.dim() < 2:
         raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got 1) "
                          f"(pack_padded_sequence: input of shape {list(input.shape)} has no batch dimension)")
-    host = xp_of(lengths.data)
+    host = xp_of(lengths.array)
     lens = _host_int64(lengths)
     steps, batch = (input.shape[1], input.shape[0]) if batch_first else (input.shape[0], input.shape[1])
     if input.numel() == 0:
@@ -192,7 +192,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     if sequence.unsorted_indices is not None:
         unsorted = sequence.unsorted_indices
         padded = padded.index_select(0 if batch_first else 1, unsorted)
-        lengths = Tensor._wrap(lengths.data[_host_int64(unsorted.cpu())])  # a sync on the GPU, as in torch
+        lengths = Tensor._wrap(lengths.array[_host_int64(unsorted.cpu())])  # a sync on the GPU, as in torch
     return padded, lengths
 
 

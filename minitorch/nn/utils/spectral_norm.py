@@ -14,7 +14,7 @@ __all__ = ["SpectralNorm", "spectral_norm", "remove_spectral_norm"]
 
 
 def _write(buffer: Tensor, value: Tensor) -> None:
-    buffer.data = value.data
+    buffer.array = value.array
     buffer._version += 1
 
 

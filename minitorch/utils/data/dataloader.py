@@ -147,7 +147,7 @@ class DataLoader:
                 yield np.asarray(batch, dtype=np.int64)
 
     def _iter_fast(self, tensors: tuple[Tensor, ...], indices: np.ndarray | None):
-        arrays = [t.data for t in tensors]
+        arrays = [t.array for t in tensors]
         for idx in self._batches_of_indices():
             if indices is not None:
                 idx = indices[idx]

@@ -137,7 +137,7 @@ class WeightedRandomSampler(Sampler):
         from ...sampling import multinomial
 
         drawn = multinomial(self.weights, self.num_samples, self.replacement, generator=self.generator)
-        yield from drawn.data.tolist()
+        yield from drawn.array.tolist()
 
     def __len__(self) -> int:
         return self.num_samples
