@@ -150,8 +150,9 @@ def _store_leaf_grad(leaf: Tensor, grad: Tensor, create_graph: bool, passthrough
     tensor hooks run first (and may replace it), the post-accumulate hooks after, once each."""
     if leaf._hooks:
         grad = _leaf_hooks(leaf, grad)
-    if grad.array.dtype != leaf.array.dtype and leaf.array.dtype.kind == "f":  # float16 + float32 -> a float16 grad
-        grad = grad.to(leaf.dtype) if create_graph else Tensor._wrap(grad.array.astype(leaf.array.dtype))
+    dtype = leaf.array.dtype
+    if grad.array.dtype is not dtype and grad.array.dtype != dtype and dtype.kind == "f":  # f16 + f32: f16 grad
+        grad = grad.to(leaf.dtype) if create_graph else Tensor._wrap(grad.array.astype(dtype))
     old = leaf.grad
     if old is None:
         if create_graph:
