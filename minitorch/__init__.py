@@ -24,9 +24,7 @@ from .amp.autocast_mode import (
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device, manual_seed
 from .backend.dtype import (
-    bool_ as bool,  # noqa: A001
-)
-from .backend.dtype import (
+    bfloat16,
     can_cast,
     dtype,
     finfo,
@@ -43,6 +41,9 @@ from .backend.dtype import (
     result_type,
     set_default_dtype,
     uint8,
+)
+from .backend.dtype import (
+    bool_ as bool,  # noqa: A001
 )
 from .backend.random import Generator, default_generator
 from .creation import (

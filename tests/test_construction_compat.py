@@ -403,3 +403,16 @@ def test_default_device_cuda_creation_and_repr():
         assert "device='cpu'" in repr(minitorch.zeros(2, device="cpu"))
     finally:
         minitorch.set_default_device(None)
+
+
+def test_bfloat16_name_exists_and_using_it_raises_a_clear_type_error():
+    """NumPy has no bfloat16: scripts that list it import; creating or converting to it says why."""
+    import copy
+
+    assert repr(minitorch.bfloat16) == repr(torch.bfloat16) == "torch.bfloat16"
+    assert copy.deepcopy(minitorch.bfloat16) is minitorch.bfloat16
+    assert minitorch.cuda.is_bf16_supported() is False
+    for make in (lambda: minitorch.zeros(2, dtype=minitorch.bfloat16), lambda: minitorch.ones(2).to(minitorch.bfloat16),
+                 lambda: minitorch.ones(2).to("bfloat16")):
+        with pytest.raises(TypeError, match="no bfloat16"):
+            make()

@@ -389,3 +389,16 @@ def test_view_of_conv_output_works_and_transposed_view_copies() -> None:
     assert a.t().view(-1).tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
     with pytest.raises(RuntimeError, match="view size is not compatible"):
         torch.arange(6.0).reshape(2, 3).t().view(-1)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16"])
+@pytest.mark.parametrize("op", ["add", "radd", "sub", "rsub", "mul"])
+def test_python_int_outside_the_dtype_range_wraps_like_torch(op, dtype):
+    """torch computes small-int arithmetic modulo 2**bits: uint8 200 + 300 is 244 (NumPy 2 raises OverflowError)."""
+    fns = {"add": lambda t: t + 300, "radd": lambda t: 300 + t, "sub": lambda t: t - 300,
+           "rsub": lambda t: 1000 - t, "mul": lambda t: t * 300}
+    values = [200, 100, 7] if dtype == "uint8" else [100, -3, 7]
+    expected = fns[op](torch.tensor(values, dtype=getattr(torch, dtype)))
+    got = fns[op](mt.tensor(values, dtype=getattr(mt, dtype)))
+    assert got.dtype == getattr(mt, dtype)
+    assert got.tolist() == expected.tolist()

@@ -34,6 +34,25 @@ int64 = dtype("int64", np.int64)
 uint8 = dtype("uint8", np.uint8)
 bool_ = dtype("bool", np.bool_)
 
+class _MissingDtype:
+    """A torch dtype NumPy has no type for (``bfloat16``): the name exists so scripts that list dtypes
+    (``{'bfloat16': torch.bfloat16, ...}``) import, and using it raises a TypeError that says why."""
+
+    __slots__ = ("name", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name: str, itemsize: int):
+        self.name, self.is_floating_point, self.is_signed, self.itemsize = name, True, True, itemsize
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self):  # a singleton: pickled as the module-level name, copies are itself
+        return self.name
+
+
+bfloat16 = _MissingDtype("bfloat16", 2)
+
+
 #: the dtype of Python floats and of float results from integer inputs; change it with
 #: ``set_default_dtype`` and read it as ``dtype.default_float`` at call time (never import the name)
 default_float = float32
@@ -61,6 +80,8 @@ def to_dtype(x) -> dtype:
     """Convert a minitorch dtype, NumPy dtype, name, or Python type to a minitorch dtype."""
     if isinstance(x, dtype):
         return x
+    if isinstance(x, _MissingDtype) or (isinstance(x, str) and x.rsplit(".", 1)[-1] == "bfloat16"):
+        raise TypeError("minitorch has no bfloat16: NumPy has no such type (use float16 or float32)")
     if isinstance(x, str):
         name = x.rsplit(".", 1)[-1]
         if name in _BY_NAME:

@@ -10,6 +10,11 @@ def is_available() -> bool:
     return cupy_module() is not None
 
 
+def is_bf16_supported(including_emulation: bool = True) -> bool:
+    """False: minitorch has no bfloat16 (NumPy and CuPy have no such type)."""
+    return False
+
+
 def device_count() -> int:
     cp = cupy_module()
     return cp.cuda.runtime.getDeviceCount() if cp is not None else 0

@@ -37,6 +37,16 @@ def binary_float_forward(op: str, fn, a, b):
 
 
 # ---------------------------------------------------------------- arithmetic ---------------------
+def _wrap_python_int(x, y):
+    """(x, y) with a Python int operand that lies outside the other operand's integer dtype wrapped into it,
+    as torch computes integer arithmetic modulo 2**bits (``uint8 200 + 300`` is 244); NumPy 2 raises."""
+    if isinstance(y, int) and hasattr(x, "dtype"):
+        return x, np.array(y, dtype=np.int64).astype(x.dtype)[()]
+    if isinstance(x, int) and hasattr(y, "dtype"):
+        return np.array(x, dtype=np.int64).astype(y.dtype)[()], y
+    raise OverflowError("integer operand out of range")
+
+
 class Add(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
@@ -47,6 +57,9 @@ class Add(BuiltinOp):
             r = x + y
         except (ValueError, TypeError) as e:
             raise binary_error("add", a, b, e) from None
+        except OverflowError:
+            x, y = _wrap_python_int(x, y)
+            r = x + y
         return torch_float_result(r, x, y) if r.dtype is _FLOAT64 else r
 
     @staticmethod
@@ -66,6 +79,9 @@ class Sub(BuiltinOp):
             return torch_float_result(x - y, x, y)
         except (ValueError, TypeError) as e:
             raise binary_error("sub", a, b, e) from None
+        except OverflowError:
+            x, y = _wrap_python_int(x, y)
+            return x - y
 
     @staticmethod
     def backward(ctx, g):
@@ -84,6 +100,9 @@ class Mul(BuiltinOp):
             r = x * y
         except (ValueError, TypeError) as e:
             raise binary_error("mul", a, b, e) from None
+        except OverflowError:
+            x, y = _wrap_python_int(x, y)
+            r = x * y
         ctx._saved = (a, b)  # save_for_backward(a, b), inlined: this is the hottest op
         return torch_float_result(r, x, y) if r.dtype is _FLOAT64 else r
 
