@@ -74,6 +74,7 @@ from .creation import (
     zeros_like,
 )
 from .interop import from_dlpack
+from .lowrank import pca_lowrank, svd_lowrank
 from .ops.arrange import (
     atleast_1d,
     atleast_2d,

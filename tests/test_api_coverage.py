@@ -12,7 +12,7 @@ torch = require_torch()
 
 TOP_LEVEL = """
 FloatTensor Generator Size Tensor abs absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr all allclose
-bfloat16
+bfloat16 pca_lowrank svd_lowrank
 amax amin any arange arccos arccosh arcsin arcsinh arctan arctan2 arctanh argmax argmin argsort argwhere as_tensor
 asin asinh atan atan2 atanh atleast_1d atleast_2d atleast_3d baddbmm bernoulli bincount block_diag bmm bool
 broadcast_shapes broadcast_tensors broadcast_to bucketize can_cast cartesian_prod cat cdist ceil cholesky

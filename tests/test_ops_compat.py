@@ -402,3 +402,43 @@ def test_python_int_outside_the_dtype_range_wraps_like_torch(op, dtype):
     got = fns[op](mt.tensor(values, dtype=getattr(mt, dtype)))
     assert got.dtype == getattr(mt, dtype)
     assert got.tolist() == expected.tolist()
+
+
+def test_range_indexes_like_a_list():
+    """`input[range(n), target]` (the "What is torch.nn really?" nll) reads and writes as in torch."""
+    for lib in (torch, mt):
+        x = lib.arange(12.0).view(3, 4)
+        assert x[range(3), lib.tensor([0, 1, 2])].tolist() == [0.0, 5.0, 10.0]
+        assert tuple(x[:, range(2)].shape) == (3, 2)
+        x[range(2)] = 0.0
+        assert x.sum().item() == 38.0
+
+
+def test_deprecated_scalar_first_overloads_of_add_sub_addcmul_addcdiv():
+    """Old tutorials' `p.data.add_(-lr, grad)`: torch accepts it (warning once per process); minitorch warns."""
+    import warnings
+
+    results = []
+    for lib in (torch, mt):
+        x, g = lib.ones(3), lib.full((3,), 2.0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            row = [x.add(-0.1, g), lib.add(x, -0.1, g), x.sub(0.1, g)]
+            y = lib.ones(3)
+            y.add_(-0.1, g)
+        if lib is mt:
+            assert sum("deprecated" in str(w.message) for w in caught) == 4
+        row += [lib.addcmul(x, 0.5, g, g), x.addcdiv(-0.5, g, g)]
+        y.addcmul_(0.5, g, g)
+        results.append([t.tolist() for t in row] + [y.tolist()])
+    np.testing.assert_allclose(np.array(results[1]), np.array(results[0]), rtol=1e-6)
+
+
+def test_zero_to_a_negative_power_is_silent_like_torch():
+    import warnings
+
+    z = mt.tensor([0.0, 4.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert z.pow(-0.5).tolist() == [float("inf"), 0.5]
+        assert z.reciprocal().tolist() == [float("inf"), 0.25]

@@ -161,7 +161,11 @@ class Pow(BuiltinOp):
     def forward(ctx, a, b):
         x, y = array_of(a), array_of(b)
         try:
-            r = torch_float_result(x**y, x, y)
+            if isinstance(y, (int, float)) and y >= 0:
+                r = torch_float_result(x**y, x, y)
+            else:  # 0 ** negative is inf, silently as in torch (deg.pow(-0.5) with an isolated node)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    r = torch_float_result(x**y, x, y)
         except (ValueError, TypeError) as e:
             raise binary_error("pow", a, b, e) from None
         ctx.save_for_backward(a, b)
@@ -486,13 +490,31 @@ class Where(BuiltinOp):
 
 
 # ---------------------------------------------------------------- functional API -----------------
-def add(a, b, *, alpha=1):
+def _scalar_first(op: str, scalar, other):
+    """torch's deprecated overload ``op(input, Number alpha, Tensor other)`` (old tutorials' ``p.data.add_(-lr,
+    grad)``): warns as torch does and returns (other, alpha)."""
+    import warnings  # noqa: PLC0415 - only on the deprecated path
+
+    if not isinstance(scalar, (int, float)) or not isinstance(other, Tensor):
+        raise TypeError(f"{op}(): expected (Tensor other, *, Number alpha) or the deprecated (Number alpha, "
+                        f"Tensor other), got ({type(scalar).__name__}, {type(other).__name__})")
+    warnings.warn(f"This overload of {op} is deprecated:\n\t{op}(Number alpha, Tensor other)\nConsider using one "
+                  f"of the following signatures instead:\n\t{op}(Tensor other, *, Number alpha = 1)", UserWarning,
+                  stacklevel=3)
+    return other, scalar
+
+
+def add(a, b, other=None, *, alpha=1):
+    if other is not None:
+        b, alpha = _scalar_first("add", b, other)
     if alpha != 1:
         b = Mul.apply(b, alpha)
     return Add.apply(a, b)
 
 
-def sub(a, b, *, alpha=1):
+def sub(a, b, other=None, *, alpha=1):
+    if other is not None:
+        b, alpha = _scalar_first("sub", b, other)
     if alpha != 1:
         b = Mul.apply(b, alpha)
     return Sub.apply(a, b)
@@ -603,7 +625,8 @@ def square(a):
 
 
 def reciprocal(a):
-    return Div.apply(1.0, a)
+    with np.errstate(divide="ignore"):  # 1/0 is inf, silently as in torch
+        return Div.apply(1.0, a)
 
 
 def clamp(a, min=None, max=None):

@@ -41,8 +41,8 @@ def convert_index(idx, x_data):
                 continue
             advanced = True
             out.append(arr)
-        elif isinstance(i, (list, np.ndarray)) or type(i).__module__.startswith("cupy"):
-            arr = xp_of(x_data).asarray(i)
+        elif isinstance(i, (list, range, np.ndarray)) or type(i).__module__.startswith("cupy"):
+            arr = xp_of(x_data).asarray(list(i) if isinstance(i, range) else i)  # a range indexes like a list
             if arr.dtype.kind not in "iub" and arr.size:
                 raise IndexError(f"indices must be integers or booleans, got an array of {arr.dtype}")
             if arr.size == 0:

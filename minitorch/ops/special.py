@@ -605,16 +605,28 @@ def _int_value(value, *ts):
     return value
 
 
-def addcmul(input, tensor1, tensor2, *, value=1):
-    """input + value * tensor1 * tensor2 (all three broadcast)."""
+def _old_value_first(args: tuple, value):
+    """(tensor1, tensor2, value) from torch's deprecated ``addcmul(input, value, tensor1, tensor2)`` form."""
+    if len(args) == 3 and isinstance(args[0], (int, float)):
+        return args[1], args[2], args[0]
+    if len(args) != 2:
+        raise TypeError(f"expected (tensor1, tensor2, *, value) or the deprecated (value, tensor1, tensor2), got "
+                        f"{len(args)} positional arguments")
+    return args[0], args[1], value
+
+
+def addcmul(input, *args, value=1):
+    """input + value * tensor1 * tensor2 (all three broadcast); ``addcmul(input, value, t1, t2)`` is accepted too."""
+    tensor1, tensor2, value = _old_value_first(args, value)
     _check_addc_operands("addcmul", input, tensor1, tensor2)
     value = _int_value(value, input, tensor1, tensor2)
     prod = Mul.apply(tensor1, tensor2)
     return Add.apply(input, prod if value == 1 else Mul.apply(prod, value))
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1):
-    """input + value * tensor1 / tensor2 (all three broadcast)."""
+def addcdiv(input, *args, value=1):
+    """input + value * tensor1 / tensor2 (all three broadcast); ``addcdiv(input, value, t1, t2)`` is accepted too."""
+    tensor1, tensor2, value = _old_value_first(args, value)
     _check_addc_operands("addcdiv", input, tensor1, tensor2)
     if tensor1.array.dtype.kind in "iub" and tensor2.array.dtype.kind in "iub":
         raise RuntimeError(
