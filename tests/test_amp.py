@@ -770,3 +770,21 @@ def test_float16_products_match_torch_without_autocast():
         out_t.float().sum().backward()
     assert ma.grad.dtype == minitorch.float16
     _close(ma.grad, ta.grad, "float16 matmul grad")
+
+
+@pytest.mark.parametrize("groups", [1, 4], ids=["dense", "grouped"])
+def test_float16_conv2d_on_the_cpu_matches_torch_and_keeps_float16(groups):
+    """NumPy has no float16 BLAS: the conv kernels compute float16 in float32 and round back, as torch's CPU
+    kernels do; values and gradients equal torch's float16 conv."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 8, 9, 9)).astype(np.float16)
+    w = (rng.standard_normal((8, 8 // groups, 3, 3)) * 0.2).astype(np.float16)
+    outs = []
+    for lib in (torch, minitorch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, padding=1, groups=groups)
+        (y.float() * y.float()).sum().backward()
+        assert y.dtype == lib.float16 and xt.grad.dtype == lib.float16 and wt.grad.dtype == lib.float16
+        outs.append([t.detach().numpy().astype(np.float32) for t in (y, xt.grad, wt.grad)])
+    for t_arr, m_arr in zip(*outs):
+        np.testing.assert_allclose(m_arr, t_arr, rtol=2e-3, atol=2e-3 * np.abs(t_arr).max())

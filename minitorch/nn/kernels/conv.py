@@ -10,6 +10,8 @@ NHWC input instead of the columns, and the weight gradient gathers them again ch
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ...backend import xp_of
 from .depthwise import depthwise_forward, depthwise_input_grad, depthwise_weight_grad, is_depthwise
 from .im2col import (
@@ -27,9 +29,21 @@ from .im2col import (
 from .scratch import scratch
 
 
+def _half_on_cpu(a) -> bool:
+    """NumPy has no float16 BLAS (its float16 matmul is ~100x slower): such convs run in float32."""
+    return a.dtype == np.float16 and type(a) is np.ndarray
+
+
+def _f32(a):
+    return None if a is None else a.astype(np.float32)
+
+
 def conv2d_forward(x, w, b, geo: ConvGeom, keep_cols: bool):
     """y = conv2d(x, w) + b. Returns (y, cache): with ``keep_cols``, what the weight gradient
     reuses (the im2col matrix, or the padded NHWC input when the columns were built in chunks)."""
+    if _half_on_cpu(x):  # float16 in, float16 out, float32 GEMMs (the cache stays float32)
+        y, cache = conv2d_forward(_f32(x), _f32(w), _f32(b), geo, keep_cols)
+        return y.astype(np.float16), cache
     if is_depthwise(geo, w.shape):
         y, xpad = depthwise_forward(x, w, b, geo, keep_cols)
         return y, (("dwpad", xpad) if keep_cols else None)
@@ -67,6 +81,8 @@ def conv2d_forward(x, w, b, geo: ConvGeom, keep_cols: bool):
 
 def conv2d_input_grad(g, w, geo: ConvGeom, h: int, wd: int):
     """dx of y = conv2d(x, w) for upstream g (N, O, OH, OW); x is (N, C, h, wd). Also conv_transpose2d."""
+    if _half_on_cpu(g):
+        return conv2d_input_grad(_f32(g), _f32(w), geo, h, wd).astype(np.float16)
     if is_depthwise(geo, w.shape):
         return depthwise_input_grad(g, w, geo, h, wd)
     n, o, oh, ow = g.shape
@@ -110,6 +126,8 @@ def _input_grad_by_conv(g, w, geo: ConvGeom, h: int, wd: int):
 
 def conv2d_weight_grad(x, g, geo: ConvGeom, w_shape: tuple, cache=None):
     """dw of y = conv2d(x, w) for upstream g: cols^T @ g, reusing what forward cached when given."""
+    if _half_on_cpu(g):
+        return conv2d_weight_grad(_f32(x), _f32(g), geo, w_shape, cache).astype(np.float16)
     n, _, oh, ow = g.shape
     xp = xp_of(g)
     kind, arr = cache if cache is not None else (None, None)
