@@ -2,7 +2,7 @@
 
 ``import minitorch as torch`` runs PyTorch scripts for the parts minitorch covers.
 """
-from . import amp, autograd, backend, backends, cuda, random
+from . import amp, autograd, backend, backends, cuda, random, return_types
 from . import tensor_methods as _tensor_methods  # noqa: F401  (binds the ops onto Tensor)
 from .amp import autocast
 from .amp.autocast_mode import (

@@ -442,3 +442,17 @@ def test_zero_to_a_negative_power_is_silent_like_torch():
         warnings.simplefilter("error")
         assert z.pow(-0.5).tolist() == [float("inf"), 0.5]
         assert z.reciprocal().tolist() == [float("inf"), 0.25]
+
+
+@pytest.mark.parametrize("name,call", [
+    ("max", lambda L, x: x.max(1)), ("min", lambda L, x: L.min(x, 0)), ("sort", lambda L, x: x.sort()),
+    ("topk", lambda L, x: x.topk(1)), ("kthvalue", lambda L, x: x.kthvalue(1)), ("median", lambda L, x: x.median(1)),
+    ("mode", lambda L, x: x.mode(1)), ("cummax", lambda L, x: x.cummax(1)), ("aminmax", lambda L, x: L.aminmax(x)),
+])
+def test_multi_result_ops_return_torch_return_types(name, call):
+    """`torch.return_types.max(values=..., indices=...)`: same class name, fields and printed form as torch."""
+    data = [[1.0, 5.0], [3.0, 2.0]]
+    t, m = call(torch, torch.tensor(data)), call(mt, mt.tensor(data))
+    assert type(m).__name__ == type(t).__name__ == name
+    assert isinstance(m, getattr(mt.return_types, name)) and isinstance(m, tuple)
+    assert repr(m) == repr(t)

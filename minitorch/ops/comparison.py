@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import return_types
 from ..backend import xp_of
 from ..tensor import Tensor
 from ._util import array_of, binary_error, torch_float_result, wrap_dim
@@ -128,13 +129,12 @@ def argsort(a, dim=-1, descending=False, stable=False, *, axis=None):
 
 def sort(a, dim=-1, descending=False, stable=False, *, axis=None):
     """(values, indices) of ``a`` sorted along ``dim``; the values carry the gradient back to their places."""
-    from .reduction import values_indices
 
     d = _sort_dim(a, dim if axis is None else axis, "sort")
     if d is None:
-        return values_indices(a.clone(), Tensor._wrap(xp_of(a.array).zeros((), dtype=np.int64)))
+        return return_types.sort(a.clone(), Tensor._wrap(xp_of(a.array).zeros((), dtype=np.int64)))
     idx = Tensor._wrap(_argsort(a.array, d, descending).astype(np.int64, copy=False))
-    return values_indices(a.gather(d, idx), idx)
+    return return_types.sort(a.gather(d, idx), idx)
 
 
 def _topk_indices(arr, k: int, d: int, largest: bool):
@@ -157,7 +157,6 @@ def _topk_indices(arr, k: int, d: int, largest: bool):
 def topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis=None):
     """The k largest (``largest=False``: smallest) elements along ``dim`` and their indices, largest first
     (NaN counts as the largest). ``sorted=False`` still returns them sorted, as torch is free to."""
-    from .reduction import values_indices
 
     arr = a.array
     xp = xp_of(arr)
@@ -165,7 +164,7 @@ def topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *,
     if arr.ndim == 0:
         if k not in (0, 1):
             raise RuntimeError("selected index k out of range")
-        return values_indices(a.clone(), Tensor._wrap(xp.zeros((), dtype=np.int64)))
+        return return_types.topk(a.clone(), Tensor._wrap(xp.zeros((), dtype=np.int64)))
     d = wrap_dim(dim if axis is None else axis, arr.ndim, "topk")
     if not 0 <= k <= arr.shape[d]:
         raise RuntimeError(f"selected index k out of range (k={k}, size {arr.shape[d]} of dim {d}, "
@@ -175,7 +174,7 @@ def topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *,
     else:
         idx = _topk_indices(arr, k, d, largest).astype(np.int64, copy=False)
     idx = Tensor._wrap(idx)
-    return values_indices(a.gather(d, idx), idx)
+    return return_types.topk(a.gather(d, idx), idx)
 
 
 def _unique_slices(arr, d: int, consecutive: bool):

@@ -12,7 +12,6 @@ inf/nan, as torch's, unless the loss only depends on the values (or is gauge inv
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..backend import cupyx_module, xp_of
 from ..backend.arrays import is_cupy_array
 from ..backend.checks import fail_if
+from ..return_types import structseq
 from ..tensor import Tensor
 from ._util import torch_type_name, wrap_dim
 from .linalg import matmul
@@ -37,15 +37,15 @@ class LinAlgError(RuntimeError):
     """A matrix the routine cannot handle (singular, not positive-definite): ``torch.linalg.LinAlgError``."""
 
 
-SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
-slogdet_result = namedtuple("slogdet", ["sign", "logabsdet"])
-SvdResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
-svd_result = namedtuple("svd", ["U", "S", "V"])
-QrResult = namedtuple("linalg_qr", ["Q", "R"])
-qr_result = namedtuple("qr", ["Q", "R"])
-EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
-LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
-triangular_solve_result = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+SlogdetResult = structseq("linalg_slogdet", ["sign", "logabsdet"])
+slogdet_result = structseq("slogdet", ["sign", "logabsdet"])
+SvdResult = structseq("linalg_svd", ["U", "S", "Vh"])
+svd_result = structseq("svd", ["U", "S", "V"])
+QrResult = structseq("linalg_qr", ["Q", "R"])
+qr_result = structseq("qr", ["Q", "R"])
+EighResult = structseq("linalg_eigh", ["eigenvalues", "eigenvectors"])
+LstsqResult = structseq("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+triangular_solve_result = structseq("triangular_solve", ["solution", "cloned_coefficient"])
 
 
 
@@ -954,14 +954,14 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
 
 
 # ---------------------------------------------------------------- LU -------------------------------
-LUFactorResult = namedtuple("linalg_lu_factor", ["LU", "pivots"])
-LUFactorExResult = namedtuple("linalg_lu_factor_ex", ["LU", "pivots", "info"])
-LUResult = namedtuple("linalg_lu", ["P", "L", "U"])
-lu_unpack_result = namedtuple("lu_unpack", ["P", "L", "U"])
-lu_with_info_result = namedtuple("_lu_with_info", ["LU", "pivots", "info"])
-SolveExResult = namedtuple("linalg_solve_ex", ["result", "info"])
-InvExResult = namedtuple("linalg_inv_ex", ["inverse", "info"])
-CholeskyExResult = namedtuple("linalg_cholesky_ex", ["L", "info"])
+LUFactorResult = structseq("linalg_lu_factor", ["LU", "pivots"])
+LUFactorExResult = structseq("linalg_lu_factor_ex", ["LU", "pivots", "info"])
+LUResult = structseq("linalg_lu", ["P", "L", "U"])
+lu_unpack_result = structseq("lu_unpack", ["P", "L", "U"])
+lu_with_info_result = structseq("_lu_with_info", ["LU", "pivots", "info"])
+SolveExResult = structseq("linalg_solve_ex", ["result", "info"])
+InvExResult = structseq("linalg_inv_ex", ["inverse", "info"])
+CholeskyExResult = structseq("linalg_cholesky_ex", ["L", "info"])
 
 
 class LUFactor(BuiltinOp):

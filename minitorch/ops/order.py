@@ -5,13 +5,12 @@ Function, ``PickAlongDim``, reads the values there and routes the gradient back 
 """
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numpy as np
 
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..backend.arrays import add_at, numpy_of
+from ..return_types import structseq
 from ..tensor import Tensor
 from ._util import normalize_dims, torch_type_name, wrap_dim
 
@@ -20,10 +19,10 @@ __all__: list[str] = [
     "searchsorted", "bucketize", "histc",
 ]
 
-median_result = namedtuple("median", ["values", "indices"])
-nanmedian_result = namedtuple("nanmedian", ["values", "indices"])
-kthvalue_result = namedtuple("kthvalue", ["values", "indices"])
-mode_result = namedtuple("mode", ["values", "indices"])
+median_result = structseq("median", ["values", "indices"])
+nanmedian_result = structseq("nanmedian", ["values", "indices"])
+kthvalue_result = structseq("kthvalue", ["values", "indices"])
+mode_result = structseq("mode", ["values", "indices"])
 
 
 class PickAlongDim(BuiltinOp):

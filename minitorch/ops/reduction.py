@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from ..amp.autocast_mode import _AutocastState, autocast_args
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
 from ._util import keepdim_shape, normalize_dims, wrap_dim
-
-values_indices = namedtuple("values_indices", ["values", "indices"])
 
 
 def _expand_back(g: Tensor, in_shape: tuple, axes, keepdim: bool) -> Tensor:
@@ -368,9 +366,10 @@ def _max_min(x, dim, keepdim, is_max, other=None):
             )
         return AmaxAmin.apply(x, None, False, is_max)
     d = wrap_dim(dim, x.array.ndim, name) if x.array.ndim else 0
+    result = return_types.max if is_max else return_types.min
     if x.array.ndim == 0:
-        return values_indices(x.clone(), Tensor._wrap(xp_of(x.array).zeros((), dtype=np.int64)))
-    return values_indices(*MaxMinDim.apply(x, d, keepdim, is_max))
+        return result(x.clone(), Tensor._wrap(xp_of(x.array).zeros((), dtype=np.int64)))
+    return result(*MaxMinDim.apply(x, d, keepdim, is_max))
 
 
 def max(x, dim=None, keepdim: bool = False, *, axis=None):

@@ -6,20 +6,19 @@ over the elements and no read-back to the host.
 """
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numpy as np
 
 from ..autograd.function import BuiltinOp
 from ..autograd.grad_mode import _GradState
 from ..backend import xp_of
+from ..return_types import structseq
 from ..tensor import Tensor
 from ._util import wrap_dim
 
 __all__: list[str] = ["cumprod", "cummax", "cummin", "logcumsumexp", "diff"]
 
-cummax_result = namedtuple("cummax", ["values", "indices"])
-cummin_result = namedtuple("cummin", ["values", "indices"])
+cummax_result = structseq("cummax", ["values", "indices"])
+cummin_result = structseq("cummin", ["values", "indices"])
 
 
 def _reverse_cumsum(g: Tensor, dim: int) -> Tensor:

@@ -7,12 +7,11 @@ needs a backward of its own. The scatter_reduce family lives in ``indexing.py``.
 """
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numpy as np
 
 from ..backend import xp_of
 from ..backend.dtype import get_default_dtype
+from ..return_types import structseq
 from ..tensor import Tensor
 from ._util import wrap_dim
 from .comparison import bincount, unique_consecutive
@@ -23,7 +22,7 @@ __all__: list[str] = [
     "cumulative_trapezoid", "scatter_reduce", "unique_consecutive",
 ]
 
-aminmax_result = namedtuple("aminmax", ["min", "max"])
+aminmax_result = structseq("aminmax", ["min", "max"])
 
 
 def _floating(x: Tensor) -> Tensor:
