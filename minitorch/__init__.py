@@ -431,3 +431,7 @@ def __getattr__(name):
     if name in ("save", "load"):
         return getattr(_lazy("serialization"), name)
     raise AttributeError(f"module 'minitorch' has no attribute '{name}'")
+
+from . import foreach as _foreach  # noqa: E402  (torch._foreach_*: private in torch, used by EMA helpers)
+
+globals().update({_name: getattr(_foreach, _name) for _name in _foreach.__all__})

@@ -270,6 +270,32 @@ class Tensor:
             raise RuntimeError(f"cannot pin '{self.device}' memory: only CPU tensors can be pinned")
         return self
 
+    def resize_(self, *sizes, memory_format=None) -> Tensor:
+        """Give this tensor shape ``sizes`` in place, as torch: the first elements (in row-major order) are kept,
+        new ones are uninitialised; a tensor that requires grad cannot be resized."""
+        if self._requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        shape = tuple(sizes[0]) if len(sizes) == 1 and not isinstance(sizes[0], int) else tuple(sizes)
+        if any(not isinstance(s, int) or s < 0 for s in shape):
+            raise RuntimeError(f"resize_: sizes must be non-negative integers, got {list(shape)}")
+        n = 1
+        for s in shape:
+            n *= s
+        flat = self.array.reshape(-1)
+        if n <= flat.size:
+            new = flat[:n].reshape(shape)
+        else:
+            new = xp_of(flat).empty(n, dtype=flat.dtype)
+            new[:flat.size] = flat
+            new = new.reshape(shape)
+        self.array = new
+        self._version += 1
+        return self
+
+    def resize_as_(self, other: Tensor, memory_format=None) -> Tensor:
+        """``resize_(other.shape)``."""
+        return self.resize_(tuple(other.shape))
+
     def is_pinned(self, device=None) -> bool:
         """False: minitorch never pins host memory (``pin_memory()`` returns the tensor as it is)."""
         return False

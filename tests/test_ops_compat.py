@@ -456,3 +456,40 @@ def test_multi_result_ops_return_torch_return_types(name, call):
     assert type(m).__name__ == type(t).__name__ == name
     assert isinstance(m, getattr(mt.return_types, name)) and isinstance(m, tuple)
     assert repr(m) == repr(t)
+
+
+def test_flip_takes_dims_as_separate_arguments_like_torch():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    expected = torch.tensor(x).flip(1, 2)
+    t = mt.tensor(x)
+    for got in (t.flip(1, 2), t.flip((1, 2)), t.flip(dims=[1, 2]), mt.flip(t, [1, 2])):
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "amax", "prod", "std", "logsumexp", "max"])
+def test_an_int_in_keepdim_position_raises_like_torch(op):
+    """x.sum(1, 2) (meant: dims 1 and 2) must not reduce dim 1 with keepdim=True silently."""
+    for lib in (torch, mt):
+        with pytest.raises(TypeError):
+            getattr(lib.ones(2, 3, 4), op)(1, 2)
+
+
+def test_resize_like_torch():
+    for lib in (torch, mt):
+        x = lib.arange(6.0).reshape(2, 3)
+        assert x.resize_(4) is x and x.tolist() == [0.0, 1.0, 2.0, 3.0]
+        z = lib.arange(4.0)
+        z.resize_(2, 2)
+        assert z.tolist() == [[0.0, 1.0], [2.0, 3.0]]
+        assert tuple(z.resize_(3, 3).shape) == (3, 3) and z.reshape(-1)[:4].tolist() == [0.0, 1.0, 2.0, 3.0]
+        with pytest.raises(RuntimeError, match="require grad"):
+            lib.ones(2, requires_grad=True).resize_(3)
+
+
+def test_cross_entropy_with_every_target_ignored_is_a_silent_nan():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = mt.nn.functional.cross_entropy(mt.zeros(1, 3), mt.tensor([255]), ignore_index=255)
+    assert np.isnan(loss.item())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 
 
 class _GradState:
@@ -33,10 +34,41 @@ class _GradModeContext:
         return type(self)()
 
     def __call__(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            return self._wrap_generator(fn)
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with self._fresh():
                 return fn(*args, **kwargs)
+
+        return wrapper
+
+    def _wrap_generator(self, fn):
+        """A decorated generator runs each of its steps in the mode and gives the caller's mode back at every
+        ``yield`` (as torch's decorators do): the mode applies to the generator's code, not to its consumer."""
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            gen = fn(*args, **kwargs)
+            try:
+                with self._fresh():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self._fresh():
+                            gen.close()
+                        raise
+                    except BaseException as exc:  # thrown in by the consumer: delivered inside the mode
+                        with self._fresh():
+                            response = gen.throw(exc)
+                    else:
+                        with self._fresh():
+                            response = gen.send(request)
+            except StopIteration as stop:
+                return stop.value
 
         return wrapper
 

@@ -120,6 +120,13 @@ def normalize_dims(dim, ndim: int, op: str) -> tuple | None:
     return tuple(sorted(dims))
 
 
+def bad_keepdim(op: str, keepdim) -> None:
+    """torch's TypeError for a non-bool ``keepdim``: ``x.sum(1, 2)`` (meant: dims 1 and 2) must not pass silently
+    as keepdim=True. Callers test ``keepdim is not False and keepdim is not True`` first (free on the hot path)."""
+    raise TypeError(f"{op}(): argument 'keepdim' must be bool, not {type(keepdim).__name__} "
+                    f"(to reduce over several dims pass a tuple: {op}(dim=(a, b)))")
+
+
 def keepdim_shape(shape: tuple, axes: tuple | None) -> tuple:
     """The shape a reduction over ``axes`` has with keepdim=True."""
     if axes is None:

@@ -10,7 +10,7 @@ from ..amp.autocast_mode import _AutocastState, autocast_args
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
-from ._util import keepdim_shape, normalize_dims, wrap_dim
+from ._util import bad_keepdim, keepdim_shape, normalize_dims, wrap_dim
 
 
 def _expand_back(g: Tensor, in_shape: tuple, axes, keepdim: bool) -> Tensor:
@@ -295,6 +295,8 @@ def _dims(x, dim, op):
 
 
 def sum(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("sum", keepdim)
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -303,6 +305,8 @@ def sum(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
 
 
 def mean(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("mean", keepdim)
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -316,6 +320,10 @@ def mean(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
 
 
 def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("var", keepdim)
+    if unbiased is not None and unbiased is not True and unbiased is not False:
+        raise TypeError(f"var(): argument 'unbiased' must be bool, not {type(unbiased).__name__}")
     if axis is not None:
         dim = axis
     if isinstance(dim, bool):  # var(x, unbiased) positional form
@@ -326,6 +334,10 @@ def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, a
 
 
 def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("std", keepdim)
+    if unbiased is not None and unbiased is not True and unbiased is not False:
+        raise TypeError(f"std(): argument 'unbiased' must be bool, not {type(unbiased).__name__}")
     return var(x, dim, unbiased, keepdim, correction=correction, axis=axis).sqrt()
 
 
@@ -342,6 +354,8 @@ def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis
 
 
 def prod(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("prod", keepdim)
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -373,22 +387,32 @@ def _max_min(x, dim, keepdim, is_max, other=None):
 
 
 def max(x, dim=None, keepdim: bool = False, *, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("max", keepdim)
     return _max_min(x, dim if axis is None else axis, keepdim, True)
 
 
 def min(x, dim=None, keepdim: bool = False, *, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("min", keepdim)
     return _max_min(x, dim if axis is None else axis, keepdim, False)
 
 
 def amax(x, dim=(), keepdim: bool = False, *, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("amax", keepdim)
     return AmaxAmin.apply(x, _dims(x, dim if axis is None else axis, "amax"), keepdim, True)
 
 
 def amin(x, dim=(), keepdim: bool = False, *, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("amin", keepdim)
     return AmaxAmin.apply(x, _dims(x, dim if axis is None else axis, "amin"), keepdim, False)
 
 
 def argmax(x, dim=None, keepdim: bool = False, *, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("argmax", keepdim)
     if axis is not None:
         dim = axis
     arr = x.array
@@ -403,6 +427,8 @@ def argmax(x, dim=None, keepdim: bool = False, *, axis=None):
 
 
 def argmin(x, dim=None, keepdim: bool = False, *, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("argmin", keepdim)
     if axis is not None:
         dim = axis
     arr = x.array
@@ -417,6 +443,8 @@ def argmin(x, dim=None, keepdim: bool = False, *, axis=None):
 
 
 def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None):
+    if keepdim is not False and keepdim is not True:
+        bad_keepdim("logsumexp", keepdim)
     if axis is not None:
         dim = axis
     elif dim is None:

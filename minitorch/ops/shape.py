@@ -259,7 +259,14 @@ def repeat(x, *reps):
     return Repeat.apply(x, reps)
 
 
-def flip(x, dims):
+def flip(x, *args, dims=None):
+    """Reverse ``x`` along ``dims``: ``flip(x, (2, 3))``, ``x.flip(2, 3)`` or ``x.flip(dims=[2, 3])``."""
+    if args:
+        if dims is not None:
+            raise TypeError("flip() got multiple values for argument 'dims'")
+        dims = args[0] if len(args) == 1 else args
+    if dims is None:
+        raise TypeError("flip() missing 1 required positional argument: 'dims'")
     if isinstance(dims, int):
         dims = (dims,)
     return Flip.apply(x, tuple(wrap_dim(d, x.array.ndim, "flip") for d in dims))

@@ -284,7 +284,8 @@ class CrossEntropy(BuiltinOp):
         if reduction == "sum":
             return xp.asarray(total, dtype=arr.dtype)
         ctx.scale = _mean_scale(denom, arr.dtype)
-        return xp.asarray(total * ctx.scale, dtype=arr.dtype)
+        with np.errstate(invalid="ignore"):  # every target ignored: 0 * inf is nan, silently as in torch
+            return xp.asarray(total * ctx.scale, dtype=arr.dtype)
 
     @staticmethod
     def backward(ctx, g):
