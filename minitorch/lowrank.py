@@ -12,16 +12,19 @@ from .tensor import Tensor
 __all__ = ["svd_lowrank", "pca_lowrank"]
 
 
+def _times(a: Tensor, m: Tensor | None, x: Tensor) -> Tensor:
+    """(a - m) @ x without forming a - m (m, when given, is the broadcast row mean)."""
+    return a @ x if m is None else a @ x - m @ x
+
+
 def _approximate_basis(a: Tensor, q: int, niter: int, m: Tensor | None) -> Tensor:
     """Q with q orthonormal columns whose span approximately contains the range of (a - m)."""
     r = creation.randn(*a.shape[:-2], a.shape[-1], q, dtype=a.dtype, device=a.device)
-    x = a @ r if m is None else a @ r - m @ r
-    basis = dec.linalg_qr(x).Q
+    basis = dec.linalg_qr(_times(a, m, r)).Q
+    mt = None if m is None else m.mT
     for _ in range(niter):
-        x = a.mT @ basis if m is None else a.mT @ basis - m.mT @ basis
-        basis = dec.linalg_qr(x).Q
-        x = a @ basis if m is None else a @ basis - m @ basis
-        basis = dec.linalg_qr(x).Q
+        basis = dec.linalg_qr(_times(a.mT, mt, basis)).Q
+        basis = dec.linalg_qr(_times(a, m, basis)).Q
     return basis
 
 
@@ -35,7 +38,7 @@ def svd_lowrank(A: Tensor, q: int | None = 6, niter: int = 2, M: Tensor | None =
         v, s, u = svd_lowrank(A.mT, q, niter, None if M is None else M.mT)
         return u, s, v
     basis = _approximate_basis(A, q, niter, M)
-    b = basis.mT @ A if M is None else basis.mT @ A - basis.mT @ M
+    b = _times(A.mT, None if M is None else M.mT, basis).mT  # basis^T (A - M)
     u, s, vh = dec.linalg_svd(b, full_matrices=False)
     return basis @ u, s, vh.mT
 

@@ -511,8 +511,8 @@ def _wrap_dim(dim: int, ndim: int, op: str) -> int:
 
 
 # ---------------------------------------------------------------- layouts and memory formats -----
-class memory_format:
-    """How a tensor's elements are ordered in memory (``torch.channels_last`` ...)."""
+class _NamedConstant:
+    """A singleton option object printed as torch prints it (``torch.channels_last``); pickles by name."""
 
     __slots__ = ("name",)
 
@@ -524,6 +524,12 @@ class memory_format:
 
     def __reduce__(self):
         return (getattr, (_this_module(), self.name))
+
+
+class memory_format(_NamedConstant):
+    """How a tensor's elements are ordered in memory (``torch.channels_last`` ...)."""
+
+    __slots__ = ()
 
 
 contiguous_format = memory_format("contiguous_format")
@@ -532,19 +538,10 @@ channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
 
 
-class layout:
+class layout(_NamedConstant):
     """A tensor's storage layout: minitorch has only ``strided`` (dense arrays)."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"torch.{self.name}"
-
-    def __reduce__(self):
-        return (getattr, (_this_module(), self.name))
+    __slots__ = ()
 
 
 strided = layout("strided")

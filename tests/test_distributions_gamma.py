@@ -22,7 +22,13 @@ import minitorch.distributions as MD
 from minitorch.distributions.gamma import standard_gamma_grad
 
 from .helpers import assert_close, devices, no_host_sync, raises_like_torch, require_torch
-from .test_distributions import Case, _check_moments, _compare_grads, _default_validation  # noqa: F401
+from .test_distributions import (  # noqa: F401
+    Case,
+    _check_log_prob_entropy_and_grads,
+    _check_moments,
+    _compare_grads,
+    _default_validation,
+)
 
 torch = require_torch()
 TD = torch.distributions
@@ -72,13 +78,6 @@ IDS = [c.name for c in CASES]
 RSAMPLE_NAMES = ("Gamma", "Chi2", "Beta", "Dirichlet", "StudentT")
 
 
-def _entropy(d):
-    try:
-        return d.entropy()
-    except NotImplementedError:
-        return None
-
-
 # ---------------------------------------------------------------- values and gradients vs torch ------------
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_shapes_flags_and_repr_match_torch(case):
@@ -94,22 +93,8 @@ def test_shapes_flags_and_repr_match_torch(case):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_log_prob_and_entropy_and_their_gradients_match_torch(case):
-    dt, pt = case.make("torch")
-    dm, pm = case.make("mt")
-    lt, lm = dt.log_prob(case.values("torch")), dm.log_prob(case.values("mt"))
-    assert_close(lm, lt, rtol=1e-9, atol=1e-10)
-    et = _entropy(dt)
-    if et is None:  # NegativeBinomial: no closed form; Binomial with unequal counts: not supported
-        with pytest.raises(NotImplementedError):
-            dm.entropy()
-        et = em = 0.0
-    else:
-        em = dm.entropy()
-        assert_close(em, et, rtol=1e-9, atol=1e-10)
-        et, em = et.sum(), em.sum()
-    (lt.sum() + et).backward()
-    (lm.sum() + em).backward()
-    _compare_grads(pm, pt, rtol=1e-7, atol=1e-9)
+    """NegativeBinomial (no closed-form entropy) and Binomial with unequal counts raise for the entropy in both."""
+    _check_log_prob_entropy_and_grads(case, grad_rtol=1e-7, grad_atol=1e-9)
 
 
 @pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning", "ignore:invalid value:RuntimeWarning")

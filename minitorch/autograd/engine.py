@@ -22,12 +22,11 @@ _tracers: list = []
 _task_stack: list = []
 
 
-def _count_dependencies(roots, targets=None) -> tuple[dict, dict]:
+def _count_dependencies(roots) -> tuple[dict, dict]:
     """Edges into each reachable node, and into each leaf whose hooks must see its summed gradient.
 
     A leaf with tensor hooks or post-accumulate hooks is tracked like a node (torch's AccumulateGrad):
-    its contributions are summed and its hooks run once, when the last one has arrived. ``targets``
-    (ids of leaves) limits the tracked leaves to those that get a gradient at all.
+    its contributions are summed and its hooks run once, when the last one has arrived.
     """
     deps: dict = {}
     leaf_deps: dict = {}
@@ -41,7 +40,7 @@ def _count_dependencies(roots, targets=None) -> tuple[dict, dict]:
             child = edge[0]
             if child is None:
                 leaf = edge[1]
-                if (leaf._hooks or leaf._post_hooks) and (targets is None or id(leaf) in targets):
+                if leaf._hooks or leaf._post_hooks:
                     k = id(leaf)
                     leaf_deps[k] = leaf_deps.get(k, 0) + 1
                 continue
@@ -343,17 +342,14 @@ def run_backward(
                         continue
                     if g is None:
                         continue
-                    if inputs is None:
+                    if inputs is None:  # plain backward (the hot path): straight into .grad
                         if idx._requires_grad:
                             shared = g is grads[0] or (not builtin and i > 0 and _shared(results, i, g))
                             _store_leaf_grad(idx, g, create_graph, passthrough=shared)
                     elif id(idx) in target_leaves:
-                        if accumulate:
-                            shared = g is grads[0] or (not builtin and i > 0 and _shared(results, i, g))
-                            _store_leaf_grad(idx, g, create_graph, passthrough=shared)
-                        else:
-                            for j in capture_leaf[id(idx)]:
-                                captured[j] = _accumulate(captured[j], g)
+                        shared = g is grads[0] or (not builtin and i > 0 and _shared(results, i, g))
+                        _finish_leaf(idx, g, inputs, accumulate, target_leaves, capture_leaf, captured, create_graph,
+                                     shared)
                     continue
                 buf = buffers.get(child)
                 if buf is None:

@@ -346,20 +346,28 @@ def _scalar_output(func, ins, name: str, strict: bool):
     return out_tuple, outs
 
 
+def _scalar_function_and_gradient(func, inputs, v, create_graph: bool, strict: bool, name: str):
+    """What vhp and hvp share (called under enable_grad): the prepared inputs and ``v``, the scalar output,
+    and its gradient w.r.t. the inputs with a graph (so it can be differentiated again)."""
+    in_tuple, ins = _as_tuple(inputs, "inputs", name)
+    ins = _prepare(ins, create_graph, need_graph=True)
+    if v is not None:
+        vs = _prepare(_as_tuple(v, "v", name)[1], create_graph, need_graph=False)
+        _validate_v(vs, ins, in_tuple)
+    else:
+        _needs_single_element(ins, "the input to the user-provided function is")
+        vs = None
+    out_tuple, outs = _scalar_output(func, ins, name, strict)
+    jac = _grad(outs, ins, create_graph=True)
+    _check_requires_grad(jac, "jacobian", strict)
+    return in_tuple, ins, vs, out_tuple, outs, jac
+
+
 def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), v^T H) for a scalar ``func``: the gradient of (grad func) . v."""
     with enable_grad():
-        in_tuple, ins = _as_tuple(inputs, "inputs", "vhp")
-        ins = _prepare(ins, create_graph, need_graph=True)
-        if v is not None:
-            vs = _prepare(_as_tuple(v, "v", "vhp")[1], create_graph, need_graph=False)
-            _validate_v(vs, ins, in_tuple)
-        else:
-            _needs_single_element(ins, "the input to the user-provided function is")
-            vs = None
-        out_tuple, outs = _scalar_output(func, ins, "vhp", strict)
-        jac = _grad(outs, ins, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
+        in_tuple, ins, vs, out_tuple, outs, jac = _scalar_function_and_gradient(func, inputs, v, create_graph,
+                                                                                strict, "vhp")
     with set_grad_enabled(True if create_graph else is_grad_enabled()):
         res = _fill_in_zeros(_grad(jac, ins, vs, create_graph=create_graph), ins, strict, create_graph,
                              "double_back")
@@ -370,17 +378,8 @@ def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), H v) for a scalar ``func``, by the double-backward trick (H is symmetric
     for twice continuously differentiable functions, so this equals vhp's result)."""
     with enable_grad():
-        in_tuple, ins = _as_tuple(inputs, "inputs", "hvp")
-        ins = _prepare(ins, create_graph, need_graph=True)
-        if v is not None:
-            vs = _prepare(_as_tuple(v, "v", "hvp")[1], create_graph, need_graph=False)
-            _validate_v(vs, ins, in_tuple)
-        else:
-            _needs_single_element(ins, "the input to the user-provided function is")
-            vs = None
-        out_tuple, outs = _scalar_output(func, ins, "hvp", strict)
-        jac = _grad(outs, ins, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
+        in_tuple, ins, vs, out_tuple, outs, jac = _scalar_function_and_gradient(func, inputs, v, create_graph,
+                                                                                strict, "hvp")
         grad_jac = tuple(_zeros_like(x).requires_grad_(True) for x in ins)
         double_back = _grad(jac, ins, grad_jac, create_graph=True)
         _check_requires_grad(jac, "hessian", strict)

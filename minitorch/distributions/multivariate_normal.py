@@ -30,7 +30,30 @@ def _precision_to_scale_tril(precision):
     return solve_lower(l_inv, eye)
 
 
-class MultivariateNormal(Distribution):
+class _ScaleTrilMatrices:
+    """scale_tril, covariance_matrix (L L^T) and precision_matrix ((L L^T)^-1 = L^-T L^-1) of a distribution
+    parametrised by a lower Cholesky factor ``_unbroadcasted_scale_tril``, expanded to ``_matrix_shape()``
+    (MultivariateNormal and Wishart)."""
+
+    @lazy_property
+    def scale_tril(self):
+        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
+
+    @lazy_property
+    def covariance_matrix(self):
+        tril = self._unbroadcasted_scale_tril
+        return (tril @ tril.mT).expand(self._matrix_shape())
+
+    @lazy_property
+    def precision_matrix(self):
+        """(L L^T)^-1 = L^-T L^-1, with L^-1 from a triangular solve against the identity."""
+        tril = self._unbroadcasted_scale_tril
+        eye = minitorch.eye(tril.shape[-1], dtype=tril.dtype, device=tril.device)
+        tril_inv = solve_lower(tril, eye)
+        return (tril_inv.mT @ tril_inv).expand(self._matrix_shape())
+
+
+class MultivariateNormal(_ScaleTrilMatrices, Distribution):
     arg_constraints = {
         "loc": constraints.real_vector,
         "covariance_matrix": constraints.positive_definite,
@@ -82,23 +105,6 @@ class MultivariateNormal(Distribution):
 
     def _matrix_shape(self):
         return tuple(self._batch_shape) + tuple(self._event_shape) + tuple(self._event_shape)
-
-    @lazy_property
-    def scale_tril(self):
-        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
-
-    @lazy_property
-    def covariance_matrix(self):
-        tril = self._unbroadcasted_scale_tril
-        return (tril @ tril.mT).expand(self._matrix_shape())
-
-    @lazy_property
-    def precision_matrix(self):
-        """(L L^T)^-1 = L^-T L^-1, with L^-1 from a triangular solve against the identity."""
-        tril = self._unbroadcasted_scale_tril
-        eye = minitorch.eye(tril.shape[-1], dtype=tril.dtype, device=tril.device)
-        tril_inv = solve_lower(tril, eye)
-        return (tril_inv.mT @ tril_inv).expand(self._matrix_shape())
 
     @property
     def mean(self):

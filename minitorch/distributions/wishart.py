@@ -16,8 +16,8 @@ from . import constraints
 from ._linalg import cholesky
 from .distribution import Distribution
 from .gamma import Chi2
-from .multivariate_normal import _precision_to_scale_tril
-from .utils import as_size, lazy_property
+from .multivariate_normal import _precision_to_scale_tril, _ScaleTrilMatrices
+from .utils import as_size
 
 __all__ = ["Wishart"]
 
@@ -36,7 +36,7 @@ def _clamp_above_eps(x):
     return x.clamp(min=minitorch.finfo(x.dtype).eps)
 
 
-class Wishart(Distribution):
+class Wishart(_ScaleTrilMatrices, Distribution):
     support = constraints.positive_definite
     has_rsample = True
 
@@ -104,21 +104,6 @@ class Wishart(Distribution):
 
     def _matrix_shape(self):
         return tuple(self._batch_shape) + tuple(self._event_shape)
-
-    @lazy_property
-    def scale_tril(self):
-        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
-
-    @lazy_property
-    def covariance_matrix(self):
-        tril = self._unbroadcasted_scale_tril
-        return (tril @ tril.mT).expand(self._matrix_shape())
-
-    @lazy_property
-    def precision_matrix(self):
-        tril = self._unbroadcasted_scale_tril
-        eye = minitorch.eye(self._event_shape[-1], dtype=tril.dtype, device=tril.device)
-        return minitorch.cholesky_solve(eye, tril).expand(self._matrix_shape())
 
     def _df_matrix(self, df):
         return df.reshape(tuple(self._batch_shape) + (1, 1))
