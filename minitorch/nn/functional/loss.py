@@ -161,10 +161,13 @@ def _classes_back(g: Tensor, shape: tuple) -> Tensor:
     return g.reshape(moved).movedim(-1, 1)
 
 
+_CLASS_TARGET_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))
+
+
 def _check_class_target(op: str, input: Tensor, target: Tensor, weight) -> None:
     """Shapes and dtype of class-index targets, as PyTorch checks them."""
     ishape, tshape = tuple(input.shape), tuple(target.shape)
-    if target.array.dtype.name not in ("int64", "uint8"):  # torch: int32/int16/bool/float class targets raise
+    if target.array.dtype not in _CLASS_TARGET_DTYPES:  # torch: int32/int16/bool/float class targets raise
         names = {"int32": "Int", "int16": "Short", "int8": "Char", "bool": "Bool", "float16": "Half",
                  "float32": "Float", "float64": "Double"}
         raise RuntimeError(
@@ -200,8 +203,9 @@ def _class_parts(t, n_classes: int, weight, ignore_index: int, smoothing: float,
 
     A_ic = (1 - eps) w[t_i] [c = t_i] + eps/C w[c], zero on ignored rows, kept in parts: ``safe``
     (t with ignored rows sent to class 0), ``w1`` = (1 - eps) w[t_i] (0 on ignored rows) and the dense
-    smoothing term (None when eps = 0). Also returns the 'mean' denominator: the summed weight of the
-    non-ignored targets.
+    smoothing term (None when eps = 0). ``w1`` is None when it is all ones (no weight, nothing ignored, no
+    smoothing). Also returns the 'mean' denominator: the summed weight of the non-ignored targets (a Python
+    int when every row counts once).
     """
     xp = xp_of(t)
     if is_cupy_array(t):  # no host sync on the GPU: always mask ignored rows, check the range on the device
@@ -215,6 +219,8 @@ def _class_parts(t, n_classes: int, weight, ignore_index: int, smoothing: float,
             bad = valid & ((t < 0) | (t >= n_classes))
             if bool(bad.any()):
                 raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    if valid is None and weight is None and smoothing == 0:  # the common case: every row counts once
+        return t, None, None, t.shape[0]
     safe = t if valid is None else xp.where(valid, t, 0)
     w_t = weight[safe] if weight is not None else xp.ones(t.shape, dtype=dtype)
     if valid is not None:
@@ -232,15 +238,26 @@ def _class_parts(t, n_classes: int, weight, ignore_index: int, smoothing: float,
 def _dense(parts, n_classes: int, dtype):
     """The coefficient matrix A from its parts (see ``_class_parts``)."""
     safe, w1, smooth = parts
-    xp = xp_of(w1)
+    xp = xp_of(safe)
     coeffs = xp.zeros((safe.shape[0], n_classes), dtype=dtype) if smooth is None else smooth.copy()
-    coeffs[xp.arange(safe.shape[0]), safe] += w1
+    coeffs[xp.arange(safe.shape[0]), safe] += 1 if w1 is None else w1
     return coeffs
 
 
 def _mean_scale(denom, dtype):
+    """1 / denom in ``dtype``; denom is a positive Python int when no row can be ignored or weighted."""
+    if type(denom) is int:
+        return dtype.type(1 / denom)
     with np.errstate(divide="ignore", invalid="ignore"):
         return (1 / denom).astype(dtype)
+
+
+def _scaled_mean(xp, total, scale, dtype, denom):
+    """The 'mean' reduction's result; when every target was ignored, 0 * inf is nan silently, as in torch."""
+    if type(denom) is int:
+        return xp.asarray(total * scale, dtype=dtype)
+    with np.errstate(invalid="ignore"):
+        return xp.asarray(total * scale, dtype=dtype)
 
 
 class CrossEntropy(BuiltinOp):
@@ -268,7 +285,8 @@ class CrossEntropy(BuiltinOp):
             denom = xp.asarray(z.shape[0], dtype=arr.dtype)
         else:
             safe, w1, smooth, denom = _class_parts(t.reshape(-1), n_classes, w, ignore_index, smoothing, arr.dtype)
-            per_row = -(w1 * logp[xp.arange(safe.shape[0]), safe])
+            picked = logp[xp.arange(safe.shape[0]), safe]
+            per_row = -picked if w1 is None else -(w1 * picked)
             if smooth is not None:
                 per_row -= (smooth * logp).sum(axis=1)
             ctx.parts = (safe, w1, smooth)
@@ -284,8 +302,7 @@ class CrossEntropy(BuiltinOp):
         if reduction == "sum":
             return xp.asarray(total, dtype=arr.dtype)
         ctx.scale = _mean_scale(denom, arr.dtype)
-        with np.errstate(invalid="ignore"):  # every target ignored: 0 * inf is nan, silently as in torch
-            return xp.asarray(total * ctx.scale, dtype=arr.dtype)
+        return _scaled_mean(xp, total, ctx.scale, arr.dtype, denom)
 
     @staticmethod
     def backward(ctx, g):
@@ -306,9 +323,9 @@ class CrossEntropy(BuiltinOp):
                     dz -= ctx.coeffs
                 else:
                     safe, w1, smooth = ctx.parts
-                    rowsum = w1 if smooth is None else w1 + smooth.sum(axis=1)
-                    dz *= rowsum[:, None]
-                    dz[xp.arange(safe.shape[0]), safe] -= w1
+                    if w1 is not None:
+                        dz *= (w1 if smooth is None else w1 + smooth.sum(axis=1))[:, None]
+                    dz[xp.arange(safe.shape[0]), safe] -= 1 if w1 is None else w1
                     if smooth is not None:
                         dz -= smooth
                 dz *= col
@@ -363,8 +380,9 @@ class NllLoss(BuiltinOp):
         z = _classes_last(arr, xp)
         w = None if weight is None else weight.array.astype(arr.dtype, copy=False)
         safe, w1, _, denom = _class_parts(target.array.reshape(-1), z.shape[1], w, ignore_index, 0.0, arr.dtype)
-        per_row = -(w1 * z[xp.arange(safe.shape[0]), safe])
-        ctx.parts, ctx.reduction, ctx.in_shape = (safe, w1, None), reduction, arr.shape
+        picked = z[xp.arange(safe.shape[0]), safe]
+        per_row = -picked if w1 is None else -(w1 * picked)
+        ctx.parts, ctx.reduction, ctx.in_shape, ctx.dtype = (safe, w1, None), reduction, arr.shape, arr.dtype
         ctx.scale = None
         if reduction == "none":
             return per_row.reshape(target.array.shape)
@@ -372,7 +390,7 @@ class NllLoss(BuiltinOp):
         if reduction == "sum":
             return xp.asarray(total, dtype=arr.dtype)
         ctx.scale = _mean_scale(denom, arr.dtype)
-        return xp.asarray(total * ctx.scale, dtype=arr.dtype)
+        return _scaled_mean(xp, total, ctx.scale, arr.dtype, denom)
 
     @staticmethod
     def backward(ctx, g):
@@ -381,7 +399,7 @@ class NllLoss(BuiltinOp):
         if ctx.scale is not None:
             gcol = gcol * ctx.scale
         n_classes = ctx.in_shape[0] if len(ctx.in_shape) == 1 else ctx.in_shape[1]
-        coeffs = _dense(ctx.parts, n_classes, ctx.parts[1].dtype)
+        coeffs = _dense(ctx.parts, n_classes, ctx.dtype)
         return _classes_back(gcol * Tensor._wrap(-coeffs), ctx.in_shape), None, None, None, None
 
 
