@@ -47,6 +47,7 @@ set_float32_matmul_precision get_float32_matmul_precision is_inference_mode_enab
 amp autocast is_autocast_enabled get_autocast_dtype set_autocast_dtype set_autocast_enabled is_autocast_cache_enabled
 set_autocast_cache_enabled clear_autocast_cache autocast_increment_nesting autocast_decrement_nesting
 get_autocast_gpu_dtype get_autocast_cpu_dtype is_autocast_cpu_enabled set_autocast_gpu_dtype set_autocast_cpu_dtype
+func vmap
 """.split()
 
 TENSOR_METHODS = """
@@ -175,16 +176,27 @@ DistributedSampler get_worker_info
 
 AUTOGRAD = """
 Function Variable backward enable_grad function functional grad grad_mode graph gradcheck
-gradgradcheck inference_mode no_grad set_grad_enabled detect_anomaly set_detect_anomaly
+gradgradcheck inference_mode no_grad set_grad_enabled detect_anomaly set_detect_anomaly forward_ad
 """.split()
 
 AUTOGRAD_FUNCTIONAL = "hessian hvp jacobian jvp vhp vjp".split()
 AUTOGRAD_FUNCTION = "Function FunctionCtx once_differentiable".split()
 AUTOGRAD_GRAPH = "Node disable_saved_tensors_hooks save_on_cpu saved_tensors_hooks".split()
+FUNC = """
+functional_call grad grad_and_value hessian jacfwd jacrev jvp linearize replace_all_batch_norm_modules_
+stack_module_state vjp vmap
+""".split()
+FORWARD_AD = "UnpackedDualTensor dual_level enter_dual_level exit_dual_level make_dual unpack_dual".split()
+PYTREE = "TreeSpec tree_flatten tree_leaves tree_map tree_map_only tree_structure tree_unflatten".split()
 UTILS_CHECKPOINT = "checkpoint checkpoint_sequential noop_context_fn".split()
 MODULE_BACKWARD_HOOKS = "register_backward_hook register_full_backward_hook register_full_backward_pre_hook".split()
 AMP = "GradScaler autocast custom_bwd custom_fwd is_autocast_available".split()
 CUDA_AMP = "GradScaler amp_definitely_not_available autocast custom_bwd custom_fwd".split()
+UTILS_BENCHMARK = "Timer Measurement Compare TaskSpec Language Colorize select_unit trim_sigfig timer".split()
+PROFILER = """
+profile record_function schedule ProfilerAction ProfilerActivity supported_activities tensorboard_trace_handler
+""".split()
+AUTOGRAD_PROFILER = "profile record_function EventList FunctionEvent".split()
 
 
 GROUPS = [
@@ -204,10 +216,17 @@ GROUPS = [
     ("autograd.functional", AUTOGRAD_FUNCTIONAL, lambda L: L.autograd.functional),
     ("autograd.function", AUTOGRAD_FUNCTION, lambda L: L.autograd.function),
     ("autograd.graph", AUTOGRAD_GRAPH, lambda L: L.autograd.graph),
+    ("func", FUNC, lambda L: L.func),
+    ("autograd.forward_ad", FORWARD_AD, lambda L: L.autograd.forward_ad),
+    ("utils._pytree", PYTREE, lambda L: __import__(L.__name__ + ".utils._pytree").utils._pytree),
     ("utils.checkpoint", UTILS_CHECKPOINT, lambda L: __import__(L.__name__ + ".utils.checkpoint").utils.checkpoint),
     ("nn.Module backward hooks", MODULE_BACKWARD_HOOKS, lambda L: L.nn.Module),
     ("amp", AMP, lambda L: L.amp),
     ("cuda.amp", CUDA_AMP, lambda L: L.cuda.amp),
+    ("utils.benchmark", UTILS_BENCHMARK,
+     lambda L: __import__(L.__name__ + ".utils.benchmark").utils.benchmark),
+    ("profiler", PROFILER, lambda L: __import__(L.__name__ + ".profiler").profiler),
+    ("autograd.profiler", AUTOGRAD_PROFILER, lambda L: L.autograd.profiler),
 ]
 
 

@@ -1,5 +1,5 @@
 """Reverse-mode automatic differentiation: Function, the engine, grad mode, checks."""
-from . import function, functional, graph
+from . import forward_ad, function, functional, graph, profiler
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .check import check
 from .engine import backward, grad
@@ -12,5 +12,5 @@ __all__ = [
     "Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "gradcheck", "gradgradcheck", "functional", "detect_anomaly",
     "set_detect_anomaly", "is_anomaly_enabled", "Variable", "once_differentiable", "function",
-    "graph",
+    "graph", "forward_ad", "profiler",
 ]
