@@ -379,9 +379,12 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (seeded with ``gradient``)."""
-        from .autograd.engine import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        if _engine is None:
+            _load_engine()
+        if gradient is None and inputs is None:  # the common case, without the general argument handling
+            _engine.backward_scalar(self, retain_graph, create_graph)
+        else:
+            _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new grad."""
@@ -445,6 +448,16 @@ def _init_fields(t: Tensor, array) -> None:
     t._hooks = None
     t._post_hooks = None
     t.name = None
+
+
+_engine = None  # minitorch.autograd.engine, bound on the first backward (it imports this module)
+
+
+def _load_engine() -> None:
+    global _engine
+    from .autograd import engine
+
+    _engine = engine
 
 
 def _wrap_array(array) -> Tensor:

@@ -435,6 +435,20 @@ def backward(
         run_backward(tensors, grads, retain_graph, create_graph, inputs, False, True)
 
 
+def backward_scalar(t: Tensor, retain_graph, create_graph: bool) -> None:
+    """``t.backward()`` with no gradient and no inputs: ``backward`` without its argument handling."""
+    if not t._requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    arr = t.array
+    if arr.size != 1:
+        raise RuntimeError(
+            f"grad can be implicitly created only for scalar outputs (got shape {list(t.shape)}); "
+            "pass gradient=... with the output's shape"
+        )
+    run_backward((t,), (Tensor._wrap(_ones_like(arr)),), create_graph if retain_graph is None else retain_graph,
+                 create_graph)
+
+
 def _make_root_grads(tensors, grad_tensors, api: str):
     if len(grad_tensors) != len(tensors):
         raise RuntimeError(f"{api}: got {len(grad_tensors)} gradients for {len(tensors)} tensors")

@@ -11,13 +11,14 @@ from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
 from ._util import bad_keepdim, keepdim_shape, normalize_dims, wrap_dim
+from .shape import Expand
 
 
 def _expand_back(g: Tensor, in_shape: tuple, axes, keepdim: bool) -> Tensor:
     """Broadcast a reduced gradient back to the input's shape (differentiably)."""
     if not keepdim and axes is not None:  # a full reduction broadcasts straight from 0-d
         g = g.reshape(keepdim_shape(in_shape, axes))
-    return g.expand(in_shape)
+    return g if g.array.shape == in_shape else Expand.apply(g, in_shape)  # no argument parsing: shapes are known
 
 
 class Sum(BuiltinOp):
