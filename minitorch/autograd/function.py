@@ -134,15 +134,20 @@ class Function(FunctionCtx):
     def apply(cls, *args):
         """Run ``forward`` and record this op in the graph when a Tensor input requires grad."""
         ctx = _new(cls)
-        if _GradState.enabled:
+        if _GradState.enabled:  # one pass: which inputs need a gradient, and the graph edges to them
+            needs, edges, tracked = [], [], False
             for a in args:
                 if isinstance(a, Tensor) and a._requires_grad:
-                    break
-            else:
-                a = None
+                    tracked = True
+                    needs.append(True)
+                    fn = a._grad_fn
+                    edges.append((fn, a._out_index) if fn is not None else (None, a))
+                else:
+                    needs.append(False)
+                    edges.append(None)
         else:
-            a = None
-        if a is None:  # the fast path: no input needs a gradient, so no node is recorded
+            tracked = False
+        if not tracked:  # the fast path: no input needs a gradient, so no node is recorded
             ctx.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 16 else (False,) * len(args)
             out = cls.forward(ctx, *args) if cls._builtin else cls._run_forward(ctx, args)
             if type(out) is _ndarray:
@@ -152,15 +157,6 @@ class Function(FunctionCtx):
             return tuple(_wrap(_as_array(o)) for o in out)
 
         ctx._saved = None
-        needs, edges = [], []
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                needs.append(True)
-                fn = a._grad_fn
-                edges.append((fn, a._out_index) if fn is not None else (None, a))
-            else:
-                needs.append(False)
-                edges.append(None)
         ctx.needs_input_grad = tuple(needs)
         ctx.next_edges = tuple(edges)
         if cls._builtin:  # array-level forward: nothing in it can record a graph
