@@ -499,8 +499,9 @@ def grad(
 ):
     """Return the gradients of ``outputs`` w.r.t. ``inputs`` without touching any ``.grad``.
 
-    ``only_inputs`` is accepted as in torch (deprecated and ignored there: False only warns);
-    ``is_grads_batched=True`` is not supported (minitorch has no vmap).
+    ``only_inputs`` is accepted as in torch (deprecated and ignored there: False only warns).
+    ``is_grads_batched=True``: each ``grad_outputs`` entry has a leading batch dimension, and the result
+    stacks one vector-Jacobian product per batch entry (torch vmaps the backward; here it is a loop).
     """
     if not only_inputs:
         warnings.warn(
@@ -508,8 +509,6 @@ def grad(
             "gradient for other parts of the graph, please use torch.autograd.backward.",
             FutureWarning, stacklevel=2,
         )
-    if is_grads_batched:
-        raise NotImplementedError("autograd.grad(is_grads_batched=True) needs vmap, which minitorch does not have")
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
@@ -522,15 +521,55 @@ def grad(
     outputs, inputs = tuple(outputs), tuple(inputs)
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = (grad_outputs,) * len(outputs) if grad_outputs is None else (grad_outputs,)
-    grads = _make_root_grads(outputs, tuple(grad_outputs), "grad")
     if retain_graph is None:
         retain_graph = create_graph
-    result = run_backward(
-        outputs, grads, retain_graph, create_graph, inputs=inputs,
-        allow_unused=allow_unused or materialize_grads,
-    )
+    if is_grads_batched:
+        result = _batched_vjps(outputs, inputs, tuple(grad_outputs), retain_graph, create_graph,
+                               allow_unused or materialize_grads)
+    else:
+        grads = _make_root_grads(outputs, tuple(grad_outputs), "grad")
+        result = run_backward(
+            outputs, grads, retain_graph, create_graph, inputs=inputs,
+            allow_unused=allow_unused or materialize_grads,
+        )
     if materialize_grads:
         from ..tensor import zeros_like_tensor
 
         result = tuple(g if g is not None else zeros_like_tensor(t) for g, t in zip(result, inputs))
     return result
+
+
+def _batched_vjps(outputs, inputs, grad_outputs, retain_graph: bool, create_graph: bool, allow_unused: bool):
+    """``grad(..., is_grads_batched=True)``: one backward per entry of the grad_outputs' leading dim, stacked."""
+    from ..ops.shape import stack
+
+    if any(not isinstance(g, Tensor) for g in grad_outputs):
+        raise RuntimeError("autograd.grad(is_grads_batched=True): every grad_outputs entry must be a Tensor "
+                           "with a leading batch dimension")
+    sizes = {g.shape[0] if g.ndim else None for g in grad_outputs}
+    if len(sizes) != 1 or None in sizes:
+        raise RuntimeError(
+            "autograd.grad(is_grads_batched=True): grad_outputs must share one leading batch dimension, got "
+            f"shapes {[list(g.shape) for g in grad_outputs]}"
+        )
+    (batch,) = sizes
+    if batch == 0:
+        raise IndexError("index 0 is out of bounds for dimension 0 with size 0")
+    for g, out in zip(grad_outputs, outputs):
+        if tuple(g.shape[1:]) != tuple(out.shape):
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch "
+                "dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding "
+                f"output, but a mismatch was detected: grad_output has a shape of {list(g.shape)} and output has "
+                f"a shape of {list(out.shape)}."
+            )
+    per_entry = []
+    for i in range(batch):
+        roots = _make_root_grads(outputs, tuple(g[i] for g in grad_outputs), "grad")
+        keep = retain_graph or i < batch - 1
+        per_entry.append(run_backward(outputs, roots, keep, create_graph, inputs=inputs, allow_unused=allow_unused))
+    result = []
+    for k in range(len(inputs)):
+        parts = [entry[k] for entry in per_entry]
+        result.append(None if parts[0] is None else stack(parts))
+    return tuple(result)

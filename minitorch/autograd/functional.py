@@ -204,7 +204,7 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False, vec
 
     ``strategy="reverse-mode"``: one vjp per output element; ``"forward-mode"`` (torch: only with
     ``vectorize=True``): one jvp per input element (by the double-backward trick here). ``vectorize``
-    selects torch's batched path; minitorch has no vmap and computes the same rows one by one.
+    selects torch's batched path; minitorch computes the same rows one by one (as its ``vmap`` does).
     """
     if strategy not in ("forward-mode", "reverse-mode"):
         raise AssertionError(
