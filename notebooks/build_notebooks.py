@@ -919,6 +919,419 @@ NB07 = [
     """),
 ]
 
+# ------------------------------------------------------------------------------------------------
+NB08 = [
+    md("""
+    # 08 · Jacobians: forward vs reverse mode, per-sample gradients, profiling
+
+    For $f: \\mathbb{R}^n \\to \\mathbb{R}^m$ the derivative at $x$ is the $m \\times n$ Jacobian
+    $J$. Autograd never builds $J$; it multiplies by it:
+
+    - **forward mode** pushes a *tangent* $v$ along with the inputs: one pass gives $J v$ (a **jvp**);
+    - **reverse mode** pulls a *cotangent* $u$ back from the outputs: one pass gives $u^\\top J$ (a
+      **vjp**). `loss.backward()` is a vjp with $u = 1$.
+
+    `minitorch.func` has torch.func's transforms (`grad`, `vjp`, `jvp`, `jacrev`, `jacfwd`,
+    `hessian`, `vmap`, `functional_call`). We use them on small examples, check every number
+    against torch (when installed) or finite differences, then look at where a training step's time
+    goes with `minitorch.profiler` and `minitorch.utils.benchmark`.
+    """),
+    code("""
+    import time
+    from unittest import mock
+    import numpy as np
+    import minitorch
+    import minitorch.nn.functional as F
+    from minitorch import nn, optim
+    from minitorch.func import functional_call, grad, hessian, jacfwd, jacrev, jvp, vjp, vmap
+
+    try:
+        import torch
+        import torch.func
+    except ImportError:
+        torch = None
+        print("torch is not installed: the comparisons with torch are skipped (pip install torch)")
+    f64 = minitorch.float64
+    """),
+    md("""
+    ## 1 · $J v$ and $u^\\top J$, by hand and with `jvp` / `vjp`
+
+    $f(x) = (x_0 x_1,\\ \\sin x_2 + x_0^2)$ maps $\\mathbb{R}^3 \\to \\mathbb{R}^2$, with
+    $J = \\begin{pmatrix} x_1 & x_0 & 0 \\\\ 2 x_0 & 0 & \\cos x_2 \\end{pmatrix}$.
+    `jvp(f, (x,), (v,))` returns $(f(x), J v)$; `vjp(f, x)` returns $f(x)$ and a function
+    $u \\mapsto u^\\top J$ (one entry per input).
+    """),
+    code("""
+    def f(x):
+        return minitorch.stack([x[0] * x[1], minitorch.sin(x[2]) + x[0] ** 2])
+
+    x = minitorch.tensor([1.0, 2.0, 0.5], dtype=f64)
+    v = minitorch.tensor([1.0, 0.0, -1.0], dtype=f64)   # a tangent: a direction in input space
+    u = minitorch.tensor([1.0, 3.0], dtype=f64)         # a cotangent: weights on the outputs
+    x0, x1, x2 = x.tolist()
+    J = np.array([[x1, x0, 0.0], [2 * x0, 0.0, np.cos(x2)]])   # by hand
+    print("by hand:  J v =", J @ v.numpy(), "  u^T J =", u.numpy() @ J)
+
+    y, Jv = jvp(f, (x,), (v,))      # forward mode
+    y2, vjp_fn = vjp(f, x)          # reverse mode
+    (uJ,) = vjp_fn(u)
+    print("minitorch: J v =", Jv.numpy(), "  u^T J =", uJ.numpy())
+    np.testing.assert_allclose(Jv.numpy(), J @ v.numpy(), rtol=1e-14)
+    np.testing.assert_allclose(uJ.numpy(), u.numpy() @ J, rtol=1e-14)
+    np.testing.assert_allclose(y.numpy(), y2.numpy())
+    if torch is not None:
+        tf = lambda x: torch.stack([x[0] * x[1], torch.sin(x[2]) + x[0] ** 2])
+        tx, tv, tu = (torch.tensor(t.numpy()) for t in (x, v, u))
+        np.testing.assert_allclose(Jv.numpy(), torch.func.jvp(tf, (tx,), (tv,))[1].numpy(), rtol=1e-14)
+        np.testing.assert_allclose(uJ.numpy(), torch.func.vjp(tf, tx)[1](tu)[0].numpy(), rtol=1e-14)
+        print("matches torch.func.jvp / torch.func.vjp")
+    """),
+    md("""
+    **Whole Jacobians.** With $v = e_k$ a jvp gives column $k$ of $J$; with $u = e_i$ a vjp gives
+    row $i$. So `jacfwd` needs $n$ passes and `jacrev` needs $m$. A loss has $m = 1$: **one**
+    backward pass gives the gradient w.r.t. millions of parameters, which is why training uses
+    reverse mode. Forward mode wins in the other shape: few inputs, many outputs.
+
+    We build the Jacobian of $g(x) = \\tanh(W x)$ for $(n, m) = (100, 2)$ and $(2, 100)$ both ways,
+    and count the backward passes: each is one call of `minitorch.autograd.grad`, which we spy on.
+    """),
+    code("""
+    import minitorch.func._common as func_common   # where minitorch.func calls autograd.grad
+
+    def count_passes(fn, *args):
+        with mock.patch.object(func_common, "_autograd_grad", wraps=func_common._autograd_grad) as spy:
+            start = time.perf_counter()
+            out = fn(*args)
+            return out, spy.call_count, time.perf_counter() - start
+
+    rng = np.random.default_rng(0)
+    print(f"{'n':>4s} {'m':>4s}   jacrev passes (time)   jacfwd passes (time)")
+    for n, m in [(100, 2), (2, 100)]:
+        W = minitorch.tensor(rng.standard_normal((m, n)) / np.sqrt(n))
+        xs = minitorch.tensor(np.linspace(-1, 1, n))
+        g = lambda x: minitorch.tanh(W @ x)
+        Jr, passes_r, t_r = count_passes(jacrev(g), xs)
+        Jf, passes_f, t_f = count_passes(jacfwd(g), xs)
+        print(f"{n:4d} {m:4d}   {passes_r:4d} ({1e3 * t_r:5.1f} ms)          {passes_f:4d} ({1e3 * t_f:5.1f} ms)")
+        assert Jr.shape == Jf.shape == (m, n)
+        assert passes_r == m and passes_f == n + 1
+        np.testing.assert_allclose(Jr.numpy(), Jf.numpy(), rtol=1e-12, atol=1e-15)
+        if torch is not None:
+            tW, tx = torch.tensor(W.numpy()), torch.tensor(xs.numpy())
+            tg = lambda x: torch.tanh(tW @ x)
+            np.testing.assert_allclose(Jr.numpy(), torch.func.jacrev(tg)(tx).numpy(), rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(Jf.numpy(), torch.func.jacfwd(tg)(tx).numpy(), rtol=1e-12, atol=1e-15)
+    """),
+    md("""
+    `jacrev` used $m$ passes and `jacfwd` $n + 1$, not $n$: minitorch has only a reverse-mode
+    engine and gets forward mode from it (section 2), at the price of one extra backward pass.
+    torch's `jacfwd` runs genuine forward-mode passes, batched into one with `vmap`.
+    """),
+    md("""
+    ## 2 · Forward mode from two reverse passes (the double-vjp trick)
+
+    The vjp $g(u) = J^\\top u$ is **linear** in $u$. Record it as a differentiable function of a
+    dummy $u$ (`create_graph=True`), then take *its* vjp w.r.t. $u$ with cotangent $v$:
+    $\\left(\\partial g / \\partial u\\right)^\\top v = (J^\\top)^\\top v = J v$. Since $g$ is linear,
+    the value of $u$ never matters: zeros will do. In plain minitorch:
+    """),
+    code("""
+    def my_jvp(f, x, v):
+        x = x.detach().requires_grad_(True)
+        y = f(x)
+        u = minitorch.zeros_like(y, requires_grad=True)                # dummy cotangent
+        (g,) = minitorch.autograd.grad(y, x, u, create_graph=True)     # g(u) = J^T u, recorded
+        (Jv,) = minitorch.autograd.grad(g, u, v)                       # d<g(u), v>/du = J v
+        return y.detach(), Jv
+
+    y, Jv_trick = my_jvp(f, x, v)
+    print("double vjp:", Jv_trick.numpy(), "  func.jvp:", jvp(f, (x,), (v,))[1].numpy())
+    np.testing.assert_allclose(Jv_trick.numpy(), jvp(f, (x,), (v,))[1].numpy(), rtol=1e-15)
+    np.testing.assert_allclose(Jv_trick.numpy(), J @ v.numpy(), rtol=1e-14)
+    """),
+    md("""
+    That is all of minitorch's forward mode: `jvp`, `jacfwd`, `linearize` and `hessian`
+    (`minitorch/func/_forward.py`, class `_Transposed`) and the dual tensors of
+    `minitorch.autograd.forward_ad` (`unpack_dual` runs the same two passes) work this way. It costs
+    the forward plus two backward passes, and needs every op's backward to be differentiable
+    w.r.t. its incoming gradient, which minitorch's ops are. The dual-tensor API, as in torch:
+    """),
+    code("""
+    import minitorch.autograd.forward_ad as fwAD
+
+    with fwAD.dual_level():
+        out = f(fwAD.make_dual(x, v))           # x carrying the tangent v
+        primal, tangent = fwAD.unpack_dual(out)
+    print("forward_ad:", primal.numpy(), tangent.numpy())
+    np.testing.assert_allclose(primal.numpy(), f(x).numpy())
+    np.testing.assert_allclose(tangent.numpy(), J @ v.numpy(), rtol=1e-14)
+    """),
+    md("""
+    ## 3 · Hessians and Hessian-vector products
+
+    `hessian(h) = jacfwd(jacrev(h))` (forward over reverse, as torch). We check it against central
+    differences of the gradient, column by column:
+    $H e_k \\approx (\\nabla h(x + \\varepsilon e_k) - \\nabla h(x - \\varepsilon e_k)) / 2\\varepsilon$,
+    error $O(\\varepsilon^2)$. A **Hessian-vector product** $H v$ needs no $n \\times n$ matrix: it is
+    the jvp of $\\nabla h$ in direction $v$, `jvp(grad(h), (x,), (v,))`, or (reverse over reverse)
+    the gradient of $\\nabla h(x) \\cdot v$.
+    """),
+    code("""
+    def h(x):
+        return (minitorch.sin(x) * x ** 2).sum() + x[0] * x[1] * x[2]
+
+    x = minitorch.tensor([0.3, -1.2, 2.0], dtype=f64)
+    H = hessian(h)(x)
+    grad_h, eps = grad(h), 1e-5
+    E = minitorch.eye(3, dtype=f64)
+    H_fd = minitorch.stack([(grad_h(x + eps * E[k]) - grad_h(x - eps * E[k])) / (2 * eps) for k in range(3)], 1)
+    print(H.numpy().round(4))
+    print("max |H - finite differences| =", float((H - H_fd).abs().max()))
+    np.testing.assert_allclose(H.numpy(), H_fd.numpy(), atol=1e-8)
+    np.testing.assert_allclose(H.numpy(), H.numpy().T, atol=1e-14)      # symmetric
+
+    v = minitorch.tensor([1.0, 2.0, -1.0], dtype=f64)
+    _, Hv = jvp(grad_h, (x,), (v,))                                  # forward over reverse
+    Hv_rr = grad(lambda x: (grad_h(x) * v).sum())(x)                 # reverse over reverse
+    print("H v =", Hv.numpy(), "=", (H @ v).numpy())
+    np.testing.assert_allclose(Hv.numpy(), (H @ v).numpy(), rtol=1e-13)
+    np.testing.assert_allclose(Hv_rr.numpy(), (H @ v).numpy(), rtol=1e-13)
+    if torch is not None:
+        th = lambda x: (torch.sin(x) * x ** 2).sum() + x[0] * x[1] * x[2]
+        np.testing.assert_allclose(H.numpy(), torch.func.hessian(th)(torch.tensor(x.numpy())).numpy(), rtol=1e-13)
+        print("matches torch.func.hessian")
+    """),
+    md("""
+    ## 4 · Per-sample gradients of an MLP on Digits
+
+    A batch gradient is the mean of the per-example gradients, but `backward()` only returns the
+    sum. `vmap(grad(loss))` returns each one: `functional_call(model, params, x)` runs the model
+    with the parameters given as a dict, so the loss is a function of `params` that `grad` can
+    differentiate, and `vmap` maps it over the examples (`in_dims=(None, 0, 0)`: the same
+    parameters, one image and one label each). First a quickly trained 64-32-10 MLP:
+    """),
+    code("""
+    from minitorch.datasets import Digits
+
+    minitorch.manual_seed(0)
+    Xtr, Ytr = Digits(train=True).tensors()
+    Xte, Yte = Digits(train=False).tensors()
+    Xtr, Xte = Xtr.flatten(1), Xte.flatten(1)          # (N, 64) float32
+    model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    opt = optim.Adam(model.parameters(), lr=1e-2)
+    for _epoch in range(3):
+        perm = minitorch.randperm(len(Ytr))
+        for i in range(0, len(Ytr), 64):
+            idx = perm[i:i + 64]
+            loss = F.cross_entropy(model(Xtr[idx]), Ytr[idx])
+            opt.zero_grad(); loss.backward(); opt.step()
+    with minitorch.no_grad():
+        correct = (model(Xte).argmax(1) == Yte).numpy()
+    print(f"test accuracy after 3 epochs: {correct.mean():.3f}")
+    assert correct.mean() > 0.85
+    """),
+    code("""
+    params = {k: p.detach() for k, p in model.named_parameters()}
+
+    def loss_one(params, x, y):                        # the loss of ONE example
+        logits = functional_call(model, params, (x.unsqueeze(0),))
+        return F.cross_entropy(logits, y.unsqueeze(0))
+
+    start = time.perf_counter()
+    per_sample = vmap(grad(loss_one), in_dims=(None, 0, 0))(params, Xte, Yte)
+    print(f"vmap(grad): {time.perf_counter() - start:.2f} s;",
+          {k: tuple(g.shape) for k, g in per_sample.items()})
+
+    # the same with a Python loop of per-example backward() calls
+    for i in [0, 1, 100, len(Yte) - 1]:
+        model.zero_grad()
+        F.cross_entropy(model(Xte[i:i + 1]), Yte[i:i + 1]).backward()
+        for k, p in model.named_parameters():
+            np.testing.assert_allclose(per_sample[k][i].numpy(), p.grad.numpy(), rtol=1e-5, atol=1e-7)
+    # their mean is the gradient of the mean loss
+    model.zero_grad()
+    F.cross_entropy(model(Xte), Yte).backward()
+    for k, p in model.named_parameters():
+        np.testing.assert_allclose(per_sample[k].mean(0).numpy(), p.grad.numpy(), rtol=1e-4, atol=1e-6)
+    if torch is not None:
+        tmodel = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+        tparams = {k: torch.tensor(p.numpy()) for k, p in params.items()}
+
+        def tloss_one(params, x, y):
+            logits = torch.func.functional_call(tmodel, params, (x.unsqueeze(0),))
+            return torch.nn.functional.cross_entropy(logits, y.unsqueeze(0))
+
+        tper_sample = torch.func.vmap(torch.func.grad(tloss_one), in_dims=(None, 0, 0))(
+            tparams, torch.tensor(Xte.numpy()), torch.tensor(Yte.numpy()))
+        for k in params:
+            np.testing.assert_allclose(per_sample[k].numpy(), tper_sample[k].numpy(), rtol=1e-4, atol=1e-6)
+        print("matches torch.func.vmap(torch.func.grad(...)) on the same weights")
+    """),
+    md("""
+    `vmap` here runs the function once per example and stacks the results (minitorch has no
+    batching rules), so it is as fast as a Python loop; its value is that it composes. The
+    per-example gradient norms spread over three orders of magnitude, and the misclassified test
+    digits pull hardest.
+    """),
+    code_mpl("""
+    import matplotlib.pyplot as plt
+
+    flat = minitorch.cat([g.flatten(1) for g in per_sample.values()], 1)   # (N, number of parameters)
+    norms = flat.norm(dim=1).numpy()
+    bins = np.logspace(np.log10(norms.min()), np.log10(norms.max()), 30)
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.hist([norms[correct], norms[~correct]], bins=bins, stacked=True,
+            label=["classified correctly", "misclassified"])
+    ax.axvline(1.0, color="k", ls="--", label="clipping norm C = 1 (used below)")
+    ax.set_xscale("log"); ax.set_xlabel("per-sample gradient norm"); ax.set_ylabel("test digits")
+    ax.legend(); plt.tight_layout(); plt.show()
+    assert np.median(norms[~correct]) > np.median(norms[correct])
+    """),
+    md("""
+    **Clipped per-sample gradients (DP-SGD).** Differentially private SGD bounds each example's
+    influence: scale every per-sample gradient to norm at most $C$, sum, add Gaussian noise of
+    standard deviation $\\sigma C$, divide by the batch size. Only per-sample gradients make the
+    clipping possible.
+    """),
+    code("""
+    def dp_sgd_grad(per_sample, C=1.0, sigma=1.0):
+        B = next(iter(per_sample.values())).shape[0]
+        norms = minitorch.cat([g.flatten(1) for g in per_sample.values()], 1).norm(dim=1)
+        scale = (C / (norms + 1e-6)).clamp(max=1.0)                         # <= 1 for every example
+        clipped = {k: g * scale.reshape(-1, *[1] * (g.dim() - 1)) for k, g in per_sample.items()}
+        noisy = {k: (c.sum(0) + sigma * C * minitorch.randn(c.shape[1:])) / B for k, c in clipped.items()}
+        return noisy, clipped
+
+    batch = {k: g[:64] for k, g in per_sample.items()}
+    noisy, clipped = dp_sgd_grad(batch, C=1.0, sigma=1.0)
+    clipped_norms = minitorch.cat([c.flatten(1) for c in clipped.values()], 1).norm(dim=1).numpy()
+    print(f"norms before clipping: max {norms[:64].max():.2f}; after: max {clipped_norms.max():.3f}")
+    assert clipped_norms.max() <= 1.0 + 1e-5
+    small = norms[:64] < 1.0                                             # left unchanged
+    np.testing.assert_allclose(clipped_norms[small], norms[:64][small], rtol=1e-5)
+    plain, _ = dp_sgd_grad(batch, C=1e9, sigma=0.0)                       # no clipping, no noise
+    for k in batch:
+        np.testing.assert_allclose(plain[k].numpy(), batch[k].mean(0).numpy(), rtol=1e-5, atol=1e-8)
+        assert noisy[k].shape == params[k].shape
+    """),
+    md("""
+    ## 5 · Where the time goes: profiling a training step
+
+    `minitorch.profiler.profile` records every op (named as torch names them, `aten::...`), every
+    backward node and every `record_function` range; `key_averages().table(...)` prints torch's
+    table. One SGD step of the MLP on a batch of 64, after a few warm-up steps. Each framework
+    runs on one thread, as the Timers below do (on a small machine, NumPy's BLAS threads and
+    torch's OpenMP threads compete for the cores and can stall an op for milliseconds), and since
+    another process can still interrupt a step, we profile it three times and keep the quietest run.
+    """),
+    code("""
+    from minitorch.profiler import ProfilerActivity, profile, record_function
+
+    minitorch.set_num_threads(1)
+    xb, yb = Xtr[:64], Ytr[:64]
+    sgd = optim.SGD(model.parameters(), lr=0.05)
+
+    def step():
+        with record_function("forward"):
+            loss = F.cross_entropy(model(xb), yb)
+        with record_function("backward"):
+            sgd.zero_grad()
+            loss.backward()
+        with record_function("optimizer"):
+            sgd.step()
+
+    def quietest(new_profile, step, tries=3):
+        runs = []
+        for _ in range(tries):
+            with new_profile() as p:
+                step()
+            runs.append(p)
+        return min(runs, key=lambda p: sum(e.self_cpu_time_total for e in p.key_averages()))
+
+    for _ in range(3):
+        step()
+    prof = quietest(lambda: profile(activities=[ProfilerActivity.CPU]), step)
+    table = prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=10)
+    print(table)
+    names = {e.key for e in prof.key_averages()}
+    expected = {"forward", "backward", "optimizer", "aten::linear", "aten::relu", "aten::cross_entropy_loss",
+                "LinearBackward0", "ReluBackward0", "CrossEntropyBackward0", "Optimizer.step#SGD.step"}
+    assert expected <= names, expected - names
+    lines = table.splitlines()                     # 3 header lines, 10 rows, 2 footer lines
+    assert len(lines) == 15 and "Self CPU %" in lines[1] and lines[-1].startswith("Self CPU time total")
+    """),
+    md("""
+    The same step in torch (same weights and data) and its profile. The names line up
+    (`forward`, `aten::linear`, `aten::relu`, `Optimizer.step#SGD.step`, ...); torch also lists
+    the ops its ops call inside (`aten::linear` runs `aten::t` and `aten::addmm`, cross-entropy
+    runs `aten::_log_softmax` and `aten::nll_loss`), where a minitorch op is one Function.
+    (torch prints two `USDT: profiler_start/stop` lines per profile on stderr.)
+    """),
+    code("""
+    if torch is not None:
+        torch.set_num_threads(1)
+        tmodel = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+        with torch.no_grad():
+            for (_, p), (_, tp) in zip(model.named_parameters(), tmodel.named_parameters()):
+                tp.copy_(torch.tensor(p.detach().numpy()))
+        tsgd = torch.optim.SGD(tmodel.parameters(), lr=0.05)
+        txb, tyb = torch.tensor(xb.numpy()), torch.tensor(yb.numpy())
+
+        def torch_step():
+            with torch.profiler.record_function("forward"):
+                loss = torch.nn.functional.cross_entropy(tmodel(txb), tyb)
+            with torch.profiler.record_function("backward"):
+                tsgd.zero_grad()
+                loss.backward()
+            with torch.profiler.record_function("optimizer"):
+                tsgd.step()
+
+        with minitorch.no_grad():
+            same_loss = F.cross_entropy(model(xb), yb).item()
+        assert abs(same_loss - torch.nn.functional.cross_entropy(tmodel(txb), tyb).item()) < 1e-5
+        for _ in range(3):
+            torch_step()
+        tprof = quietest(lambda: torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]),
+                         torch_step)
+        print(tprof.key_averages().table(sort_by="self_cpu_time_total", row_limit=10))
+        tnames = {e.key for e in tprof.key_averages()}
+        print("names in both profiles:", sorted(names & tnames))
+        assert {"forward", "backward", "optimizer", "aten::relu", "Optimizer.step#SGD.step"} <= names & tnames
+    """),
+    md("""
+    **Timing it.** `minitorch.utils.benchmark.Timer` is `torch.utils.benchmark.Timer`: it runs the
+    statement in a loop with garbage collection off, on one thread, until `min_run_time` is spent,
+    and returns a `Measurement` (median, IQR, all the repeats). The times depend on the machine and
+    its load, so nothing about speed is asserted.
+    """),
+    code("""
+    from minitorch.utils import benchmark
+
+    label = "MLP 64-32-10, SGD step, batch 64"
+    m_mt = benchmark.Timer("step()", globals={"step": step}, label=label,
+                           description="minitorch").blocked_autorange(min_run_time=0.5)
+    print(m_mt)
+    assert m_mt.median > 0 and len(m_mt.times) >= 1 and m_mt.number_per_run >= 1
+    if torch is not None:
+        import torch.utils.benchmark
+
+        m_t = torch.utils.benchmark.Timer("step()", globals={"step": torch_step}, label=label,
+                                          description="torch").blocked_autorange(min_run_time=0.5)
+        print(m_t)
+        assert m_t.median > 0 and len(m_t.times) >= 1
+        print(f"minitorch / torch: {m_mt.median / m_t.median:.2f}x (median times)")
+    """),
+    md("""
+    **Reading it.** In a model this small every op works on a few thousand numbers, so both
+    frameworks spend their time on per-op bookkeeping (Python calls, tensor objects, graph nodes),
+    not arithmetic: in minitorch's table the `forward` and `backward` ranges' *self* time (code
+    outside any op: module calls, the engine walking the graph, and the profiler's own
+    bookkeeping) is a large part of the total. Grow the
+    batch or the layers and the matrix products take over, in both. Notebook 07 compares the two
+    on more workloads; `python -m benchmarks.profile cnn` shows minitorch's time function by function.
+    """),
+]
+
 NOTEBOOKS = {
     "01_autograd_from_scratch": NB01,
     "02_broadcasting_and_unbroadcast": NB02,
@@ -927,6 +1340,7 @@ NOTEBOOKS = {
     "05_cnn_im2col": NB05,
     "06_optimizers_rosenbrock": NB06,
     "07_benchmarks_vs_torch": NB07,
+    "08_jacobians_forward_mode_profiling": NB08,
 }
 
 
