@@ -427,7 +427,7 @@ def _lazy(name):
 def __getattr__(name):
     """Import the user-facing layers (nn, optim, utils, ...) on first use to keep import fast."""
     if name in ("nn", "optim", "utils", "datasets", "viz", "linalg", "special", "distributions", "testing",
-                "profiler"):
+                "profiler", "jit"):
         return _lazy(name)
     if name in ("func", "vmap"):  # torch.func; torch.vmap is torch.func.vmap
         return _lazy("func") if name == "func" else _lazy("func").vmap

@@ -48,6 +48,7 @@ amp autocast is_autocast_enabled get_autocast_dtype set_autocast_dtype set_autoc
 set_autocast_cache_enabled clear_autocast_cache autocast_increment_nesting autocast_decrement_nesting
 get_autocast_gpu_dtype get_autocast_cpu_dtype is_autocast_cpu_enabled set_autocast_gpu_dtype set_autocast_cpu_dtype
 func vmap
+jit
 """.split()
 
 TENSOR_METHODS = """
@@ -103,6 +104,7 @@ Threshold Transformer TransformerDecoder TransformerDecoderLayer TransformerEnco
 TripletMarginLoss TripletMarginWithDistanceLoss Unflatten Unfold UninitializedBuffer UninitializedParameter Upsample
 UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
 AdaptiveLogSoftmaxWithLoss ChannelShuffle LPPool1d LPPool2d LPPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d
+DataParallel parallel
 """.split()
 
 FUNCTIONAL = """
@@ -128,6 +130,7 @@ NN_UTILS = """
 clip_grad clip_grad_norm clip_grad_norm_ clip_grad_value_ convert_parameters get_total_norm parameters_to_vector
 parametrizations parametrize remove_spectral_norm remove_weight_norm rnn spectral_norm vector_to_parameters
 weight_norm
+fuse_conv_bn_eval fuse_conv_bn_weights fuse_linear_bn_eval fuse_linear_bn_weights fusion stateless
 """.split()
 
 NN_UTILS_RNN = """
@@ -189,6 +192,7 @@ stack_module_state vjp vmap
 FORWARD_AD = "UnpackedDualTensor dual_level enter_dual_level exit_dual_level make_dual unpack_dual".split()
 PYTREE = "TreeSpec tree_flatten tree_leaves tree_map tree_map_only tree_structure tree_unflatten".split()
 UTILS_CHECKPOINT = "checkpoint checkpoint_sequential noop_context_fn".split()
+UTILS_TENSORBOARD = "FileWriter RecordWriter SummaryWriter".split()
 MODULE_BACKWARD_HOOKS = "register_backward_hook register_full_backward_hook register_full_backward_pre_hook".split()
 AMP = "GradScaler autocast custom_bwd custom_fwd is_autocast_available".split()
 CUDA_AMP = "GradScaler amp_definitely_not_available autocast custom_bwd custom_fwd".split()
@@ -197,6 +201,19 @@ PROFILER = """
 profile record_function schedule ProfilerAction ProfilerActivity supported_activities tensorboard_trace_handler
 """.split()
 AUTOGRAD_PROFILER = "profile record_function EventList FunctionEvent".split()
+JIT = """
+Attribute Error Final Future RecursiveScriptModule ScriptFunction ScriptModule TopLevelTracedModule annotate
+enable_onednn_fusion export fork freeze fuser ignore interface is_scripting is_tracing isinstance load
+onednn_fusion_enabled optimize_for_inference optimized_execution run_frozen_optimizations save script
+script_if_tracing script_method set_fusion_strategy strict_fusion trace trace_module unused wait
+""".split()
+NN_UTILS_PRUNE = """
+BasePruningMethod CustomFromMask Identity L1Unstructured LnStructured PruningContainer RandomStructured
+RandomUnstructured custom_from_mask global_unstructured identity is_pruned l1_unstructured ln_structured
+random_structured random_unstructured remove
+""".split()
+NN_UTILS_FUSION = "fuse_conv_bn_eval fuse_conv_bn_weights fuse_linear_bn_eval fuse_linear_bn_weights".split()
+NN_PARALLEL = "DataParallel DistributedDataParallel data_parallel".split()
 
 
 GROUPS = [
@@ -220,6 +237,8 @@ GROUPS = [
     ("autograd.forward_ad", FORWARD_AD, lambda L: L.autograd.forward_ad),
     ("utils._pytree", PYTREE, lambda L: __import__(L.__name__ + ".utils._pytree").utils._pytree),
     ("utils.checkpoint", UTILS_CHECKPOINT, lambda L: __import__(L.__name__ + ".utils.checkpoint").utils.checkpoint),
+    ("utils.tensorboard", UTILS_TENSORBOARD,
+     lambda L: __import__(L.__name__ + ".utils.tensorboard").utils.tensorboard),
     ("nn.Module backward hooks", MODULE_BACKWARD_HOOKS, lambda L: L.nn.Module),
     ("amp", AMP, lambda L: L.amp),
     ("cuda.amp", CUDA_AMP, lambda L: L.cuda.amp),
@@ -227,6 +246,11 @@ GROUPS = [
      lambda L: __import__(L.__name__ + ".utils.benchmark").utils.benchmark),
     ("profiler", PROFILER, lambda L: __import__(L.__name__ + ".profiler").profiler),
     ("autograd.profiler", AUTOGRAD_PROFILER, lambda L: L.autograd.profiler),
+    ("jit", JIT, lambda L: L.jit),
+    ("nn.utils.prune", NN_UTILS_PRUNE, lambda L: __import__(L.__name__ + ".nn.utils.prune").nn.utils.prune),
+    ("nn.utils.fusion", NN_UTILS_FUSION, lambda L: L.nn.utils.fusion),
+    ("nn.utils.stateless", ["functional_call"], lambda L: L.nn.utils.stateless),
+    ("nn.parallel", NN_PARALLEL, lambda L: L.nn.parallel),
 ]
 
 
