@@ -492,7 +492,14 @@ def cumsum(x, dim=None, *, dtype=None, axis=None):
 
 
 def norm(x, p="fro", dim=None, keepdim: bool = False, dtype=None):
-    """p-norm over ``dim`` (all elements when None); p in {2, 'fro', 1, inf, -inf, any float}."""
+    """p-norm over ``dim`` (all elements when None); p in {2, 'fro', 1, inf, -inf, any float}, or 'nuc'
+    (and 'fro' over more than two dims) as a matrix norm, which is how torch.norm dispatches them."""
+    if isinstance(p, str) and p not in ("inf", "-inf") and not (
+            p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2)):
+        from .decomposition import matrix_norm
+
+        dims = tuple(range(x.ndim)) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+        return matrix_norm(x, p, dims, keepdim, dtype=dtype)
     if dtype is not None:
         x = x.to(dtype)
     elif _AutocastState.on:  # autocast: cast the inputs by this op's policy (minitorch/amp)
