@@ -12,7 +12,7 @@ from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...autograd.grad_mode import _GradState
 from ...backend import xp_of
-from ...ops.elementwise import Sigmoid, Tanh, sigmoid_array, where
+from ...ops.elementwise import Relu, Sigmoid, Tanh, sigmoid_array, where
 
 # erf lives with the special functions (ops layer); re-exported here for existing callers
 from ...ops.special import Erf, _erf_series_cf, erf, erf_array  # noqa: F401
@@ -248,8 +248,8 @@ class Gelu(BuiltinOp):
 # ---------------------------------------------------------------- functional API -----------------
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
-    from ...ops.elementwise import Relu
-
+    if not inplace:
+        return Relu.apply(input)
     return _finish(input, Relu.apply(_read(input, inplace)), inplace)
 
 
