@@ -14,7 +14,9 @@ torch.func tracks nested transforms with levels. minitorch builds them on its re
 from __future__ import annotations
 
 from ..autograd.engine import grad as _autograd_grad
+from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
+from ..utils._pytree import tree_map
 
 
 def check_argnums(argnums, num_args: int):
@@ -108,6 +110,27 @@ def unwrap(t, private: set, outer_grad: bool):
     if outer_grad and depends_on_outer((t,), private):
         return t
     return t.detach()
+
+
+class Level:
+    """One transform call: its private leaves, and whether grad mode was on outside it."""
+
+    def __init__(self) -> None:
+        self.outer_grad = is_grad_enabled()
+        self.private: set = set()
+
+    def lift(self, tree):
+        """The tensors (a pytree) this transform differentiates at (``level_input`` of each leaf)."""
+        return tree_map(lambda t: level_input(t, self.private, self.outer_grad), tree)
+
+    def reaches_outer(self, tensors) -> bool:
+        """Whether a backward must be recorded: grad mode was on and the tensors reach an outer graph."""
+        return self.outer_grad and depends_on_outer(tensors, self.private)
+
+    def unwrap(self, tree, grad_on: bool | None = None):
+        """``unwrap`` over a pytree of results (``grad_on``: the grad mode to judge by, default the outer one)."""
+        on = self.outer_grad if grad_on is None else grad_on
+        return tree_map(lambda t: unwrap(t, self.private, on), tree)
 
 
 def zeros_like(t: Tensor) -> Tensor:

@@ -18,16 +18,15 @@ from collections.abc import Callable
 from ..autograd.grad_mode import enable_grad, is_grad_enabled
 from ..ops.shape import stack
 from ..tensor import Tensor
-from ..utils._pytree import tree_flatten, tree_map, tree_unflatten
+from ..utils._pytree import tree_flatten, tree_unflatten
 from ._common import (
+    Level,
     basis,
     check_argnums,
     depends_on_outer,
     grads_or_zeros,
-    level_input,
     replace_args,
     select_args,
-    unwrap,
     zeros_like,
     zeros_shaped,
 )
@@ -81,21 +80,20 @@ def jvp(func: Callable, primals: tuple, tangents: tuple, *, strict: bool = False
     """
     _check_tangents(primals, tangents)
     api = "jvp(f, primals, tangents)"
-    outer_grad = is_grad_enabled()
-    private: set = set()
+    level = Level()
     with enable_grad():
-        ins = tree_map(lambda t: level_input(t, private, outer_grad), primals)
+        ins = level.lift(primals)
         out = func(*ins)
         out, aux = _split_aux(out, has_aux, api)
         flat_out, out_spec = _check_outputs(out, api)
         flat_in, _ = tree_flatten(ins)
         flat_t = [t.to(x.dtype) if t.dtype != x.dtype else t for t, x in zip(tree_flatten(tangents)[0], flat_in)]
-        create = outer_grad and (depends_on_outer(flat_out, private) or any(t._requires_grad for t in flat_t))
+        create = level.outer_grad and (level.reaches_outer(flat_out) or any(t._requires_grad for t in flat_t))
         tangent_out = _Transposed(flat_out, flat_in).jvp(flat_t, create)
-    primal_out = tree_unflatten([unwrap(o, private, outer_grad) for o in flat_out], out_spec)
-    tangent_out = tree_unflatten([unwrap(t, private, outer_grad) for t in tangent_out], out_spec)
+    primal_out = level.unwrap(tree_unflatten(flat_out, out_spec))
+    tangent_out = level.unwrap(tree_unflatten(tangent_out, out_spec))
     if has_aux:
-        return primal_out, tangent_out, tree_map(lambda a: unwrap(a, private, outer_grad), aux)
+        return primal_out, tangent_out, level.unwrap(aux)
     return primal_out, tangent_out
 
 
@@ -106,10 +104,9 @@ def linearize(func: Callable, *primals) -> tuple:
     call is one more backward pass over the kept graph.
     """
     api = "linearize(func, *primals)"
-    outer_grad = is_grad_enabled()
-    private: set = set()
+    level = Level()
     with enable_grad():
-        ins = tree_map(lambda t: level_input(t, private, outer_grad), primals)
+        ins = level.lift(primals)
         flat_out, out_spec = _check_outputs(func(*ins), api)
         flat_in, in_spec = tree_flatten(ins)
         transposed = _Transposed(flat_out, flat_in)
@@ -122,11 +119,11 @@ def linearize(func: Callable, *primals) -> tuple:
         _check_tangents(tuple(primals), tuple(tangents))
         grad_on = is_grad_enabled()
         with enable_grad():
-            create = grad_on and (depends_on_outer(flat_out, private) or any(t._requires_grad for t in flat_t))
+            create = grad_on and (depends_on_outer(flat_out, level.private) or any(t._requires_grad for t in flat_t))
             res = transposed.jvp(flat_t, create)
-        return tree_unflatten([unwrap(t, private, grad_on) for t in res], out_spec)
+        return level.unwrap(tree_unflatten(res, out_spec), grad_on)
 
-    return tree_unflatten([unwrap(o, private, outer_grad) for o in flat_out], out_spec), jvp_fn
+    return level.unwrap(tree_unflatten(flat_out, out_spec)), jvp_fn
 
 
 def jacfwd(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = False, *,
@@ -143,10 +140,9 @@ def jacfwd(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = F
     def wrapper(*args, **kwargs):
         api = "jvp(f, primals, tangents)"
         nums = check_argnums(argnums, len(args))
-        outer_grad = is_grad_enabled()
-        private: set = set()
+        level = Level()
         with enable_grad():
-            diff = tree_map(lambda t: level_input(t, private, outer_grad), select_args(args, nums))
+            diff = level.lift(select_args(args, nums))
             if randomness == "error":
                 with forbid_randomness():
                     out = func(*replace_args(args, nums, diff), **kwargs)
@@ -155,7 +151,7 @@ def jacfwd(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = F
             out, aux = _split_aux(out, has_aux, api)
             flat_out, out_spec = _check_outputs(out, api)
             flat_in, in_spec = tree_flatten(diff)
-            create = outer_grad and depends_on_outer(flat_out, private)
+            create = level.reaches_outer(flat_out)
             transposed = _Transposed(flat_out, flat_in)
             cols: list = [[[] for _ in flat_in] for _ in flat_out]  # [output][input] -> columns
             for k, x in enumerate(flat_in):
@@ -170,10 +166,10 @@ def jacfwd(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = F
                     else zeros_shaped(o, tuple(o.shape) + tuple(x.shape))
                     for c, x in zip(cols[i], flat_in)
                 ]
-                per_output.append(tree_unflatten([unwrap(j, private, outer_grad) for j in jacs], in_spec))
+                per_output.append(level.unwrap(tree_unflatten(jacs, in_spec)))
         result = tree_unflatten(per_output, out_spec)
         if has_aux:
-            return result, tree_map(lambda a: unwrap(a, private, outer_grad), aux)
+            return result, level.unwrap(aux)
         return result
 
     return wrapper

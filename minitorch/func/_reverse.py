@@ -15,16 +15,14 @@ from typing import Any
 from ..autograd.grad_mode import enable_grad, is_grad_enabled
 from ..ops.shape import stack
 from ..tensor import Tensor
-from ..utils._pytree import tree_flatten, tree_map, tree_unflatten
+from ..utils._pytree import tree_flatten, tree_unflatten
 from ._common import (
+    Level,
     basis,
     check_argnums,
-    depends_on_outer,
     grads_or_zeros,
-    level_input,
     replace_args,
     select_args,
-    unwrap,
     zeros_shaped,
 )
 
@@ -48,10 +46,9 @@ def grad_and_value(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: 
     def wrapper(*args, **kwargs):
         api = "grad_and_value(f)(*args)"
         nums = check_argnums(argnums, len(args))
-        outer_grad = is_grad_enabled()
-        private: set = set()
+        level = Level()
         with enable_grad():
-            diff = tree_map(lambda t: level_input(t, private, outer_grad), select_args(args, nums))
+            diff = level.lift(select_args(args, nums))
             out = func(*replace_args(args, nums, diff), **kwargs)
             out, aux = _split_aux(out, has_aux, api)
             if not isinstance(out, Tensor):
@@ -62,12 +59,12 @@ def grad_and_value(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: 
                     "Maybe you wanted to use the vjp or jacrev APIs instead?"
                 )
             flat, spec = tree_flatten(diff)
-            create = outer_grad and depends_on_outer((out,), private)
+            create = level.reaches_outer((out,))
             grads = grads_or_zeros((out,), flat, (None,), create_graph=create, retain_graph=create)
-        grads = tree_unflatten([unwrap(g, private, outer_grad) for g in grads], spec)
-        value = unwrap(out, private, outer_grad)
+        grads = level.unwrap(tree_unflatten(grads, spec))
+        value = level.unwrap(out)
         if has_aux:
-            return grads, (value, tree_map(lambda a: unwrap(a, private, outer_grad), aux))
+            return grads, (value, level.unwrap(aux))
         return grads, value
 
     return wrapper
@@ -104,15 +101,14 @@ def vjp(func: Callable, *primals, has_aux: bool = False):
     differentiable w.r.t. the cotangents and any outer graph (so ``vjp`` composes with other transforms).
     """
     api = "vjp(f, *primals)"
-    outer_grad = is_grad_enabled()
-    private: set = set()
+    level = Level()
     with enable_grad():
-        ins = tree_map(lambda t: level_input(t, private, outer_grad), primals)
+        ins = level.lift(primals)
         out = func(*ins)
         out, aux = _split_aux(out, has_aux, api)
         flat_out, out_spec = _check_outputs(out, api)
     flat_in, in_spec = tree_flatten(ins)
-    out_outer = outer_grad and depends_on_outer(flat_out, private)
+    out_outer = level.reaches_outer(flat_out)
 
     def vjp_fn(cotangents, retain_graph: bool = True, create_graph: bool | None = None):
         flat_cot, cot_spec = tree_flatten(cotangents)
@@ -130,12 +126,12 @@ def vjp(func: Callable, *primals, has_aux: bool = False):
             out_outer or any(c._requires_grad for c in flat_cot))
         with enable_grad():
             grads = grads_or_zeros(flat_out, flat_in, flat_cot, create_graph=create, retain_graph=True)
-        res = [unwrap(g, private, grad_on) for g in grads]
+        res = level.unwrap(list(grads), grad_on)
         return tree_unflatten(res, in_spec)
 
-    result = tree_unflatten([unwrap(o, private, outer_grad) for o in flat_out], out_spec)
+    result = level.unwrap(tree_unflatten(flat_out, out_spec))
     if has_aux:
-        return result, vjp_fn, tree_map(lambda a: unwrap(a, private, outer_grad), aux)
+        return result, vjp_fn, level.unwrap(aux)
     return result, vjp_fn
 
 
@@ -160,15 +156,14 @@ def jacrev(func: Callable, argnums: int | tuple[int, ...] = 0, *, has_aux: bool 
     def wrapper(*args, **kwargs):
         api = "vjp(f, *primals)"
         nums = check_argnums(argnums, len(args))
-        outer_grad = is_grad_enabled()
-        private: set = set()
+        level = Level()
         with enable_grad():
-            diff = tree_map(lambda t: level_input(t, private, outer_grad), select_args(args, nums))
+            diff = level.lift(select_args(args, nums))
             out = func(*replace_args(args, nums, diff), **kwargs)
             out, aux = _split_aux(out, has_aux, api)
             flat_out, out_spec = _check_outputs(out, api)
             flat_in, in_spec = tree_flatten(diff)
-            create = outer_grad and depends_on_outer(flat_out, private)
+            create = level.reaches_outer(flat_out)
             per_output = []
             for o in flat_out:
                 rows: list[list] = [[] for _ in flat_in]
@@ -180,10 +175,10 @@ def jacrev(func: Callable, argnums: int | tuple[int, ...] = 0, *, has_aux: bool 
                     else zeros_shaped(x, tuple(o.shape) + tuple(x.shape))
                     for r, x in zip(rows, flat_in)
                 ]
-                per_output.append(tree_unflatten([unwrap(j, private, outer_grad) for j in jacs], in_spec))
+                per_output.append(level.unwrap(tree_unflatten(jacs, in_spec)))
         result = tree_unflatten(per_output, out_spec)
         if has_aux:
-            return result, tree_map(lambda a: unwrap(a, private, outer_grad), aux)
+            return result, level.unwrap(aux)
         return result
 
     return wrapper
