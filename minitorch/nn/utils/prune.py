@@ -218,8 +218,8 @@ class Identity(BasePruningMethod):
         return super().apply(module, name)
 
 
-class RandomUnstructured(BasePruningMethod):
-    """Prunes ``amount`` entries (int: a count; float in [0, 1]: a fraction) chosen at random."""
+class _UnstructuredAmount(BasePruningMethod):
+    """Zeroes ``amount`` entries (int: a count; float in [0, 1]: a fraction) picked by ``_chosen``."""
 
     PRUNING_TYPE = "unstructured"
 
@@ -227,40 +227,36 @@ class RandomUnstructured(BasePruningMethod):
         _validate_pruning_amount_init(amount)
         self.amount = amount
 
+    def _chosen(self, t: Tensor, n: int) -> Tensor:
+        """Flat indices of the ``n`` entries to prune."""
+        raise NotImplementedError
+
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         tensor_size = t.nelement()
         nparams_toprune = _compute_nparams_toprune(self.amount, tensor_size)
         _validate_pruning_amount(nparams_toprune, tensor_size)
         mask = default_mask.clone()
         if nparams_toprune != 0:
-            prob = creation.rand(tuple(t.shape), device=t.device)
-            idx = prob.reshape(-1).topk(nparams_toprune).indices
-            mask.view(-1)[idx] = 0
+            mask.view(-1)[self._chosen(t, nparams_toprune)] = 0
         return mask
+
+
+class RandomUnstructured(_UnstructuredAmount):
+    """Prunes ``amount`` entries (int: a count; float in [0, 1]: a fraction) chosen at random."""
+
+    def _chosen(self, t: Tensor, n: int) -> Tensor:
+        return creation.rand(tuple(t.shape), device=t.device).reshape(-1).topk(n).indices
 
     @classmethod
     def apply(cls, module, name: str, amount):  # type: ignore[override]
         return super().apply(module, name, amount=amount)
 
 
-class L1Unstructured(BasePruningMethod):
+class L1Unstructured(_UnstructuredAmount):
     """Prunes the ``amount`` entries of smallest absolute value (ties: the indices torch's topk picks)."""
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount) -> None:
-        _validate_pruning_amount_init(amount)
-        self.amount = amount
-
-    def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        tensor_size = t.nelement()
-        nparams_toprune = _compute_nparams_toprune(self.amount, tensor_size)
-        _validate_pruning_amount(nparams_toprune, tensor_size)
-        mask = default_mask.clone()
-        if nparams_toprune != 0:
-            idx = _topk_indices(t.detach().abs().reshape(-1), nparams_toprune, largest=False)
-            mask.view(-1)[idx] = 0
-        return mask
+    def _chosen(self, t: Tensor, n: int) -> Tensor:
+        return _topk_indices(t.detach().abs().reshape(-1), n, largest=False)
 
     @classmethod
     def apply(cls, module, name: str, amount, importance_scores: Tensor | None = None):  # type: ignore[override]
