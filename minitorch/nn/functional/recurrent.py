@@ -83,8 +83,9 @@ class ArrayOps:
 
     @staticmethod
     def matmul_t(a, b):
-        """a @ b^T."""
-        return a @ b.T
+        """a @ b^T, computed as (b a^T)^T: with a few rows in ``a`` (a batch) and many in ``b`` (the gates), OpenBLAS
+        runs that product ~1.7x faster than a @ b^T; the result is a transposed (column-major) view."""
+        return (b @ a.T).T
 
     @staticmethod
     def matmul_tn(a, b):
