@@ -276,7 +276,7 @@ def test_mutually_exclusive_options_raise_torchs_error(kwargs):
     assert str(ours.value) == str(ref.value)
 
 
-def test_num_workers_is_accepted_and_runs_in_process():
+def test_worker_processes_give_the_same_batches_as_in_process_loading():
     out = list(DataLoader(ListDataset(list(range(5))), batch_size=2, num_workers=2, pin_memory=True))
     assert [b.tolist() for b in out] == [[0, 1], [2, 3], [4]]
 

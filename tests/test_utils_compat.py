@@ -300,36 +300,6 @@ def test_distributed_sampler_errors_and_dataloader_use():
     assert sum(got, []) == ref
 
 
-def test_worker_init_fn_is_called_once_per_worker_with_worker_info():
-    D = minitorch.utils.data
-    assert D.get_worker_info() is None
-    seen = []
-
-    def init(worker_id):
-        info = D.get_worker_info()
-        seen.append((worker_id, info.id, info.num_workers, info.seed))
-        info.dataset.tag = "changed"  # the worker's copy: the main dataset is untouched
-        with pytest.raises(Exception):  # noqa: B017  (frozen, as torch's WorkerInfo)
-            info.id = 5
-
-    ds = D.TensorDataset(minitorch.arange(6))
-    loader = D.DataLoader(ds, batch_size=4, num_workers=3, worker_init_fn=init)
-    batches = [b[0].tolist() for b in loader]
-    assert batches == [[0, 1, 2, 3], [4, 5]]
-    assert [s[:3] for s in seen] == [(0, 0, 3), (1, 1, 3), (2, 2, 3)]
-    assert seen[1][3] == seen[0][3] + 1 and not hasattr(ds, "tag")
-    list(loader)
-    assert len(seen) == 6  # new "workers" every epoch
-    seen.clear()
-    loader = D.DataLoader(ds, batch_size=4, num_workers=2, worker_init_fn=init, persistent_workers=True)
-    list(loader)
-    list(loader)
-    assert len(seen) == 2
-    seen.clear()
-    list(D.DataLoader(ds, batch_size=4, num_workers=0, worker_init_fn=init))
-    assert seen == [] and D.get_worker_info() is None
-
-
 def test_sharding_iterable_dataset_yields_everything_once():
     D = minitorch.utils.data
 

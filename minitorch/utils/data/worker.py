@@ -1,16 +1,14 @@
-"""``get_worker_info()`` and ``WorkerInfo``: what a DataLoader worker knows about itself.
+"""``get_worker_info()`` and ``WorkerInfo``: what a DataLoader worker process knows about itself.
 
-minitorch builds every batch in the main process (``num_workers`` spawns no workers), so
-``get_worker_info()`` returns None while batches are built: an ``IterableDataset`` that shards itself by
-worker then yields all of its data once, as torch's workers would together. The one exception is
-``worker_init_fn``: ``DataLoader(num_workers=n, worker_init_fn=f)`` calls ``f(0)``, ..., ``f(n - 1)`` in the
-main process when iteration starts, and inside each call ``get_worker_info()`` gives that worker's
-``WorkerInfo`` (its ``dataset`` is a shallow copy, as each torch worker has its own copy).
+In a worker started by ``DataLoader(num_workers=n)``, ``get_worker_info()`` returns that worker's
+``WorkerInfo``: its ``id`` (0 .. n - 1), ``num_workers``, ``seed`` (``base_seed + id``, already used to seed
+Python's ``random``, minitorch's generator and NumPy's global RNG in the worker) and ``dataset``, the worker's
+own copy of the dataset. It is set before ``worker_init_fn`` runs, so both ``worker_init_fn`` and the dataset's
+``__getitem__`` / ``__iter__`` can use it (for instance to shard an ``IterableDataset``). In the main process
+it returns None.
 """
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,19 +27,9 @@ class WorkerInfo:
     worker_method: str | None = "multiprocessing"
 
 
-_current: WorkerInfo | None = None
+_current: WorkerInfo | None = None  # set by the worker loop (_worker_loop.py) in each worker process
 
 
 def get_worker_info() -> WorkerInfo | None:
-    """The current worker's ``WorkerInfo``; None in the main process (where minitorch builds batches)."""
+    """The current worker's ``WorkerInfo`` inside a DataLoader worker process; None in the main process."""
     return _current
-
-
-@contextlib.contextmanager
-def _as_worker(info: WorkerInfo) -> Iterator[None]:
-    global _current
-    previous, _current = _current, info
-    try:
-        yield
-    finally:
-        _current = previous
