@@ -438,3 +438,20 @@ def __getattr__(name):
 from . import foreach as _foreach  # noqa: E402  (torch._foreach_*: private in torch, used by EMA helpers)
 
 globals().update({_name: getattr(_foreach, _name) for _name in _foreach.__all__})
+
+from . import functional_aliases as _functional_aliases  # noqa: E402  (torch.conv2d & co., ATen signatures)
+from . import toplevel_extras as _toplevel_extras  # noqa: E402  (asarray, range, torch.exp_, switches...)
+
+for _module in (_functional_aliases, _toplevel_extras):
+    globals().update({_name: getattr(_module, _name) for _name in _module.__all__})
+del _module
+
+from .ops import bitwise as _bitwise  # noqa: E402  (API fill: bitwise ops, windows, numeric odds, strided views)
+from .ops import numeric_more as _numeric_more  # noqa: E402
+from .ops import strided as _strided  # noqa: E402
+from .ops import windows as _windows  # noqa: E402
+
+for _family in (_bitwise, _windows, _numeric_more, _strided):
+    globals().update({_name: getattr(_family, _name) for _name in _family.__all__})
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+OutOfMemoryError = cuda.OutOfMemoryError  # torch.OutOfMemoryError is torch.cuda.OutOfMemoryError

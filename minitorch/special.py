@@ -26,6 +26,8 @@ from .ops.gamma import (
     zeta,
 )
 from .ops.gamma import mvlgamma as multigammaln
+from .ops.numeric_more import igamma as gammainc
+from .ops.numeric_more import igammac as gammaincc
 from .ops.reduction import log_softmax, logsumexp, softmax
 from .ops.special import erf, erfc, erfinv, exp2, expm1, logit, sinc, xlogy
 
@@ -33,6 +35,7 @@ __all__ = [
     "erf", "erfc", "erfcx", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "gammaln", "digamma", "psi",
     "polygamma", "multigammaln", "xlogy", "xlog1py", "entr", "sinc", "round", "log_softmax", "softmax",
     "logsumexp", "ndtr", "ndtri", "log_ndtr", "i0", "i0e", "i1", "i1e", "zeta",
+    "gammainc", "gammaincc",
 ]
 
 gammaln = lgamma

@@ -255,6 +255,14 @@ for _family in (trig, special, gamma, diagonal, arrange, contraction, decomposit
     for _name, _fn in _family.INPLACE_METHODS.items():
         setattr(Tensor, _name, _inplace(_name, _fn))
 
+from .ops import bitwise, numeric_more, strided, tensor_extras, windows  # noqa: E402
+
+for _family in (bitwise, windows, numeric_more, strided, tensor_extras):  # bitwise ops/operators, API fill
+    for _name, _fn in _family.METHODS.items():
+        setattr(Tensor, _name, _fn)
+    for _name, _fn in _family.INPLACE_METHODS.items():
+        setattr(Tensor, _name, _inplace(_name, _fn))
+
 def _reshape_in_place(name, fn):
     """``x.unsqueeze_(0)``, ``x.t_()``...: the tensor becomes the out-of-place result (a view of the same
     memory, so nothing is copied), taking its place in the graph; a leaf that requires grad refuses."""

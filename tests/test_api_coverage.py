@@ -49,6 +49,32 @@ set_autocast_cache_enabled clear_autocast_cache autocast_increment_nesting autoc
 get_autocast_gpu_dtype get_autocast_cpu_dtype is_autocast_cpu_enabled set_autocast_gpu_dtype set_autocast_cpu_dtype
 func vmap
 jit
+OutOfMemoryError
+abs_ acos_ acosh_ adaptive_avg_pool1d adaptive_max_pool1d addmv_ affine_grid_generator alpha_dropout alpha_dropout_
+arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asarray asin_ asinh_ atan_ atanh_ avg_pool1d batch_norm bilinear
+binary_cross_entropy_with_logits ceil_ celu celu_ chain_matmul channel_shuffle clamp_ clamp_max_ clamp_min_ clip_ cond
+constant_pad_nd conv1d conv2d conv3d conv_tbc conv_transpose1d conv_transpose2d conv_transpose3d convolution cos_
+cosh_ cosine_embedding_loss cosine_similarity ctc_loss deg2rad_ detach_ dropout dropout_ eig embedding embedding_bag
+embedding_renorm_ erf_ erfc_ exp2_ exp_ expm1_ feature_alpha_dropout feature_alpha_dropout_ feature_dropout
+feature_dropout_ fill fill_ fix_ floor_ fork frac_ frobenius_norm frombuffer gcd_ get_deterministic_debug_mode
+get_device get_device_module grid_sampler grid_sampler_2d grid_sampler_3d group_norm gru gru_cell hardshrink
+hinge_embedding_loss i0_ index_put_ init_num_threads instance_norm is_anomaly_check_nan_enabled is_anomaly_enabled
+is_complex is_inference is_neg is_nonzero is_same_size is_signed is_warn_always_enabled kl_div layer_norm lcm_ ldexp_
+log10_ log1p_ log2_ log_ logit_ lstm lstm_cell lstsq margin_ranking_loss matrix_rank max_pool1d
+max_pool1d_with_indices max_pool2d max_pool3d nan_to_num_ native_batch_norm native_channel_shuffle native_dropout
+native_group_norm native_layer_norm neg_ negative_ nonzero_static norm_except_dim nuclear_norm pairwise_distance pdist
+pixel_shuffle pixel_unshuffle poisson_nll_loss prelu rad2deg_ range reciprocal_ relu_ resize_as_ resolve_neg rms_norm
+rnn_relu rnn_relu_cell rnn_tanh rnn_tanh_cell round_ rrelu rrelu_ rsqrt_ rsub scalar_tensor segment_reduce selu selu_
+set_anomaly_enabled set_default_tensor_type set_deterministic_debug_mode set_flush_denormal set_warn_always sigmoid_
+sin_ sinc_ sinh_ solve sqrt_ square_ symeig tan_ tanh_ threshold threshold_ triplet_margin_loss trunc_ typename wait
+while_loop xlogy_ zero_
+bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift hann_window hamming_window
+blackman_window bartlett_window kaiser_window gcd lcm ldexp frexp nextafter fmax fmin igamma igammac isneginf isposinf
+isreal msort ravel positive fix vdot ger histogram histogramdd gradient renorm as_strided as_strided_ as_strided_copy
+as_strided_scatter diagonal_scatter select_scatter slice_scatter index_reduce empty_strided empty_permuted
+split_with_sizes unsafe_chunk unsafe_split unsafe_split_with_sizes narrow_copy view_copy permute_copy t_copy
+transpose_copy unsqueeze_copy squeeze_copy select_copy slice_copy expand_copy diagonal_copy unbind_copy split_copy
+split_with_sizes_copy alias_copy detach_copy unfold_copy adjoint greater greater_equal less less_equal not_equal
 """.split()
 
 TENSOR_METHODS = """
@@ -83,6 +109,18 @@ where xlogy xlogy_ zero_
 aminmax bincount corrcoef cov diagflat scatter_reduce scatter_reduce_ unique_consecutive
 is_pinned
 new layout
+bitwise_and bitwise_and_ bitwise_or bitwise_or_ bitwise_xor bitwise_xor_ bitwise_not bitwise_not_ bitwise_left_shift
+bitwise_left_shift_ bitwise_right_shift bitwise_right_shift_ gcd gcd_ lcm lcm_ ldexp ldexp_ frexp nextafter nextafter_
+fmax fmin igamma igamma_ igammac igammac_ isneginf isposinf isreal msort ravel positive fix fix_ vdot ger histogram
+renorm renorm_ as_strided as_strided_ as_strided_scatter diagonal_scatter select_scatter slice_scatter index_reduce
+index_reduce_ split_with_sizes unsafe_chunk unsafe_split unsafe_split_with_sizes narrow_copy adjoint storage_offset
+new_empty_strided greater greater_ greater_equal greater_equal_ less less_ less_equal less_equal_ not_equal not_equal_
+cos_ sin_ ceil_ floor_ round_ trunc_ log1p_ log2_ log10_ sign_ rsqrt_ reciprocal_ square_ cumsum_ remainder_ divide_
+multiply_ subtract_ true_divide_ floor_divide_ eq_ ne_ lt_ le_ gt_ ge_ logical_and_ logical_or_ logical_xor_
+logical_not_ negative_ absolute_ is_cpu is_signed is_nonzero is_same_size is_inference is_neg is_meta is_quantized
+is_sparse is_sparse_csr is_nested is_mkldnn is_shared is_distributed is_xla is_mps is_ipu is_xpu is_mtia is_maia
+is_vulkan output_nr resize resize_as share_memory_ dim_order hardshrink prelu resolve_neg const_data_ptr is_set_to
+eig lstsq solve symeig nonzero_static
 """.split()
 
 NN_MODULES = """
@@ -157,6 +195,7 @@ cholesky_ex inv_ex lu lu_factor lu_factor_ex lu_solve solve_ex vecdot
 SPECIAL = """
 digamma entr erf erfc erfcx erfinv exp2 expit expm1 gammaln i0 i0e i1 i1e log1p log_ndtr log_softmax logit logsumexp
 multigammaln ndtr ndtri polygamma psi round sinc softmax xlog1py xlogy zeta
+gammainc gammaincc
 """.split()
 
 DISTRIBUTIONS = """
@@ -196,6 +235,18 @@ UTILS_TENSORBOARD = "FileWriter RecordWriter SummaryWriter".split()
 MODULE_BACKWARD_HOOKS = "register_backward_hook register_full_backward_hook register_full_backward_pre_hook".split()
 AMP = "GradScaler autocast custom_bwd custom_fwd is_autocast_available".split()
 CUDA_AMP = "GradScaler amp_definitely_not_available autocast custom_bwd custom_fwd".split()
+CUDA = """
+is_available is_bf16_supported is_initialized init device_count current_device set_device device device_of synchronize
+get_device_name get_device_properties get_device_capability get_arch_list current_blas_handle utilization temperature
+power_draw clock_rate memory_usage OutOfMemoryError empty_cache memory_allocated memory_reserved max_memory_allocated
+max_memory_reserved reset_peak_memory_stats reset_max_memory_allocated reset_max_memory_cached
+reset_accumulated_memory_stats memory_stats memory_stats_as_nested_dict memory_summary mem_get_info
+set_per_process_memory_fraction get_per_process_memory_fraction memory_cached max_memory_cached Stream ExternalStream
+Event StreamContext stream current_stream default_stream set_stream manual_seed manual_seed_all seed seed_all
+initial_seed get_rng_state set_rng_state get_rng_state_all set_rng_state_all FloatTensor DoubleTensor HalfTensor
+LongTensor IntTensor ShortTensor CharTensor ByteTensor BoolTensor nvtx amp memory streams random
+""".split()
+CUDA_NVTX = "range_push range_pop range_start range_end mark range".split()
 UTILS_BENCHMARK = "Timer Measurement Compare TaskSpec Language Colorize select_unit trim_sigfig timer".split()
 PROFILER = """
 profile record_function schedule ProfilerAction ProfilerActivity supported_activities tensorboard_trace_handler
@@ -242,6 +293,8 @@ GROUPS = [
     ("nn.Module backward hooks", MODULE_BACKWARD_HOOKS, lambda L: L.nn.Module),
     ("amp", AMP, lambda L: L.amp),
     ("cuda.amp", CUDA_AMP, lambda L: L.cuda.amp),
+    ("cuda", CUDA, lambda L: L.cuda),
+    ("cuda.nvtx", CUDA_NVTX, lambda L: L.cuda.nvtx),
     ("utils.benchmark", UTILS_BENCHMARK,
      lambda L: __import__(L.__name__ + ".utils.benchmark").utils.benchmark),
     ("profiler", PROFILER, lambda L: __import__(L.__name__ + ".profiler").profiler),

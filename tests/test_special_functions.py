@@ -251,7 +251,8 @@ def test_every_special_function_exists_in_torch_and_matches(name):
             "xlogy": ((x, x), (xt, xt)), "xlog1py": ((x, x), (xt, xt)), "zeta": ((x + 1.5, x), (xt + 1.5, xt)),
             "softmax": ((x, 0), (xt, 0)), "log_softmax": ((x, 0), (xt, 0)), "logsumexp": ((x, 0), (xt, 0)),
             "ndtri": ((x * 0.5,), (xt * 0.5,)), "logit": ((x * 0.5,), (xt * 0.5,)),
-            "erfinv": ((x * 0.5,), (xt * 0.5,))}.get(name, ((x,), (xt,)))
+            "erfinv": ((x * 0.5,), (xt * 0.5,)), "gammainc": ((x + 0.5, x), (xt + 0.5, xt)),
+            "gammaincc": ((x + 0.5, x), (xt + 0.5, xt))}.get(name, ((x,), (xt,)))
     _close(getattr(ms, name)(*args[0]).numpy(), getattr(torch.special, name)(*args[1]).numpy(), rtol=1e-12)
 
 

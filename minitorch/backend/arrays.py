@@ -6,6 +6,20 @@ import numpy as np
 _cupy = None
 _cupyx = None
 _cupy_checked = False
+_gpu_hooks: list = []  # called with the array module when a GPU module becomes active (see on_gpu_module)
+
+
+def on_gpu_module(hook) -> None:
+    """Call ``hook(module)`` when a GPU array module becomes active, at once if one already is
+    (``minitorch.cuda`` installs its memory-tracking allocator this way, before any GPU allocation)."""
+    _gpu_hooks.append(hook)
+    if _cupy_checked and _cupy is not None:
+        hook(_cupy)
+
+
+def _gpu_module_ready() -> None:
+    for hook in _gpu_hooks:
+        hook(_cupy)
 
 
 def cupy_module():
@@ -26,6 +40,8 @@ def cupy_module():
                     pass
         except Exception:  # ImportError, or a broken CUDA install: no GPU backend
             _cupy = _cupyx = None
+        if _cupy is not None:
+            _gpu_module_ready()
     return _cupy
 
 
@@ -41,6 +57,8 @@ def use_gpu_module(module, extras) -> None:
     ``use_gpu_module(None, None)`` turns the cuda device off."""
     global _cupy, _cupyx, _cupy_checked
     _cupy, _cupyx, _cupy_checked = module, extras, True
+    if module is not None:
+        _gpu_module_ready()
 
 
 def is_cupy_array(array) -> bool:

@@ -13,6 +13,10 @@ It is NumPy underneath, but it behaves like CuPy where CuPy differs from NumPy:
 * every device-to-host transfer (``.get()``, ``.item()``, ``.tolist()``, ``float()``, ``bool()``...)
   is counted in ``SYNCS`` so tests can assert that a training step does not stall on the host;
 * ``random.default_rng`` gives a Generator with CuPy's (smaller) method set.
+* the CUDA runtime minitorch.cuda uses is simulated with CuPy's names: a memory pool that counts the bytes
+  of every array owning its data (through ``cuda.set_allocator``'s allocator), caches freed blocks and
+  raises CuPy's ``OutOfMemoryError`` past ``set_limit``; streams (ops count in ``LAUNCHES`` under the current
+  stream), events, device properties, NVTX (calls logged in ``NVTX``), and a bit-generator ``_state``.
 
 Install it with ``minitorch.backend.use_gpu_module(fakecupy, fakecupy.cupyx)``; tests/conftest.py does
 so when ``MINITORCH_FAKE_GPU=1``. It is a test double: results are NumPy's, speed is NumPy's.
@@ -156,6 +160,7 @@ def _apply_ufunc(ufunc, method, inputs, kwargs):
         raise NotImplementedError(f"`cupy_{name}.{method}` is not supported yet")
     if method == "reduceat" and name != "add":
         raise NotImplementedError(f"`cupy_{name}.reduceat` is not supported yet")
+    _launch()
     raw_inputs = [_raw(x) for x in inputs]
     raw_kwargs = dict(kwargs)
     if out is not None:
@@ -226,6 +231,8 @@ class ndarray:
     def __init__(self, array):
         if not isinstance(array, _np.ndarray):
             raise TypeError("fakecupy.ndarray wraps a numpy array; use fakecupy.asarray/empty/zeros")
+        if array.base is None and array.nbytes:  # new memory (not a view): allocated on the device
+            _allocate(array)
         self._a = array
 
     # NumPy protocols --------------------------------------------------------------------------
@@ -246,6 +253,7 @@ class ndarray:
         _check_kwargs(where or "cupy", short, kwargs)
         if name in _DATA_SHAPED or (name == "where" and len(args) + len(kwargs) == 1):
             _sync()  # the output's size is read back from the device
+        _launch()
         if name in ("take", "take_along_axis"):  # CuPy's take kernels wrap out-of-range indices
             return _wrap(_wrapped_take(func, *_raw(args), **_unwrap_kwargs(kwargs)))
         return _wrap(func(*_raw(args), **_unwrap_kwargs(kwargs)))
@@ -467,6 +475,7 @@ def _function(name: str, target, where: str = "cupy"):
     else:
         def call(*args, **kwargs):
             _check_kwargs(where, name, kwargs)
+            _launch()
             if name in _DATA_SHAPED or (name == "where" and len(args) + len(kwargs) == 1):
                 _sync()  # the output's size is read back from the device
             return _wrap(target(*_raw(args), **_unwrap_kwargs(kwargs)))
@@ -523,11 +532,38 @@ fft = _Submodule("fft", _np.fft)
 lib = types.SimpleNamespace(stride_tricks=_Submodule("lib.stride_tricks", _np.lib.stride_tricks))
 
 
+class _BitGenerator:
+    """``Generator.bit_generator``: CuPy's cuRAND bit generators keep their whole state in one device array,
+    ``_state`` (int8 bytes); here it packs NumPy's PCG64 state, and assigning it restores that state."""
+
+    def __init__(self, numpy_generator):
+        self._bg = numpy_generator.bit_generator
+
+    @property
+    def _state(self):
+        st = self._bg.state
+        raw = (st["state"]["state"].to_bytes(16, "little") + st["state"]["inc"].to_bytes(16, "little")
+               + int(st["has_uint32"]).to_bytes(4, "little") + int(st["uinteger"]).to_bytes(4, "little"))
+        return ndarray(_np.frombuffer(raw, dtype=_np.int8).copy())
+
+    @_state.setter
+    def _state(self, value):
+        raw = _raw(value).tobytes()
+        if len(raw) != 40:
+            raise ValueError(f"fakecupy: a bit-generator state has 40 bytes, got {len(raw)}")
+        self._bg.state = {"bit_generator": "PCG64",
+                          "state": {"state": int.from_bytes(raw[:16], "little"),
+                                    "inc": int.from_bytes(raw[16:32], "little")},
+                          "has_uint32": int.from_bytes(raw[32:36], "little"),
+                          "uinteger": int.from_bytes(raw[36:40], "little")}
+
+
 class _Generator:
     """``cupy.random.Generator``: only the methods CuPy's has (no normal/permutation/choice/shuffle)."""
 
     def __init__(self, seed):
         self._g = _np.random.default_rng(seed)
+        self.bit_generator = _BitGenerator(self._g)
 
     def __getattr__(self, name):
         if name not in _API["random.Generator"]:
@@ -543,13 +579,37 @@ class _Generator:
 
 random = types.SimpleNamespace(default_rng=lambda seed=None: _Generator(seed), Generator=_Generator)
 
+# ---- the CUDA runtime, as far as minitorch.cuda uses it (CuPy's names and signatures) ---------------------
+TOTAL_MEMORY = 16 * 2**30  # the fake device's memory: what memGetInfo / getDeviceProperties report
+_PROPERTIES = {  # cupy.cuda.runtime.getDeviceProperties keys (a CUDA 13 build: no clockRate/memoryClockRate)
+    "name": b"fakecupy (NumPy on the CPU)", "totalGlobalMem": TOTAL_MEMORY, "major": 8, "minor": 0,
+    "multiProcessorCount": 108, "integrated": 0, "isMultiGpuBoard": 0, "l2CacheSize": 40 * 2**20,
+    "maxThreadsPerMultiProcessor": 2048, "warpSize": 32, "regsPerMultiprocessor": 65536,
+    "sharedMemPerBlock": 49152, "sharedMemPerBlockOptin": 166912, "sharedMemPerMultiprocessor": 167936,
+    "memoryBusWidth": 5120, "uuid": bytes(range(16)), "pciBusID": 7, "pciDeviceID": 0, "pciDomainID": 0,
+}
+_ATTRIBUTES = {13: 1410000, 36: 1215000, 16: 108, 37: 5120}  # cudaDevAttr ClockRate, MemoryClockRate, SMs, bus
+
+
+def _device_attribute(attrib, device):
+    if attrib not in _ATTRIBUTES:
+        raise ValueError(f"fakecupy: device attribute {attrib} is not simulated")
+    return _ATTRIBUTES[attrib]
+
 
 class _Device:
-    def __init__(self, device=0):
-        self.id = int(device)
+    def __init__(self, device=None):
+        self.id = 0 if device is None else int(device)
+
+    compute_capability = property(lambda self: f"{_PROPERTIES['major']}{_PROPERTIES['minor']}")
+    mem_info = property(lambda self: (TOTAL_MEMORY - _POOL.total_bytes(), TOTAL_MEMORY))
+    pci_bus_id = property(lambda self: "0000:07:00.0")
 
     def synchronize(self):
         _sync()
+
+    def use(self):
+        return None
 
     def __enter__(self):
         return self
@@ -558,13 +618,96 @@ class _Device:
         return False
 
 
+LAUNCHES: dict = {}  # stream ptr -> number of kernels (ops) launched on it: what tests read to see the routing
+NVTX: list = []  # ("push"|"pop"|"mark"|"start"|"end", message or id): the NVTX calls made, for tests
+_STREAM_LOCAL = __import__("threading").local()
+
+
+class _Stream:
+    """``cupy.cuda.Stream``: ``with s:`` / ``s.use()`` make it current (per thread); ops count as launched on
+    the current stream (``LAUNCHES``). Work is done at once, so ``done`` is always True."""
+
+    _next_ptr = [0x1000]
+
+    def __init__(self, null=False, non_blocking=False, ptds=False, priority=None):
+        if null:
+            self.ptr = 0
+        else:
+            self.ptr = _Stream._next_ptr[0]
+            _Stream._next_ptr[0] += 0x10
+        self.device_id = -1 if null else 0
+        self.priority = 0 if priority is None else int(priority)
+        self.is_non_blocking = bool(non_blocking)
+        self._previous = []
+
+    @property
+    def done(self):
+        return True
+
+    def synchronize(self):
+        _sync()
+
+    def use(self):
+        _STREAM_LOCAL.current = self
+        return self
+
+    def record(self, event=None):
+        event = _Event() if event is None else event
+        event.record(self)
+        return event
+
+    def wait_event(self, event):
+        if not isinstance(event, _Event):
+            raise TypeError(f"fakecupy: wait_event expects a cupy.cuda.Event, got {type(event).__name__}")
+
+    def __enter__(self):
+        self._previous.append(get_current_stream())
+        return self.use()
+
+    def __exit__(self, *exc):
+        self._previous.pop().use()
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, _Stream) and other.ptr == self.ptr
+
+    def __hash__(self):
+        return hash(self.ptr)
+
+    def __repr__(self):
+        return f"<Stream {self.ptr} (device {self.device_id})>"
+
+
+_Stream.null = _Stream(null=True)
+
+
+class _ExternalStream(_Stream):
+    """``cupy.cuda.ExternalStream(ptr, device_id=-1)``: a stream created elsewhere, used by its handle."""
+
+    def __init__(self, ptr, device_id=-1):
+        super().__init__()
+        self.ptr, self.device_id = int(ptr), device_id
+
+
+def get_current_stream(device_id=-1):
+    return getattr(_STREAM_LOCAL, "current", _Stream.null)
+
+
+def _launch() -> None:
+    ptr = get_current_stream().ptr
+    LAUNCHES[ptr] = LAUNCHES.get(ptr, 0) + 1
+
+
 class _Event:
     """``cupy.cuda.Event``: host time stands in for device time."""
 
     def __init__(self, block=False, disable_timing=False, interprocess=False):
         self.time = None
+        self.stream = None  # fake-only: the stream the event was last recorded on
+        self.disable_timing = disable_timing
 
     def record(self, stream=None):
+        self.stream = get_current_stream() if stream is None else stream
         self.time = time.perf_counter()
 
     def synchronize(self):
@@ -575,37 +718,171 @@ class _Event:
         return True
 
 
+def _elapsed_time(start, end):
+    if start.disable_timing or end.disable_timing:
+        raise RuntimeError("cudaErrorInvalidResourceHandle: invalid resource handle")
+    if start.time is None or end.time is None:
+        raise RuntimeError("cudaErrorInvalidResourceHandle: invalid resource handle")
+    return (end.time - start.time) * 1000.0
+
+
+class OutOfMemoryError(MemoryError):
+    """``cupy.cuda.memory.OutOfMemoryError``: the same constructor and message as CuPy's."""
+
+    def __init__(self, size, total, limit=0):
+        self._size, self._total, self._limit = size, total, limit
+        if limit == 0:
+            msg = f"Out of memory allocating {size:,} bytes (allocated so far: {total:,} bytes)."
+        else:
+            msg = (f"Out of memory allocating {size:,} bytes (allocated so far: {total:,} bytes, "
+                   f"limit set to: {limit:,} bytes).")
+        super().__init__(msg)
+
+
+class _Memory:
+    """A block of device memory (``cupy.cuda.memory.BaseMemory``): ``size`` bytes; a pooled block goes back
+    to its pool's cache when the last pointer to it is dropped, as CuPy's ``PooledMemory`` does."""
+
+    def __init__(self, size, pool=None):
+        self.size, self.ptr, self.device_id, self._pool = size, id(self), 0, pool
+
+    def __del__(self):
+        if self._pool is not None:
+            self._pool._release(self.size)
+
+
+class _MemoryPointer:
+    def __init__(self, mem, offset=0):
+        self.mem, self.device_id = mem, 0
+        self.ptr = mem.ptr + offset
+
+
+_UNIT = 512  # CuPy rounds every pool allocation up to a multiple of 512 bytes
+
+
 class _MemoryPool:
-    """``cupy.get_default_memory_pool()``: NumPy owns the memory here, so the pool reports 0 bytes."""
+    """``cupy.cuda.MemoryPool``: counts what the fake arrays hold (each array that owns its data allocates
+    ``nbytes`` through the current allocator), caches freed blocks until ``free_all_blocks``, and raises
+    CuPy's ``OutOfMemoryError`` past ``set_limit`` (or the device's memory), as CuPy's pool does."""
+
+    def __init__(self, allocator=None):
+        self._used = self._total = self._limit = 0
+
+    def malloc(self, size):
+        size = int(size)
+        rounded = -(-size // _UNIT) * _UNIT
+        if rounded > self._total - self._used:  # not enough cached: grow
+            limit = self._limit or TOTAL_MEMORY
+            grow = rounded - (self._total - self._used)
+            if self._total + grow > limit:
+                self.free_all_blocks()
+                grow = rounded - (self._total - self._used)
+                if self._total + grow > limit:
+                    raise OutOfMemoryError(size, self._total, self._limit)
+            self._total += grow
+        self._used += rounded
+        return _MemoryPointer(_Memory(rounded, self))
+
+    def _release(self, size):
+        self._used -= size
 
     def used_bytes(self):
-        return 0
+        return self._used
+
+    def free_bytes(self):
+        return self._total - self._used
 
     def total_bytes(self):
-        return 0
+        return self._total
 
-    def free_all_blocks(self):
-        return None
+    def n_free_blocks(self):
+        return 1 if self._total > self._used else 0
+
+    def free_all_blocks(self, stream=None):
+        self._total = self._used
+
+    def set_limit(self, size=None, fraction=None):
+        if size is not None and fraction is not None:
+            raise ValueError("size and fraction cannot be specified at one time")
+        if fraction is not None:
+            if not 0 <= fraction <= 1:
+                raise ValueError(f"memory limit fraction out of range: {fraction}")
+            size = int(TOTAL_MEMORY * fraction)
+        self._limit = int(size or 0)
+
+    def get_limit(self):
+        return self._limit
 
 
 _POOL = _MemoryPool()
+_ALLOCATOR = [_POOL.malloc]
 
 
 def get_default_memory_pool():
     return _POOL
 
 
+def _raw_malloc(size):
+    """``set_allocator(None)``: the memory pool disabled, each block straight from the device."""
+    return _MemoryPointer(_Memory(int(size)))
+
+
+def set_allocator(allocator=None):
+    _ALLOCATOR[0] = _raw_malloc if allocator is None else allocator
+
+
+def get_allocator():
+    return _ALLOCATOR[0]
+
+
+def _keep_alive(pointer):
+    return None
+
+
+def _allocate(array) -> None:
+    """Charge a new fake array's bytes to the current allocator; the block is freed with the NumPy array."""
+    pointer = _ALLOCATOR[0](array.nbytes)
+    __import__("weakref").finalize(array, _keep_alive, pointer)
+
+
+def _nvtx(kind):
+    def call(message=None, id_color=-1):
+        NVTX.append((kind, message))
+        return len(NVTX) if kind == "start" else None
+    return call
+
+
 cuda = types.SimpleNamespace(
     is_available=lambda: True,
     Device=_Device,
     Event=_Event,
-    get_elapsed_time=lambda start, end: (end.time - start.time) * 1000.0,
+    Stream=_Stream,
+    ExternalStream=_ExternalStream,
+    MemoryPool=_MemoryPool,
+    get_current_stream=get_current_stream,
+    get_elapsed_time=_elapsed_time,
+    get_cublas_handle=lambda: 0xB1A5,
+    set_allocator=set_allocator,
+    get_allocator=get_allocator,
+    memory=types.SimpleNamespace(OutOfMemoryError=OutOfMemoryError, MemoryPool=_MemoryPool,
+                                 MemoryPointer=_MemoryPointer, set_allocator=set_allocator,
+                                 get_allocator=get_allocator),
     runtime=types.SimpleNamespace(
         getDeviceCount=lambda: 1,
-        getDeviceProperties=lambda i: {"name": b"fakecupy (NumPy on the CPU)", "totalGlobalMem": 0},
+        getDeviceProperties=lambda i: dict(_PROPERTIES),
+        deviceGetAttribute=_device_attribute,
+        cudaDevAttrClockRate=13, cudaDevAttrMemoryClockRate=36, cudaDevAttrMultiProcessorCount=16,
+        cudaDevAttrGlobalMemoryBusWidth=37,
+        memGetInfo=lambda: (TOTAL_MEMORY - _POOL.total_bytes(), TOTAL_MEMORY),
+        runtimeGetVersion=lambda: 13000,
+        driverGetVersion=lambda: 13000,
     ),
+    nvrtc=types.SimpleNamespace(getSupportedArchs=lambda: (75, 80, 86, 89, 90, 100, 120),
+                                getVersion=lambda: (13, 0)),
+    nvtx=types.SimpleNamespace(available=True, RangePush=_nvtx("push"), Mark=_nvtx("mark"),
+                               RangePop=lambda: NVTX.append(("pop", None)), RangeStart=_nvtx("start"),
+                               RangeEnd=lambda range_id: NVTX.append(("end", range_id))),
 )
-
 
 def _scatter_add(a, slices, value):
     if not isinstance(a, ndarray):
