@@ -31,7 +31,7 @@ from ._common import (
     zeros_shaped,
 )
 from ._randomness import check_randomness, forbid_randomness
-from ._reverse import _check_outputs, _split_aux, jacrev
+from ._reverse import _check_outputs, _split_aux, jacrev, lifted_call
 
 
 class _Transposed:
@@ -79,13 +79,9 @@ def jvp(func: Callable, primals: tuple, tangents: tuple, *, strict: bool = False
     accepted and unused, as in torch.
     """
     _check_tangents(primals, tangents)
-    api = "jvp(f, primals, tangents)"
     level = Level()
+    ins, flat_out, out_spec, aux = lifted_call(level, func, primals, has_aux, "jvp(f, primals, tangents)")
     with enable_grad():
-        ins = level.lift(primals)
-        out = func(*ins)
-        out, aux = _split_aux(out, has_aux, api)
-        flat_out, out_spec = _check_outputs(out, api)
         flat_in, _ = tree_flatten(ins)
         flat_t = [t.to(x.dtype) if t.dtype != x.dtype else t for t, x in zip(tree_flatten(tangents)[0], flat_in)]
         create = level.outer_grad and (level.reaches_outer(flat_out) or any(t._requires_grad for t in flat_t))
@@ -105,10 +101,9 @@ def linearize(func: Callable, *primals) -> tuple:
     """
     api = "linearize(func, *primals)"
     level = Level()
+    ins, flat_out, out_spec, _ = lifted_call(level, func, primals, False, api)
+    flat_in, in_spec = tree_flatten(ins)
     with enable_grad():
-        ins = level.lift(primals)
-        flat_out, out_spec = _check_outputs(func(*ins), api)
-        flat_in, in_spec = tree_flatten(ins)
         transposed = _Transposed(flat_out, flat_in)
 
     def jvp_fn(*tangents):

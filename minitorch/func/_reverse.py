@@ -94,19 +94,23 @@ def _check_outputs(out, api: str) -> tuple[list, Any]:
     return flat, spec
 
 
+def lifted_call(level: Level, func: Callable, primals: tuple, has_aux: bool, api: str):
+    """Run ``func`` on the level's own copies of ``primals`` with grad on: (inputs, flat outputs, their spec, aux)."""
+    with enable_grad():
+        ins = level.lift(primals)
+        out, aux = _split_aux(func(*ins), has_aux, api)
+        flat_out, out_spec = _check_outputs(out, api)
+    return ins, flat_out, out_spec, aux
+
+
 def vjp(func: Callable, *primals, has_aux: bool = False):
     """(func(*primals), vjp_fn[, aux]): ``vjp_fn(cotangents)`` gives v^T J for each primal (a tuple).
 
     The graph of ``func`` is kept, so ``vjp_fn`` may be called several times. ``vjp_fn``'s results are
     differentiable w.r.t. the cotangents and any outer graph (so ``vjp`` composes with other transforms).
     """
-    api = "vjp(f, *primals)"
     level = Level()
-    with enable_grad():
-        ins = level.lift(primals)
-        out = func(*ins)
-        out, aux = _split_aux(out, has_aux, api)
-        flat_out, out_spec = _check_outputs(out, api)
+    ins, flat_out, out_spec, aux = lifted_call(level, func, primals, has_aux, "vjp(f, *primals)")
     flat_in, in_spec = tree_flatten(ins)
     out_outer = level.reaches_outer(flat_out)
 

@@ -172,3 +172,43 @@ def require_floating(op: str, *operands) -> None:
             f'"{op}" not implemented for \'{torch_type_name(arrays[0])}\' '
             f"(shapes {', '.join(str(list(a.shape)) for a in arrays)}): pass a floating-point tensor"
         )
+
+
+def kernel_not_implemented(kernel: str, np_dtype) -> NotImplementedError:
+    """torch's error for a dtype a CPU kernel lacks: ``"gcd_cpu" not implemented for 'Float'``."""
+    return NotImplementedError(f'"{kernel}_cpu" not implemented for \'{torch_type_name(np_dtype)}\'')
+
+
+def promoted_operands(op: str, a, b, kinds: str, *, kernel: str | None = None, tensors_only: bool = False,
+                      wrap_ints: bool = False):
+    """(x, y, xp, out NumPy dtype): a binary op's operands as arrays of torch's result dtype, which must be of
+    ``kinds`` (else ``kernel_not_implemented``). ``tensors_only``: both must be Tensors (torch's TypeError
+    otherwise); ``wrap_ints``: a Python int wraps to the result's width (``int8 & 300``), as torch does."""
+    if tensors_only:
+        require_tensor(op, a, "input", 1)
+        require_tensor(op, b, "other", 2)
+    else:
+        require_some_tensor(op, a, b)
+        for v in (a, b):
+            if not isinstance(v, (Tensor, bool, int, float, np.generic)):
+                raise TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(v).__name__}")
+    from ..backend import xp_of
+    from ..backend.dtype import result_type
+
+    out = result_type(a, b).np
+    if out.kind not in kinds:
+        raise kernel_not_implemented(kernel or op, out)
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.device != b.device:
+        raise RuntimeError(f"{op}: Expected all tensors to be on the same device, but found at least two "
+                           f"devices, {a.device} and {b.device}!")
+    xp = xp_of(a.array if isinstance(a, Tensor) else b.array)
+
+    def arr(v):
+        if isinstance(v, Tensor):
+            return v.array if v.array.dtype == out else v.array.astype(out)
+        if wrap_ints and isinstance(v, (int, np.integer)) and not isinstance(v, bool) and out.kind != "b":
+            return xp.asarray(np.array(int(v)).astype(out))
+        return xp.asarray(v, dtype=out)
+
+    return arr(a), arr(b), xp, out
+

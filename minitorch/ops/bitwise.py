@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import xp_of
-from ..backend.dtype import result_type
 from ..tensor import Tensor
-from ._util import require_some_tensor, torch_type_name
+from ._util import kernel_not_implemented, promoted_operands
 
 __all__ = [
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
@@ -23,33 +22,14 @@ _KERNEL = {"bitwise_and": "bitwise_and", "bitwise_or": "bitwise_or", "bitwise_xo
 
 
 def _not_implemented(op: str, np_dtype) -> NotImplementedError:
-    return NotImplementedError(f'"{_KERNEL[op]}_cpu" not implemented for \'{torch_type_name(np_dtype)}\'')
+    return kernel_not_implemented(_KERNEL[op], np_dtype)
 
 
 def _operands(op: str, a, b):
-    """(x, y, xp, result NumPy dtype): both operands as arrays (a Python number as a 0-d array) of the
-    result dtype torch's promotion gives."""
-    require_some_tensor(op, a, b)
-    for v in (a, b):
-        if not isinstance(v, (Tensor, bool, int, float, np.generic)):
-            raise TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(v).__name__}")
-    out = result_type(a, b).np
-    shifts = op in ("bitwise_left_shift", "bitwise_right_shift")
-    if out.kind == "f" or (shifts and out.kind == "b"):
-        raise _not_implemented(op, out)
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.device != b.device:
-        raise RuntimeError(f"{op}: Expected all tensors to be on the same device, but found at least two "
-                           f"devices, {a.device} and {b.device}!")
-    xp = xp_of(a.array if isinstance(a, Tensor) else b.array)
-
-    def arr(v):
-        if isinstance(v, Tensor):
-            return v.array if v.array.dtype == out else v.array.astype(out)
-        if isinstance(v, (int, np.integer)) and not isinstance(v, bool) and out.kind != "b":
-            return xp.asarray(np.array(int(v)).astype(out))  # wrap to the width, as torch
-        return xp.asarray(v, dtype=out)
-
-    return arr(a), arr(b), xp, out
+    """(x, y, xp, result NumPy dtype): both operands as arrays (a Python number as a 0-d array, wrapped to the
+    result's width) of the result dtype torch's promotion gives; floats (and bool for shifts) refused."""
+    kinds = "iu" if op in ("bitwise_left_shift", "bitwise_right_shift") else "biu"
+    return promoted_operands(op, a, b, kinds, kernel=_KERNEL[op], wrap_ints=True)
 
 
 def _binary(op: str, a, b) -> Tensor:

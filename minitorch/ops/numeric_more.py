@@ -22,7 +22,14 @@ from . import comparison as cmp
 from . import elementwise as ew
 from . import reduction as red
 from . import shape as sh
-from ._util import binary_error, require_some_tensor, require_tensor, torch_type_name, unbroadcast
+from ._util import (
+    binary_error,
+    kernel_not_implemented,
+    promoted_operands,
+    require_tensor,
+    torch_type_name,
+    unbroadcast,
+)
 from .gamma import lgamma_array
 from .special import _special
 
@@ -38,30 +45,13 @@ for _n, _f in (("frexp", ["mantissa", "exponent"]), ("histogram", ["hist", "bin_
 
 
 def _not_implemented(kernel: str, np_dtype) -> NotImplementedError:
-    return NotImplementedError(f'"{kernel}_cpu" not implemented for \'{torch_type_name(np_dtype)}\'')
+    return kernel_not_implemented(kernel, np_dtype)
 
 
 def _pair(op: str, a, b, kinds: str, *, tensors_only: bool = True):
     """(x, y, out NumPy dtype): both operands as arrays of torch's result dtype, which must be of ``kinds``."""
-    if tensors_only:
-        require_tensor(op, a, "input", 1)
-        require_tensor(op, b, "other", 2)
-    else:
-        require_some_tensor(op, a, b)
-    out = result_type(a, b).np
-    if out.kind not in kinds:
-        raise _not_implemented(op, out)
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.device != b.device:
-        raise RuntimeError(f"{op}: Expected all tensors to be on the same device, but found at least two "
-                           f"devices, {a.device} and {b.device}!")
-    xp = xp_of(a.array if isinstance(a, Tensor) else b.array)
-
-    def arr(v):
-        if isinstance(v, Tensor):
-            return v.array if v.array.dtype == out else v.array.astype(out)
-        return xp.asarray(v, dtype=out)
-
-    return arr(a), arr(b), out
+    x, y, _, out = promoted_operands(op, a, b, kinds, tensors_only=tensors_only)
+    return x, y, out
 
 
 def _shape(v) -> tuple:
