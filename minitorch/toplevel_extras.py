@@ -395,22 +395,19 @@ def is_anomaly_enabled() -> bool:
     return enabled()
 
 
-_anomaly = {"check_nan": True}
-
-
 def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
-    """``torch.set_anomaly_enabled``: switch anomaly mode (what ``autograd.set_detect_anomaly`` sets).
-    ``check_nan`` is recorded for ``is_anomaly_check_nan_enabled``; minitorch's engine checks every backward
-    result for NaN/Inf whenever anomaly mode is on."""
-    from .autograd.anomaly import _AnomalyState
+    """``torch.set_anomaly_enabled``: switch anomaly mode (what ``autograd.set_detect_anomaly`` sets); with
+    ``check_nan=False`` creation stacks are still recorded but backward results are not checked for NaN/Inf."""
+    from .autograd.anomaly import set_anomaly_enabled as switch
 
-    _AnomalyState.enabled = bool(enabled)
-    _anomaly["check_nan"] = bool(check_nan)
+    switch(enabled, check_nan)
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    """``torch.is_anomaly_check_nan_enabled``: the ``check_nan`` of the last ``set_anomaly_enabled``."""
-    return _anomaly["check_nan"]
+    """``torch.is_anomaly_check_nan_enabled``."""
+    from .autograd.anomaly import is_anomaly_check_nan_enabled as check_nan
+
+    return check_nan()
 
 
 def get_device_module(device=None):

@@ -55,3 +55,20 @@ def test_anomaly_passes_clean_graphs():
     with autograd.detect_anomaly():
         (x * x).sum().backward()
     assert x.grad.tolist() == [2.0, 4.0]
+
+
+def test_check_nan_false_keeps_anomaly_mode_on_without_nan_checks_like_torch():
+    import numpy as np
+
+    torch = require_torch()
+    for lib in (minitorch, torch):
+        with lib.autograd.detect_anomaly(check_nan=False):
+            assert lib.is_anomaly_enabled() and not lib.is_anomaly_check_nan_enabled()
+            x = lib.tensor([0.0], requires_grad=True)
+            (x.sqrt() * 0).sum().backward()  # 0 * inf in the backward: nan, not an error
+            assert np.isnan(x.grad.numpy()).all()
+        assert not lib.is_anomaly_enabled() and lib.is_anomaly_check_nan_enabled()
+    with minitorch.autograd.detect_anomaly():
+        x = minitorch.tensor([0.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="nan/inf"):
+            (x.sqrt() * 0).sum().backward()

@@ -309,7 +309,7 @@ def run_backward(
                 if tracers:
                     for tr in tracers:
                         tr._after(fn, results)
-                if _AnomalyState.enabled:
+                if _AnomalyState.enabled and _AnomalyState.check_nan:
                     _check_anomaly(fn, results)
             else:
                 results = (None,) * len(edges)
