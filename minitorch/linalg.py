@@ -2,6 +2,7 @@
 Function per factorisation, forward and backward side by side); this module only names them."""
 from __future__ import annotations
 
+from .linalg_more import householder_product, tensorinv, tensorsolve
 from .ops.contraction import cross as _cross
 from .ops.decomposition import (
     LinAlgError,
@@ -44,6 +45,7 @@ __all__ = [
     "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm",
     "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
     "solve_triangular", "svd", "svdvals", "vander", "vecdot", "vector_norm",
+    "householder_product", "tensorinv", "tensorsolve",
 ]
 
 

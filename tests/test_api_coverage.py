@@ -178,6 +178,7 @@ pad_sequence unpack_sequence unpad_sequence
 
 OPTIMIZERS = """
 ASGD Adadelta Adagrad Adam AdamW Adamax LBFGS NAdam Optimizer RAdam RMSprop Rprop SGD
+Adafactor
 """.split()
 
 SCHEDULERS = """
@@ -190,12 +191,18 @@ LINALG = """
 LinAlgError cholesky cond cross det diagonal eigh eigvalsh inv lstsq matmul matrix_exp matrix_norm matrix_power
 matrix_rank multi_dot norm pinv qr slogdet solve solve_triangular svd svdvals vander vector_norm
 cholesky_ex inv_ex lu lu_factor lu_factor_ex lu_solve solve_ex vecdot
+householder_product tensorinv tensorsolve
 """.split()
 
 SPECIAL = """
 digamma entr erf erfc erfcx erfinv exp2 expit expm1 gammaln i0 i0e i1 i1e log1p log_ndtr log_softmax logit logsumexp
 multigammaln ndtr ndtri polygamma psi round sinc softmax xlog1py xlogy zeta
 gammainc gammaincc
+airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 modified_bessel_i0 modified_bessel_i1 modified_bessel_k0
+modified_bessel_k1 scaled_modified_bessel_k0 scaled_modified_bessel_k1 spherical_bessel_j0 chebyshev_polynomial_t
+chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w shifted_chebyshev_polynomial_t
+shifted_chebyshev_polynomial_u shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w hermite_polynomial_h
+hermite_polynomial_he laguerre_polynomial_l legendre_polynomial_p
 """.split()
 
 DISTRIBUTIONS = """
@@ -207,6 +214,8 @@ HalfNormal IndependentTransform Kumaraswamy LKJCholesky LogisticNormal LowRankMu
 LowerCholeskyTransform MixtureSameFamily Pareto PositiveDefiniteTransform PowerTransform RelaxedBernoulli
 RelaxedOneHotCategorical ReshapeTransform SigmoidTransform SoftmaxTransform SoftplusTransform StackTransform
 StickBreakingTransform TanhTransform VonMises Weibull Wishart biject_to identity_transform transform_to
+ContinuousBernoulli ExponentialFamily FisherSnedecor GeneralizedPareto InverseGamma Multinomial
+OneHotCategoricalStraightThrough normal bernoulli beta studentT one_hot_categorical exp_family
 """.split()
 
 DATA = """

@@ -241,7 +241,23 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     return _store(tensor, arr)
 
 
-# old aliases (deprecated in torch, still used by older scripts)
-uniform, normal, constant = uniform_, normal_, constant_
-xavier_uniform, xavier_normal = xavier_uniform_, xavier_normal_
-kaiming_uniform, kaiming_normal, orthogonal = kaiming_uniform_, kaiming_normal_, orthogonal_
+# old aliases (deprecated in torch, still used by older scripts): warn as torch does, then delegate
+def _make_deprecated(meth):
+    new_name = meth.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
+                      FutureWarning, stacklevel=2)
+        return meth(*args, **kwargs)
+
+    deprecated_init.__doc__ = f"{old_name}(...)\n\nDeprecated: use ``{new_name}``."
+    deprecated_init.__name__ = old_name
+    return deprecated_init
+
+
+uniform, normal, constant = _make_deprecated(uniform_), _make_deprecated(normal_), _make_deprecated(constant_)
+xavier_uniform, xavier_normal = _make_deprecated(xavier_uniform_), _make_deprecated(xavier_normal_)
+kaiming_uniform, kaiming_normal = _make_deprecated(kaiming_uniform_), _make_deprecated(kaiming_normal_)
+orthogonal, sparse = _make_deprecated(orthogonal_), _make_deprecated(sparse_)
+eye, dirac = _make_deprecated(eye_), _make_deprecated(dirac_)

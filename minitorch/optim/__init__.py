@@ -1,6 +1,7 @@
 """``minitorch.optim``: optimizers with PyTorch's update formulas, and learning-rate schedulers."""
 from . import lr_scheduler
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
@@ -15,7 +16,7 @@ from .sgd import SGD
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
-    "Rprop", "LBFGS", "lr_scheduler", "required",
+    "Rprop", "LBFGS", "lr_scheduler", "required", "Adafactor",
 ]
 
 
