@@ -453,5 +453,11 @@ from .ops import windows as _windows  # noqa: E402
 
 for _family in (_bitwise, _windows, _numeric_more, _strided):
     globals().update({_name: getattr(_family, _name) for _name in _family.__all__})
+from .ops import complex as _complex_ops  # noqa: E402  (complex tensors)
+
+globals().update({_name: getattr(_complex_ops, _name) for _name in _complex_ops.__all__})
+from . import fft  # noqa: E402
+from .backend.dtype import cdouble, cfloat, complex64, complex128  # noqa: E402
+
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 OutOfMemoryError = cuda.OutOfMemoryError  # torch.OutOfMemoryError is torch.cuda.OutOfMemoryError

@@ -8,7 +8,7 @@ import numpy as np
 
 from .backend import is_cupy_array, numpy_of, xp_for_device, xp_of
 from .backend.device import device, device_of, parse_device
-from .backend.dtype import bool_, from_numpy_dtype, get_default_dtype, int64, promote_types, to_dtype
+from .backend.dtype import bool_, default_complex, from_numpy_dtype, get_default_dtype, int64, promote_types, to_dtype
 from .backend.random import permutation_array, rng_for
 from .tensor import (
     Tensor,
@@ -84,6 +84,8 @@ def _leaf_dtype(obj):
         return get_default_dtype()
     if isinstance(obj, int):
         return int64
+    if isinstance(obj, complex):  # complex64 under a float32 default, as torch
+        return default_complex()
     if isinstance(obj, str):
         raise ValueError(f"too many dimensions '{t.__name__}'")
     raise RuntimeError(f"Could not infer dtype of {t.__name__}")

@@ -119,6 +119,19 @@ class _Formatter:
         return (self.max_width - len(ret)) * " " + ret
 
 
+class _ComplexFormatter:
+    """torch's complex layout: the real parts share one formatter, the imaginary parts another; an element
+    prints as ``real`` then the signed imaginary part and ``j`` (``1.0000+2.j``)."""
+
+    def __init__(self, arr: np.ndarray) -> None:
+        self.re, self.im = _Formatter(arr.real), _Formatter(arr.imag)
+        self.max_width = self.re.max_width + self.im.max_width + 1
+
+    def format(self, value) -> str:
+        imag = (self.im.format(value.imag) + "j").lstrip()
+        return self.re.format(value.real) + (imag if imag[0] in "+-" else "+" + imag)
+
+
 def _summarized(arr: np.ndarray) -> np.ndarray:
     """The elements a summarised print shows: ``edgeitems`` from each end of every long dim."""
     e = PRINT_OPTS.edgeitems
@@ -163,7 +176,7 @@ def array_str(arr: np.ndarray, indent: int) -> str:
     if arr.size == 0:
         return "[]"
     summarize = arr.size > PRINT_OPTS.threshold
-    fmt = _Formatter(_summarized(arr) if summarize else arr)
+    fmt = (_ComplexFormatter if arr.dtype.kind == "c" else _Formatter)(_summarized(arr) if summarize else arr)
     return _tensor_str_with(arr, indent, summarize, fmt)
 
 
@@ -194,16 +207,17 @@ def tensor_repr(t, prefix: str = "tensor(") -> str:
     if dev.type != get_default_device().type:
         suffixes.append(f"device='{dev}'")
     default = get_default_dtype().np
+    default_complex = np.dtype(np.complex128 if default == np.float64 else np.complex64)
     if arr.size == 0:
         if arr.ndim != 1:
             suffixes.append(f"size={tuple(arr.shape)}")
-        if arr.dtype != default:
+        if arr.dtype not in (default, default_complex):
             suffixes.append(f"dtype={t.dtype}")
         body = "[]"
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append(f"size={tuple(arr.shape)}")
-        if arr.dtype not in (default, np.int64, np.bool_):
+        if arr.dtype not in (default, default_complex, np.int64, np.bool_):
             suffixes.append(f"dtype={t.dtype}")
         body = array_str(arr, indent)
     if t._grad_fn is not None:

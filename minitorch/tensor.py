@@ -117,7 +117,7 @@ class Tensor:
         return int(self.array.nbytes)
 
     def is_complex(self) -> bool:
-        return False  # minitorch has no complex dtypes
+        return self.array.dtype.kind == "c"
 
     def stride(self, dim: int | None = None):
         """Steps in elements (not bytes) between neighbours along each dim, as torch reports them."""
@@ -176,12 +176,22 @@ class Tensor:
     def __float__(self) -> float:
         if self.array.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return float(self.item())
+        v = self.item()
+        if isinstance(v, complex):  # torch: a complex with a nonzero imaginary part does not fit a double
+            if v.imag:
+                raise RuntimeError("value cannot be converted to type double without overflow")
+            v = v.real
+        return float(v)
 
     def __int__(self) -> int:
         if self.array.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return int(self.item())
+        v = self.item()
+        if isinstance(v, complex):
+            if v.imag:
+                raise RuntimeError("value cannot be converted to type int64_t without overflow")
+            v = v.real
+        return int(v)
 
     def __bool__(self) -> bool:
         if self.array.size != 1:

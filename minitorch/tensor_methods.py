@@ -263,6 +263,18 @@ for _family in (bitwise, windows, numeric_more, strided, tensor_extras):  # bitw
     for _name, _fn in _family.INPLACE_METHODS.items():
         setattr(Tensor, _name, _inplace(_name, _fn))
 
+from .ops import complex as _complex_ops  # noqa: E402  (complex tensors: real/imag/conj/angle..., complex autograd)
+
+for _name, _fn in _complex_ops.METHODS.items():
+    setattr(Tensor, _name, _fn)
+for _name, _fn in _complex_ops.INPLACE_METHODS.items():
+    setattr(Tensor, _name, _inplace(_name, _fn))
+Tensor.real = property(_complex_ops.real)
+Tensor.imag = property(_complex_ops.imag)
+Tensor.mH = property(lambda self: _complex_ops.conj(self.mT))  # the conjugate transpose
+Tensor.H = property(lambda self: _complex_ops.conj(_H(self)))
+_complex_ops._mark_complex_aware()
+
 def _reshape_in_place(name, fn):
     """``x.unsqueeze_(0)``, ``x.t_()``...: the tensor becomes the out-of-place result (a view of the same
     memory, so nothing is copied), taking its place in the graph; a leaf that requires grad refuses."""

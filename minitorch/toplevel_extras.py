@@ -283,10 +283,10 @@ def is_signed(input: Tensor) -> bool:
 
 
 def is_complex(input: Tensor) -> bool:
-    """``torch.is_complex``: always False (minitorch has no complex dtypes)."""
+    """``torch.is_complex``: whether the dtype is complex64 or complex128."""
     if not isinstance(input, Tensor):
         raise TypeError(f"is_complex(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    return False
+    return input.array.dtype.kind == "c"
 
 
 def is_inference(input: Tensor) -> bool:

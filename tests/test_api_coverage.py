@@ -75,6 +75,8 @@ as_strided_scatter diagonal_scatter select_scatter slice_scatter index_reduce em
 split_with_sizes unsafe_chunk unsafe_split unsafe_split_with_sizes narrow_copy view_copy permute_copy t_copy
 transpose_copy unsqueeze_copy squeeze_copy select_copy slice_copy expand_copy diagonal_copy unbind_copy split_copy
 split_with_sizes_copy alias_copy detach_copy unfold_copy adjoint greater greater_equal less less_equal not_equal
+complex64 complex128 cfloat cdouble real imag angle conj conj_physical resolve_conj is_conj complex polar view_as_real
+view_as_complex fft
 """.split()
 
 TENSOR_METHODS = """
@@ -121,6 +123,7 @@ logical_not_ negative_ absolute_ is_cpu is_signed is_nonzero is_same_size is_inf
 is_sparse is_sparse_csr is_nested is_mkldnn is_shared is_distributed is_xla is_mps is_ipu is_xpu is_mtia is_maia
 is_vulkan output_nr resize resize_as share_memory_ dim_order hardshrink prelu resolve_neg const_data_ptr is_set_to
 eig lstsq solve symeig nonzero_static
+real imag angle conj conj_physical conj_physical_ resolve_conj is_conj cfloat cdouble
 """.split()
 
 NN_MODULES = """
@@ -143,6 +146,7 @@ TripletMarginLoss TripletMarginWithDistanceLoss Unflatten Unfold UninitializedBu
 UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
 AdaptiveLogSoftmaxWithLoss ChannelShuffle LPPool1d LPPool2d LPPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d
 DataParallel parallel
+Buffer NLLLoss2d CrossMapLRN2d SyncBatchNorm
 """.split()
 
 FUNCTIONAL = """
@@ -162,6 +166,7 @@ softmin softplus softshrink softsign tanh tanhshrink threshold threshold_ triple
 triplet_margin_with_distance_loss unfold upsample
 channel_shuffle lp_pool1d lp_pool2d lp_pool3d max_unpool1d max_unpool2d max_unpool3d upsample_bilinear
 upsample_nearest
+pdist conv_tbc native_channel_shuffle
 """.split()
 
 NN_UTILS = """
@@ -169,6 +174,8 @@ clip_grad clip_grad_norm clip_grad_norm_ clip_grad_value_ convert_parameters get
 parametrizations parametrize remove_spectral_norm remove_weight_norm rnn spectral_norm vector_to_parameters
 weight_norm
 fuse_conv_bn_eval fuse_conv_bn_weights fuse_linear_bn_eval fuse_linear_bn_weights fusion stateless
+clip_grads_with_norm_ skip_init convert_conv2d_weight_memory_format convert_conv3d_weight_memory_format init
+memory_format
 """.split()
 
 NN_UTILS_RNN = """
@@ -274,6 +281,9 @@ random_structured random_unstructured remove
 """.split()
 NN_UTILS_FUSION = "fuse_conv_bn_eval fuse_conv_bn_weights fuse_linear_bn_eval fuse_linear_bn_weights".split()
 NN_PARALLEL = "DataParallel DistributedDataParallel data_parallel".split()
+FFT = """
+fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn hfft ihfft fftfreq rfftfreq fftshift ifftshift
+""".split()
 
 
 GROUPS = [
@@ -313,6 +323,7 @@ GROUPS = [
     ("nn.utils.fusion", NN_UTILS_FUSION, lambda L: L.nn.utils.fusion),
     ("nn.utils.stateless", ["functional_call"], lambda L: L.nn.utils.stateless),
     ("nn.parallel", NN_PARALLEL, lambda L: L.nn.parallel),
+    ("fft", FFT, lambda L: L.fft),
 ]
 
 

@@ -445,8 +445,14 @@ def backward_scalar(t: Tensor, retain_graph, create_graph: bool) -> None:
             f"grad can be implicitly created only for scalar outputs (got shape {list(t.shape)}); "
             "pass gradient=... with the output's shape"
         )
+    if arr.dtype.kind == "c":
+        _refuse_complex_root(t)
     run_backward((t,), (Tensor._wrap(_ones_like(arr)),), create_graph if retain_graph is None else retain_graph,
                  create_graph)
+
+
+def _refuse_complex_root(t: Tensor) -> None:
+    raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
 
 
 def _make_root_grads(tensors, grad_tensors, api: str):
@@ -464,6 +470,8 @@ def _make_root_grads(tensors, grad_tensors, api: str):
                     f"grad can be implicitly created only for scalar outputs (got shape {list(t.shape)}); "
                     "pass gradient=... with the output's shape"
                 )
+            if t.array.dtype.kind == "c":
+                _refuse_complex_root(t)
             g = Tensor._wrap(_ones_like(t.array))
         elif not isinstance(g, Tensor):
             g = Tensor._wrap(_as_array_like(t.array, g))
@@ -471,6 +479,11 @@ def _make_root_grads(tensors, grad_tensors, api: str):
             raise RuntimeError(
                 f"{api}: Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and "
                 f"output[{i}] has a shape of {list(t.shape)}."
+            )
+        if (t.array.dtype.kind == "c" or g.array.dtype.kind == "c") and g.array.dtype != t.array.dtype:
+            raise RuntimeError(
+                f"For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch "
+                f"in dtype: grad_output[{i}] has a dtype of {g.dtype} and output[{i}] has a dtype of {t.dtype}."
             )
         grads.append(g)
     return grads

@@ -90,6 +90,10 @@ class Function(FunctionCtx):
     _builtin = False
     #: When True, ``ctx.output`` gives backward the forward result as a graph-connected Tensor.
     saves_output = False
+    #: Whether backward follows torch's complex convention (grad = conj of the local derivative times the
+    #: upstream grad). A user's Function is trusted, as in torch; a ``BuiltinOp`` refuses to record a node
+    #: that touches complex data unless its class sets this (see ``minitorch/ops/complex.py``).
+    complex_autograd = True
 
     @property
     def output(self) -> Tensor:
@@ -177,7 +181,16 @@ class Function(FunctionCtx):
             ctx._stack = creation_stack()
         if type(out) is not tuple:
             t = Tensor._wrap(out if type(out) is _ndarray else _as_array(out))
-            if t.array.dtype.kind in _FLOAT_KINDS:
+            kind = t.array.dtype.kind
+            if kind == "f":
+                if not cls.complex_autograd:  # a real result of complex inputs needs a complex-aware backward
+                    for a in args:
+                        if isinstance(a, Tensor) and a.array.dtype.kind == "c":
+                            _refuse_complex(cls)
+                t._requires_grad = True
+                t._grad_fn = ctx
+            elif kind == "c":
+                _complex_node(cls, ctx, args)
                 t._requires_grad = True
                 t._grad_fn = ctx
             if cls.saves_output:
@@ -187,6 +200,10 @@ class Function(FunctionCtx):
                 ctx._out_meta = ((t.array.shape, t.array.dtype, xp_of(t.array)),)
             return t
         non_diff = getattr(ctx, "_non_differentiable", None)
+        if any(_as_array(o).dtype.kind == "c" for o in out):
+            _complex_node(cls, ctx, args)
+        elif not cls.complex_autograd and _any_complex(args):
+            _refuse_complex(cls)
         results = []
         for i, o in enumerate(out):
             t = Tensor._wrap(_as_array(o))
@@ -272,6 +289,57 @@ class BuiltinOp(Function):
 
     __slots__ = ()
     _builtin = True
+    complex_autograd = False
+
+
+# ---- complex autograd: the safety net and real inputs of complex ops (cold paths only) ---------------
+def _any_complex(args) -> bool:
+    """Whether a Tensor argument holds complex data (checked only for ops not marked complex-aware)."""
+    for a in args:
+        if isinstance(a, Tensor) and a.array.dtype.kind == "c":
+            return True
+    return False
+
+
+def _refuse_complex(cls) -> None:
+    name = cls.__name__
+    raise NotImplementedError(f"{name}: autograd for complex tensors is not implemented in minitorch "
+                              "(the forward alone works under no_grad() or on detached tensors)")
+
+
+def _complex_node(cls, ctx, args) -> None:
+    """A complex-valued output is recorded: refuse unless ``cls`` is complex-aware; route each real input's
+    gradient through a node that keeps its real part, as torch does for a real input of a complex op."""
+    if not cls.complex_autograd:
+        _refuse_complex(cls)
+    edges = None
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor) and a._requires_grad and a.array.dtype.kind != "c":
+            if edges is None:
+                edges = list(ctx.next_edges)
+            node = _new(_RealPartOfGrad)
+            node._saved = None
+            node.needs_input_grad = (True,)
+            node.next_edges = (edges[i],)
+            edges[i] = (node, 0)
+    if edges is not None:
+        ctx.next_edges = tuple(edges)
+
+
+class _RealPartOfGrad(BuiltinOp):
+    """Identity from a real tensor into a complex op: the gradient that reaches the real tensor is the real
+    part of the complex one (a real input can only move along the real axis)."""
+
+    complex_autograd = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.array
+
+    @staticmethod
+    def backward(ctx, g):
+        """d x / d x = 1 along the real axis: grad = Re(g)."""
+        return g.real if g.array.dtype.kind == "c" else g
 
 
 _BASE_SETUP_CONTEXT = Function.setup_context

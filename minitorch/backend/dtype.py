@@ -8,14 +8,23 @@ class dtype:
     """A tensor element type, printed as ``torch.float32`` exactly as torch prints it (scripts compare
     ``str(x.dtype) == 'torch.float32'``; ``import minitorch as torch`` makes the names agree)."""
 
-    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize")
 
     def __init__(self, name: str, np_dtype):
         self.name = name
         self.np = np.dtype(np_dtype)
         self.is_floating_point = self.np.kind == "f"
-        self.is_signed = self.np.kind in "fi"
+        self.is_complex = self.np.kind == "c"
+        self.is_signed = self.np.kind in "fic"
         self.itemsize = self.np.itemsize
+
+    def to_complex(self) -> dtype:
+        """The complex dtype with this float's precision (float32 -> complex64), as ``torch.dtype.to_complex``."""
+        return _TO_COMPLEX.get(self.name, self)
+
+    def to_real(self) -> dtype:
+        """The real dtype of this complex one's parts (complex64 -> float32), as ``torch.dtype.to_real``."""
+        return _TO_REAL.get(self.name, self)
 
     def __repr__(self) -> str:
         return f"torch.{self.name}"
@@ -33,12 +42,18 @@ int32 = dtype("int32", np.int32)
 int64 = dtype("int64", np.int64)
 uint8 = dtype("uint8", np.uint8)
 bool_ = dtype("bool", np.bool_)
+complex64 = dtype("complex64", np.complex64)
+complex128 = dtype("complex128", np.complex128)
+cfloat, cdouble = complex64, complex128
+_TO_COMPLEX = {"float16": complex64, "float32": complex64, "float64": complex128}
+_TO_REAL = {"complex64": float32, "complex128": float64}
 
 class _MissingDtype:
     """A torch dtype NumPy has no type for (``bfloat16``): the name exists so scripts that list dtypes
     (``{'bfloat16': torch.bfloat16, ...}``) import, and using it raises a TypeError that says why."""
 
     __slots__ = ("name", "is_floating_point", "is_signed", "itemsize")
+    is_complex = False
 
     def __init__(self, name: str, itemsize: int):
         self.name, self.is_floating_point, self.is_signed, self.itemsize = name, True, True, itemsize
@@ -71,9 +86,11 @@ def get_default_dtype() -> dtype:
     """The dtype new float tensors get (float32 unless ``set_default_dtype`` changed it)."""
     return default_float
 
-_BY_NUMPY = {d.np: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)}
+_BY_NUMPY = {d.np: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_, complex64,
+                                complex128)}
 _BY_NAME = {d.name: d for d in _BY_NUMPY.values()}
-_BY_NAME.update({"float": float32, "double": float64, "half": float16, "long": int64, "int": int32})
+_BY_NAME.update({"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
+                 "cfloat": complex64, "cdouble": complex128})
 
 
 def to_dtype(x) -> dtype:
@@ -93,6 +110,8 @@ def to_dtype(x) -> dtype:
         return int64
     if x is bool:
         return bool_
+    if x is complex:  # Python's complex is a pair of doubles, as in torch
+        return complex128
     name = getattr(x, "__module__", "") == "torch" and str(x).rsplit(".", 1)[-1]
     if name and name in _BY_NAME:  # accept torch dtypes too, for scripts that pass them
         return _BY_NAME[name]
@@ -150,15 +169,26 @@ class iinfo:
 
 
 def _category(d: dtype) -> int:
-    """bool < integer < floating: the order torch promotes across."""
-    return 0 if d.np.kind == "b" else 2 if d.np.kind == "f" else 1
+    """bool < integer < floating < complex: the order torch promotes across."""
+    kind = d.np.kind
+    return 0 if kind == "b" else 2 if kind == "f" else 3 if kind == "c" else 1
+
+
+def default_complex() -> dtype:
+    """The complex dtype of Python complex numbers: complex64 under a float32/float16 default, else complex128."""
+    return complex128 if default_float is float64 else complex64
 
 
 def promote_types(type1, type2) -> dtype:
     """The smallest dtype both promote to, by torch's table: an int with a float gives that float
-    (int64 + float16 -> float16, where NumPy would give float64); uint8 + int8 -> int16."""
+    (int64 + float16 -> float16, where NumPy would give float64); uint8 + int8 -> int16; a complex with a
+    float keeps the wider precision (complex64 + float64 -> complex128)."""
     a, b = to_dtype(type1), to_dtype(type2)
     ca, cb = _category(a), _category(b)
+    if ca == 3 or cb == 3:
+        if ca >= 2 and cb >= 2:  # float/complex mix: complex of the wider part
+            return complex128 if 8 in (a.to_real().itemsize, b.to_real().itemsize) else complex64
+        return a if ca > cb else b
     if ca != cb:
         return a if ca > cb else b
     return from_numpy_dtype(np.promote_types(a.np, b.np))
@@ -172,6 +202,8 @@ def _operand_dtype(x) -> tuple:
         return int64, 0
     if isinstance(x, float):
         return get_default_dtype(), 0
+    if isinstance(x, complex):
+        return default_complex(), 0
     arr = getattr(x, "array", None)
     if arr is not None and hasattr(arr, "dtype") and hasattr(arr, "ndim"):
         return from_numpy_dtype(arr.dtype), (2 if arr.ndim else 1)
@@ -193,7 +225,10 @@ def result_type(tensor1, tensor2) -> dtype:
         if result is None:
             result = d
         elif _category(d) > _category(result):
-            result = promote_types(result, d) if _category(result) == 0 or p else d
+            if _category(d) == 3 and _category(result) == 2:  # a float tensor keeps its precision: f32 + 1j -> c64
+                result = result.to_complex()
+            else:
+                result = promote_types(result, d) if _category(result) == 0 or p else d
     return result
 
 

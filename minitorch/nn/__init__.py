@@ -2,4 +2,4 @@
 from . import functional, init, parallel, utils  # noqa: F401
 from .modules import *  # noqa: F403
 from .parallel import DataParallel  # noqa: F401
-from .parameter import Parameter  # noqa: F401
+from .parameter import Buffer, Parameter  # noqa: F401

@@ -5,7 +5,7 @@ from ..backend.dtype import get_default_dtype
 from ..creation import as_array, empty
 from ..tensor import Tensor, _init_fields
 
-__all__ = ["Parameter", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
+__all__ = ["Parameter", "UninitializedParameter", "UninitializedBuffer", "is_lazy", "Buffer"]
 
 
 class Parameter(Tensor):
@@ -106,3 +106,40 @@ class UninitializedBuffer(_UninitializedTensorMixin, Tensor):
 def is_lazy(param) -> bool:
     """True for an ``UninitializedParameter`` / ``UninitializedBuffer`` not materialised yet."""
     return isinstance(param, _UninitializedTensorMixin)
+
+
+class Buffer(Tensor):
+    """``nn.Buffer(data=None, *, persistent=True)``: a Tensor that, assigned to a Module attribute, is
+    registered as a buffer (in ``state_dict`` unless ``persistent=False``), as ``torch.nn.Buffer``.
+
+    ``Buffer(t)`` shares ``t``'s memory and keeps its ``requires_grad`` (``t.detach()``); ``None`` gives an
+    empty float tensor. ``persistent`` is stored in the class (``Buffer`` / a private non-persistent
+    subclass: minitorch Tensors have no per-instance attribute dict), so ``isinstance(b, Buffer)`` holds
+    for both and ``b.persistent`` can be read and set.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, data: Tensor | None = None, *, persistent: bool = True):
+        if data is None:
+            data = empty(0)
+        t = data.detach()
+        if data.requires_grad:
+            t.requires_grad_(True)
+        t.__class__ = Buffer if persistent else _NonPersistentBuffer
+        return t
+
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
+        pass  # everything happened in __new__
+
+    @property
+    def persistent(self) -> bool:
+        return not isinstance(self, _NonPersistentBuffer)
+
+    @persistent.setter
+    def persistent(self, value: bool) -> None:
+        self.__class__ = Buffer if value else _NonPersistentBuffer
+
+
+class _NonPersistentBuffer(Buffer):
+    __slots__ = ()

@@ -39,8 +39,12 @@ class Einsum(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d operand_k = einsum(g, other operands -> subscripts of k) (diagonals embedded, free letters expanded)."""
+        """d operand_k = einsum(g, other operands (conj if complex) -> subscripts of k) (diagonals embedded)."""
         operands = ctx.saved_tensors
+        if g.array.dtype.kind == "c":  # complex: contract with the conjugated operands
+            from .complex import conj_of  # noqa: PLC0415
+
+            operands = [conj_of(o) for o in operands]
         grads = [None, None, None]
         for k in range(len(operands)):
             if not ctx.needs_input_grad[k + 3]:

@@ -26,8 +26,10 @@ class ToCopy(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """The gradient goes back to the source device and dtype."""
-        return g.to(ctx.src_device, ctx.src_dtype.name if ctx.src_dtype.kind == "f" else None), None, None
+        """The gradient goes back to the source device and dtype (a real source keeps Re of a complex grad)."""
+        if g.array.dtype.kind == "c" and ctx.src_dtype.kind != "c":
+            g = g.real
+        return g.to(ctx.src_device, ctx.src_dtype.name if ctx.src_dtype.kind in "fc" else None), None, None
 
 
 def to_device_dtype(x, device, dtype, copy: bool = False):

@@ -8,6 +8,7 @@ from ..backend import xp_of
 from ..backend.dtype import get_default_dtype
 from ..tensor import Tensor
 from ._util import _FLOAT64, array_of, binary_error, torch_float_result, unbroadcast
+from .complex import conj_of
 
 
 def _shape(x):
@@ -16,7 +17,7 @@ def _shape(x):
 
 def _floating(arr):
     """Integer/bool input to a floating op (exp, sin, ...): torch computes in the default float dtype."""
-    return arr if arr.dtype.kind == "f" else arr.astype(get_default_dtype().np)
+    return arr if arr.dtype.kind in "fc" else arr.astype(get_default_dtype().np)
 
 
 def floating_operand(v):
@@ -108,9 +109,11 @@ class Mul(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d(a*b) = g*b, g*a."""
+        """d(a*b) = g*b, g*a (complex: g*conj(b), g*conj(a))."""
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
+        if g.array.dtype.kind == "c":
+            a, b = conj_of(a), conj_of(b)
         return (
             unbroadcast(g * b, a.array.shape) if na else None,
             unbroadcast(g * a, b.array.shape) if nb else None,
@@ -130,9 +133,11 @@ class Div(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d(a/b) = g/b, -g*a/b^2."""
+        """d(a/b) = g/b, -g*a/b^2 (complex: of conj(a), conj(b))."""
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
+        if g.array.dtype.kind == "c":
+            a, b = conj_of(a), conj_of(b)
         ga = unbroadcast(g / b, a.array.shape) if na else None
         gb = unbroadcast(-g * a / (b * b), b.array.shape) if nb else None
         return ga, gb
@@ -173,9 +178,13 @@ class Pow(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d(a^b) = g*b*a^(b-1), g*a^b*log(a) (0 where a == 0)."""
+        """d(a^b) = g*b*a^(b-1), g*a^b*log(a) (0 where a == 0); complex: g times the conj of each."""
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
+        if g.array.dtype.kind == "c":
+            from .complex import pow_backward_complex  # noqa: PLC0415 - complex path only
+
+            return pow_backward_complex(g, a, b, na, nb)
         ga = gb = None
         if na:
             if isinstance(b, Tensor):
@@ -224,8 +233,8 @@ class Exp(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d exp(a) = g*exp(a)."""
-        return g * ctx.output
+        """d exp(a) = g*exp(a) (complex: g*conj(exp(a)))."""
+        return g * conj_of(ctx.output)
 
 
 class Log(BuiltinOp):
@@ -237,9 +246,9 @@ class Log(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d log(a) = g/a."""
+        """d log(a) = g/a (complex: g/conj(a))."""
         (a,) = ctx.saved_tensors
-        return g / a
+        return g / conj_of(a)
 
 
 class Log1p(BuiltinOp):
@@ -266,8 +275,8 @@ class Sqrt(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d sqrt(a) = g/(2 sqrt(a))."""
-        return g / (ctx.output * 2)
+        """d sqrt(a) = g/(2 sqrt(a)) (complex: g/(2 conj(sqrt(a))))."""
+        return g / (conj_of(ctx.output) * 2)
 
 
 class Rsqrt(BuiltinOp):
@@ -293,8 +302,12 @@ class Abs(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d|a| = g*sign(a)."""
+        """d|a| = g*sign(a) (complex: g*a/|a|, 0 at 0)."""
         (a,) = ctx.saved_tensors
+        if a.array.dtype.kind == "c":
+            from .complex import sgn  # noqa: PLC0415 - complex path only
+
+            return g * sgn(a)
         return g * sign(a.detach())
 
 
@@ -306,9 +319,9 @@ class Sin(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d sin(a) = g*cos(a)."""
+        """d sin(a) = g*cos(a) (complex: g*conj(cos(a)))."""
         (a,) = ctx.saved_tensors
-        return g * a.cos()
+        return g * conj_of(a.cos())
 
 
 class Cos(BuiltinOp):
@@ -319,9 +332,9 @@ class Cos(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d cos(a) = -g*sin(a)."""
+        """d cos(a) = -g*sin(a) (complex: -g*conj(sin(a)))."""
         (a,) = ctx.saved_tensors
-        return -g * a.sin()
+        return -g * conj_of(a.sin())
 
 
 class Tanh(BuiltinOp):
@@ -333,8 +346,8 @@ class Tanh(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d tanh(a) = g*(1 - tanh(a)^2)."""
-        y = ctx.output
+        """d tanh(a) = g*(1 - tanh(a)^2) (complex: g*conj(1 - tanh(a)^2))."""
+        y = conj_of(ctx.output)
         return g * (1 - y * y)
 
 
@@ -359,8 +372,8 @@ class Sigmoid(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d sigmoid(a) = g*s*(1-s)."""
-        s = ctx.output
+        """d sigmoid(a) = g*s*(1-s) (complex: g*conj(s*(1-s)))."""
+        s = conj_of(ctx.output)
         return g * s * (1 - s)
 
 

@@ -8,6 +8,7 @@ from ..autograd.function import BuiltinOp
 from ..backend import is_cupy_array
 from ..tensor import Tensor
 from ._util import unbroadcast
+from .complex import conj_of
 
 
 def matmul_arrays(x, y):
@@ -51,11 +52,13 @@ class MatMul(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d(A@B) = g@B^T, A^T@g (1-D operands promoted to matrices, batch dims summed back)."""
+        """d(A@B) = g@B^T, A^T@g (complex: g@B^H, A^H@g; 1-D operands promoted to matrices, batch dims summed)."""
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         if g.array.dtype != a.array.dtype:  # a float32 grad into a float16 product (mixed precision): as torch,
             g = g.to(a.dtype)  # the gradient takes the dtype of the output it belongs to
+        if g.array.dtype.kind == "c":
+            a, b = conj_of(a), conj_of(b)
         a_shape, b_shape = a.array.shape, b.array.shape
         if len(a_shape) == 1 and len(b_shape) == 1:
             return (g * b if na else None, g * a if nb else None)

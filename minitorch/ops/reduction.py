@@ -11,6 +11,7 @@ from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
 from ._util import bad_keepdim, keepdim_shape, normalize_dims, wrap_dim
+from .complex import conj_of
 from .shape import Expand
 
 
@@ -94,7 +95,7 @@ class Prod(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d prod(x)/dx_i = g * prod_{j != i} x_j (computed without dividing when some x_j = 0)."""
+        """d prod(x)/dx_i = g * prod_{j != i} x_j (complex: its conj; without dividing when some x_j = 0)."""
         (x,) = ctx.saved_tensors
         axis = ctx.axis
         axes = None if axis is None else (axis,)
@@ -103,7 +104,7 @@ class Prod(BuiltinOp):
         xp = xp_of(arr)
         if not bool((arr == 0).any()):
             out = _expand_back(ctx.output, x.array.shape, axes, ctx.keepdim)
-            return gx * out / x, None, None
+            return gx * conj_of(out / x), None, None
         # some x_j == 0: prod_{j != i} x_j directly, as prod over rows of x with x_i replaced by 1
         # (written with Tensor ops so that double backward works too)
         from .elementwise import where
@@ -113,7 +114,7 @@ class Prod(BuiltinOp):
         rows = xm.unsqueeze(-2).expand(xm.array.shape[:-1] + (n, n))
         others = where(xp.eye(n, dtype=bool), 1.0, rows).prod(dim=-1)
         others = others.reshape(arr.shape) if axis is None else others.movedim(-1, axis)
-        return gx * others, None, None
+        return gx * conj_of(others), None, None
 
 
 class MaxMinDim(BuiltinOp):
@@ -312,7 +313,7 @@ def mean(x, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
         dim = axis
     if dtype is not None:
         x = x.to(dtype)
-    if x.array.dtype.kind != "f":
+    if x.array.dtype.kind not in "fc":
         raise RuntimeError(
             f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {x.dtype}"

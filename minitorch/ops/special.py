@@ -682,7 +682,11 @@ def heaviside(input, values):
 
 
 def sgn(input):
-    """The sign (for real tensors the same as ``sign``)."""
+    """The sign (for real tensors the same as ``sign``; complex: z/|z|, see ops/complex.py)."""
+    if isinstance(input, Tensor) and input.array.dtype.kind == "c":
+        from .complex import sgn as complex_sgn  # noqa: PLC0415
+
+        return complex_sgn(input)
     return sign(input)
 
 

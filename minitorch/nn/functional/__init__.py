@@ -1,4 +1,5 @@
 """``minitorch.nn.functional`` (import as ``F``): the neural-network ops, PyTorch's names and signatures."""
+from ...functional_aliases import conv_tbc, native_channel_shuffle, pdist  # noqa: F401  (torch's F has them)
 from ...ops.elementwise import relu, sigmoid, tanh  # noqa: F401  (overridden below where F adds options)
 from ...ops.reduction import log_softmax, softmax  # noqa: F401
 from .activation import *  # noqa: F403

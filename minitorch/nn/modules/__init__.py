@@ -11,8 +11,10 @@ from .dropout import *  # noqa: F403
 from .flatten import *  # noqa: F403
 from .instancenorm import *  # noqa: F403
 from .lazy import *  # noqa: F403
+from .legacy_norm import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
+from .loss_compat import *  # noqa: F403
 from .loss_more import *  # noqa: F403
 from .maxout import *  # noqa: F403
 from .module import *  # noqa: F403

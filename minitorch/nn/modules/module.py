@@ -1,7 +1,10 @@
 """``nn.Module``: the base class of every layer; owns parameters, buffers, submodules and hooks."""
 from __future__ import annotations
 
+import functools
 import itertools
+import warnings
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -11,12 +14,48 @@ from ...backend.device import device_of, note_parameter_move, parse_device
 from ...backend.dtype import dtype as DType
 from ...backend.dtype import to_dtype
 from ...tensor import Tensor
-from ..parameter import Parameter
+from ..parameter import Buffer, Parameter
 
 __all__ = ["Module", "RemovableHandle"]
 
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+# Inside ``load_state_dict``: the list ``_load_from_state_dict`` appends its checked copies to (applied only
+# once every module was checked), or None to copy at once; empty outside a load (copy at once).
+_LOAD_PENDING: list = []
+
+
+class _WrappedHook:
+    """A load pre-hook, called with its module first when registered ``with_module`` (torch's class)."""
+
+    def __init__(self, hook: Callable, module: Module | None = None) -> None:
+        self.hook = hook
+        functools.update_wrapper(self, hook)
+        self.with_module = module is not None
+        if module is not None:
+            self.module = weakref.ref(module)
+
+    def __call__(self, *args, **kwargs):
+        if self.with_module:
+            module = self.module()
+            if module is None:
+                raise RuntimeError("You are trying to call the hook of a dead Module!")
+            return self.hook(module, *args, **kwargs)
+        return self.hook(*args, **kwargs)
+
+    def __getstate__(self) -> dict:
+        state = {"hook": self.hook, "with_module": self.with_module}
+        if self.with_module:
+            state["module"] = self.module()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.hook = state["hook"]
+        self.with_module = state["with_module"]
+        if self.with_module:
+            if state["module"] is None:
+                raise RuntimeError("You are trying to revive the hook of a dead Module!")
+            self.module = weakref.ref(state["module"])
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -135,6 +174,10 @@ class Module:
         setattr_(self, "_backward_hooks", OrderedDict())
         setattr_(self, "_backward_pre_hooks", OrderedDict())
         setattr_(self, "_is_full_backward_hook", None)
+        setattr_(self, "_state_dict_hooks", OrderedDict())
+        setattr_(self, "_state_dict_pre_hooks", OrderedDict())
+        setattr_(self, "_load_state_dict_pre_hooks", OrderedDict())
+        setattr_(self, "_load_state_dict_post_hooks", OrderedDict())
 
     forward: Callable[..., Any]
 
@@ -226,11 +269,13 @@ class Module:
             modules[name] = value
             return
         buffers = d.get("_buffers")
-        if buffers is not None and name in buffers:
+        if isinstance(value, Buffer) or (buffers is not None and name in buffers):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
-                                "(torch.Tensor or None expected)")
-            buffers[name] = value
+                                "(torch.nn.Buffer, torch.Tensor or None expected)")
+            persistent = value.persistent if isinstance(value, Buffer) else \
+                name not in self._non_persistent_buffers_set
+            self.register_buffer(name, value, persistent)
             return
         object.__setattr__(self, name, value)
 
@@ -340,6 +385,21 @@ class Module:
                 raise AttributeError(f"`{item}` is not an nn.Module")
         return mod
 
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Put ``module`` at dotted path ``target``: replaces a submodule, or (unless ``strict``) adds one
+        to an existing parent."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        atoms = target.split(".")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent = self if len(atoms) == 1 else self.get_submodule(".".join(atoms[:-1]))
+        if strict and not hasattr(parent, atoms[-1]):
+            raise AttributeError(parent._get_name() + " has no attribute `" + atoms[-1] + "`")
+        if hasattr(parent, atoms[-1]) and not isinstance(getattr(parent, atoms[-1]), Module):
+            raise AttributeError("`" + atoms[-1] + "` is not an nn.Module")
+        setattr(parent, atoms[-1], module)
+
     def get_parameter(self, target: str) -> Parameter:
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
@@ -358,6 +418,56 @@ class Module:
         return mod._buffers[name]
 
     # ---- state dict -----------------------------------------------------------------------------
+    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
+        """torch's private state_dict post-hook: ``hook(module, state_dict, prefix, local_metadata)``; a
+        returned dict replaces the result, but only for the module ``state_dict`` was called on."""
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook that was "
+                               "previously registered via register_state_dict_post_hook")
+        hooks = self.__dict__.setdefault("_state_dict_hooks", OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(module, state_dict, prefix, local_metadata) -> None`` runs after this module and its
+        children wrote their entries; it may edit ``state_dict`` in place (returning a value raises)."""
+        hook._from_public_api = True
+        hooks = self.__dict__.setdefault("_state_dict_hooks", OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(module, prefix, keep_vars) -> None`` runs before this module writes its entries."""
+        hooks = self.__dict__.setdefault("_state_dict_pre_hooks", OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
+        """torch's private form of ``register_load_state_dict_pre_hook``: without ``with_module`` the hook
+        is called without the module (``hook(state_dict, prefix, local_metadata, strict, ...)``)."""
+        hooks = self.__dict__.setdefault("_load_state_dict_pre_hooks", OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = _WrappedHook(hook, self if with_module else None)
+        return handle
+
+    def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs) -> None`` runs before this module takes its entries; it may edit ``state_dict``
+        (this module's share of the dict, a copy) in place."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(module, incompatible_keys) -> None`` runs after this module and its children were loaded;
+        it may edit ``incompatible_keys.missing_keys`` / ``.unexpected_keys`` in place, which the
+        ``strict`` check then sees (returning a value raises)."""
+        hooks = self.__dict__.setdefault("_load_state_dict_post_hooks", OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
     def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
         for name, p in self._parameters.items():
             if p is not None:
@@ -369,19 +479,41 @@ class Module:
             destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
     def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False) -> OrderedDict:
-        """An OrderedDict of every parameter and persistent buffer by dotted name (detached tensors)."""
+        """An OrderedDict of every parameter and persistent buffer by dotted name (detached tensors).
+
+        As torch: each module's ``register_state_dict_pre_hook`` hooks run before it writes its entries and
+        its post-hooks after its children wrote theirs; ``state_dict._metadata`` maps each module's prefix
+        to ``{"version": module._version}``."""
         if args:  # torch's deprecated positional form: state_dict(destination, prefix, keep_vars)
-            destination = args[0]
-            if len(args) > 1:
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                          " for details.", FutureWarning, stacklevel=2)
+            if destination is None:
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
                 prefix = args[1]
-            if len(args) > 2:
+            if len(args) > 2 and keep_vars is False:
                 keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        local_metadata = dict(version=self._version)
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata
+        d = self.__dict__
+        for hook in list(d.get("_state_dict_pre_hooks", {}).values()):
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        for hook in list(d.get("_state_dict_hooks", {}).values()):
+            result = hook(self, destination, prefix, local_metadata)
+            if not getattr(hook, "_from_public_api", False):
+                if result is not None:
+                    destination = result
+            elif result is not None:
+                raise RuntimeError("state_dict post-hook must return None")
         return destination
 
     def _local_state(self) -> dict:
@@ -390,59 +522,127 @@ class Module:
                       if v is not None and k not in self._non_persistent_buffers_set})
         return local
 
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+                              missing_keys: list, unexpected_keys: list, error_msgs: list) -> None:
+        """Take this module's own entries (not its children's) from ``state_dict``, as torch's method of
+        the same name: runs the load pre-hooks, then checks every entry; problems go to the three lists.
+        Inside ``load_state_dict`` the copies wait until every module was checked (see there)."""
+        if hasattr(self, "_lazy_load_hook"):  # lazy layers first take their shapes from the dict
+            self._lazy_load_hook(state_dict, prefix)
+        for hook in list(self.__dict__.get("_load_state_dict_pre_hooks", {}).values()):
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
+        local_state = self._local_state()
+        assign = local_metadata.get("assign_to_params_buffers", False)
+        copies: list = []
+        for name, target in local_state.items():
+            key = prefix + name
+            if key not in state_dict:
+                if strict:
+                    missing_keys.append(key)
+                continue
+            value = state_dict[key]
+            if not isinstance(value, Tensor):
+                if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
+                    from ...creation import tensor as _tensor
+
+                    value = _tensor(value.detach().cpu().numpy())
+                else:
+                    error_msgs.append(
+                        f'While copying the parameter named "{key}", expected torch.Tensor or '
+                        f"Tensor-like object from checkpoint but received {type(value)}"
+                    )
+                    continue
+            if target.ndim == 0 and value.ndim == 1 and value.shape[0] == 1:  # torch 0.3 checkpoints
+                value = value[0]
+            if tuple(value.shape) != tuple(target.shape):
+                errors_shape = (f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                                f"checkpoint, the shape in current model is {target.shape}.")
+                error_msgs.append(errors_shape)
+                continue
+            copies.append((name, target, value))
+        extra_key = prefix + _EXTRA_STATE_KEY_SUFFIX
+        extra: list = []
+        if type(self).set_extra_state is not Module.set_extra_state:  # torch's `_extra_state` protocol
+            if extra_key in state_dict:
+                extra.append(state_dict[extra_key])
+            elif strict:
+                missing_keys.append(extra_key)
+        elif strict and extra_key in state_dict:
+            unexpected_keys.append(extra_key)
+        if strict:
+            for key in state_dict:
+                if key.startswith(prefix) and key != extra_key:
+                    parts = key[len(prefix):].split(".", 1)
+                    if len(parts) > 1:
+                        if parts[0] not in self._modules:
+                            unexpected_keys.append(key)
+                    elif parts[0] not in local_state:
+                        unexpected_keys.append(key)
+        pending = _LOAD_PENDING[-1] if _LOAD_PENDING else None
+        if pending is not None:
+            pending.append((self, copies, extra, assign))
+        else:
+            self._apply_loaded(copies, extra, assign)
+
+    def _apply_loaded(self, copies: list, extra: list, assign: bool) -> None:
+        with no_grad():
+            for name, target, value in copies:
+                if assign:
+                    new = value if name in self._buffers or isinstance(value, Parameter) else Parameter(
+                        value, requires_grad=target.requires_grad)
+                    if isinstance(new, Parameter):
+                        new.requires_grad_(target.requires_grad)
+                    setattr(self, name, new)
+                else:
+                    target.copy_(value)
+        for value in extra:
+            self.set_extra_state(value)
+
     def load_state_dict(self, state_dict: Mapping, strict: bool = True, assign: bool = False) -> _IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
 
-        Every problem (missing keys and unexpected keys when ``strict``, size mismatches always) is
-        collected and reported in one RuntimeError, and then nothing at all is loaded (PyTorch
-        copies the matching entries before raising; see README differences).
+        Modules are visited as torch does (each one's ``_load_from_state_dict``, with its load pre-hooks,
+        then its children, then its load post-hooks). Every problem (missing keys and unexpected keys
+        when ``strict``, size mismatches always) is reported in one RuntimeError, and then nothing at all
+        is loaded (PyTorch copies the matching entries before raising; see README differences) -- unless
+        some module has a load post-hook: then, as torch, each module's entries are copied before its
+        children are visited, so the post-hooks see loaded values.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        for mod_prefix, module in self.named_modules():  # lazy layers first take their shapes from the dict
-            if hasattr(module, "_lazy_load_hook"):
-                module._lazy_load_hook(state_dict, mod_prefix + "." if mod_prefix else "")
         missing: list[str] = []
         unexpected: list[str] = []
         errors: list[str] = []
-        copies: list[tuple[Module, str, Tensor, Any]] = []
-        extra_states: list[tuple[Module, Any]] = []
-        expected_keys = set()
-        for mod_prefix, module in self.named_modules(remove_duplicate=False):
-            prefix = mod_prefix + "." if mod_prefix else ""
-            for name, target in module._local_state().items():
-                key = prefix + name
-                expected_keys.add(key)
-                if key not in state_dict:
-                    missing.append(key)
-                    continue
-                value = state_dict[key]
-                if not isinstance(value, Tensor):
-                    if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
-                        from ...creation import tensor as _tensor
+        metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata
+        eager = any(m.__dict__.get("_load_state_dict_post_hooks") for m in self.modules())
+        pending: list | None = None if eager else []
 
-                        value = _tensor(value.detach().cpu().numpy())
-                    else:
-                        errors.append(
-                            f'While copying the parameter named "{key}", expected torch.Tensor or '
-                            f"Tensor-like object from checkpoint but received {type(value)}"
-                        )
-                        continue
-                if tuple(value.shape) != tuple(target.shape):
-                    errors.append(
-                        f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                        f"checkpoint, the shape in current model is {target.shape}."
-                    )
-                    continue
-                copies.append((module, name, target, value))
-            if type(module).set_extra_state is not Module.set_extra_state:  # torch's `_extra_state` protocol
-                key = prefix + _EXTRA_STATE_KEY_SUFFIX
-                expected_keys.add(key)
-                if key in state_dict:
-                    extra_states.append((module, state_dict[key]))
-                else:
-                    missing.append(key)
-        unexpected = [k for k in state_dict if k not in expected_keys]
+        def load(module: Module, local_state_dict: dict, prefix: str = "") -> None:
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
+            module._load_from_state_dict(local_state_dict, prefix, local_metadata, True, missing, unexpected,
+                                         errors)
+            for name, child in module._modules.items():
+                if child is not None:
+                    child_prefix = prefix + name + "."
+                    load(child, {k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)},
+                         child_prefix)
+            incompatible = _IncompatibleKeys(missing, unexpected)
+            for hook in list(module.__dict__.get("_load_state_dict_post_hooks", {}).values()):
+                if hook(module, incompatible) is not None:
+                    raise AssertionError(
+                        "Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return "
+                        "new values, if incompatible_keys need to be modified, it should be done inplace.")
+
+        _LOAD_PENDING.append(pending)
+        try:
+            load(self, state_dict)
+        finally:
+            _LOAD_PENDING.pop()
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
@@ -452,17 +652,9 @@ class Module:
                     ", ".join(f'"{k}"' for k in missing)))
         if errors:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                self._get_name(), "\n\t".join(errors)))
-        with no_grad():
-            for module, name, target, value in copies:
-                if assign:
-                    new = value if name in module._buffers or isinstance(value, Parameter) else Parameter(
-                        value, requires_grad=target.requires_grad)
-                    setattr(module, name, new)
-                else:
-                    target.copy_(value)
-        for module, value in extra_states:
-            module.set_extra_state(value)
+                type(self).__name__, "\n\t".join(errors)))
+        for module, copies, extra, assign_ in pending or ():
+            module._apply_loaded(copies, extra, assign_)
         return _IncompatibleKeys(missing, unexpected)
 
     def get_extra_state(self) -> Any:
@@ -675,6 +867,14 @@ class Module:
         return output
 
     # ---- printing -------------------------------------------------------------------------------
+    def compile(self, *args, **kwargs) -> None:
+        """torch compiles ``__call__`` in place with ``torch.compile(*args, **kwargs)`` and returns None.
+        minitorch has no compiler (``minitorch.compile`` returns its argument), so this does nothing: the
+        module keeps running eagerly, with identical results (the arguments are still checked)."""
+        from ... import compile as _compile
+
+        _compile(self.__call__, *args, **kwargs)
+
     def _get_name(self) -> str:
         return type(self).__name__
 
@@ -697,6 +897,7 @@ class Module:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        for key in ("_backward_hooks", "_backward_pre_hooks"):  # modules pickled before these existed
+        for key in ("_backward_hooks", "_backward_pre_hooks", "_state_dict_hooks", "_state_dict_pre_hooks",
+                    "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks"):  # pickled before these existed
             self.__dict__.setdefault(key, OrderedDict())
         self.__dict__.setdefault("_is_full_backward_hook", None)

@@ -165,8 +165,20 @@ class _WeightNorm(Module):
 
 def weight_norm(module: Module, name: str = "weight", dim: int = 0) -> Module:
     """Reparametrise ``module.<name>`` as ``g * v / ||v||``: ``parametrizations.<name>.original0`` is g
-    (the magnitudes) and ``original1`` is v (the direction), as torch's."""
+    (the magnitudes) and ``original1`` is v (the direction), as torch's. As torch, a load pre-hook renames
+    the old ``nn.utils.weight_norm`` keys ``<name>_g``/``<name>_v`` of a checkpoint to those two."""
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def _weight_norm_compat_hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                 error_msgs) -> None:
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            original0 = state_dict.pop(g_key)
+            original1 = state_dict.pop(v_key)
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = original0
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = original1
+
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
     return module
 
 
