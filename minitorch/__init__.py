@@ -458,6 +458,8 @@ from .ops import complex as _complex_ops  # noqa: E402  (complex tensors)
 globals().update({_name: getattr(_complex_ops, _name) for _name in _complex_ops.__all__})
 from . import fft  # noqa: E402
 from .backend.dtype import cdouble, cfloat, complex64, complex128  # noqa: E402
+from .ops import eig as _eig  # noqa: E402, F401  (linalg.eig; registers return_types.linalg_eig)
+from .ops.spectral import istft, stft  # noqa: E402
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 OutOfMemoryError = cuda.OutOfMemoryError  # torch.OutOfMemoryError is torch.cuda.OutOfMemoryError

@@ -38,6 +38,8 @@ from .ops.decomposition import linalg_qr as qr
 from .ops.decomposition import linalg_slogdet as slogdet
 from .ops.decomposition import linalg_svd as svd
 from .ops.diagonal import diagonal as _diagonal
+from .ops.eig import eig, eigvals
+from .ops.ldl import ldl_factor, ldl_factor_ex, ldl_solve
 from .ops.linalg import matmul
 
 __all__ = [
@@ -45,7 +47,8 @@ __all__ = [
     "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm",
     "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
     "solve_triangular", "svd", "svdvals", "vander", "vecdot", "vector_norm",
-    "householder_product", "tensorinv", "tensorsolve",
+    "householder_product", "tensorinv", "tensorsolve", "eig", "eigvals",
+    "ldl_factor", "ldl_factor_ex", "ldl_solve",
 ]
 
 

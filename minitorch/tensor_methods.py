@@ -274,6 +274,10 @@ Tensor.imag = property(_complex_ops.imag)
 Tensor.mH = property(lambda self: _complex_ops.conj(self.mT))  # the conjugate transpose
 Tensor.H = property(lambda self: _complex_ops.conj(_H(self)))
 _complex_ops._mark_complex_aware()
+from .ops import spectral as _spectral  # noqa: E402  (stft / istft)
+
+for _name, _fn in _spectral.METHODS.items():
+    setattr(Tensor, _name, _fn)
 
 def _reshape_in_place(name, fn):
     """``x.unsqueeze_(0)``, ``x.t_()``...: the tensor becomes the out-of-place result (a view of the same

@@ -76,7 +76,7 @@ split_with_sizes unsafe_chunk unsafe_split unsafe_split_with_sizes narrow_copy v
 transpose_copy unsqueeze_copy squeeze_copy select_copy slice_copy expand_copy diagonal_copy unbind_copy split_copy
 split_with_sizes_copy alias_copy detach_copy unfold_copy adjoint greater greater_equal less less_equal not_equal
 complex64 complex128 cfloat cdouble real imag angle conj conj_physical resolve_conj is_conj complex polar view_as_real
-view_as_complex fft
+view_as_complex fft stft istft
 """.split()
 
 TENSOR_METHODS = """
@@ -123,7 +123,7 @@ logical_not_ negative_ absolute_ is_cpu is_signed is_nonzero is_same_size is_inf
 is_sparse is_sparse_csr is_nested is_mkldnn is_shared is_distributed is_xla is_mps is_ipu is_xpu is_mtia is_maia
 is_vulkan output_nr resize resize_as share_memory_ dim_order hardshrink prelu resolve_neg const_data_ptr is_set_to
 eig lstsq solve symeig nonzero_static
-real imag angle conj conj_physical conj_physical_ resolve_conj is_conj cfloat cdouble
+real imag angle conj conj_physical conj_physical_ resolve_conj is_conj cfloat cdouble stft istft
 """.split()
 
 NN_MODULES = """
@@ -147,6 +147,7 @@ UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
 AdaptiveLogSoftmaxWithLoss ChannelShuffle LPPool1d LPPool2d LPPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d
 DataParallel parallel
 Buffer NLLLoss2d CrossMapLRN2d SyncBatchNorm
+FractionalMaxPool2d FractionalMaxPool3d
 """.split()
 
 FUNCTIONAL = """
@@ -167,6 +168,8 @@ triplet_margin_with_distance_loss unfold upsample
 channel_shuffle lp_pool1d lp_pool2d lp_pool3d max_unpool1d max_unpool2d max_unpool3d upsample_bilinear
 upsample_nearest
 pdist conv_tbc native_channel_shuffle
+fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d
+fractional_max_pool3d_with_indices
 """.split()
 
 NN_UTILS = """
@@ -185,7 +188,7 @@ pad_sequence unpack_sequence unpad_sequence
 
 OPTIMIZERS = """
 ASGD Adadelta Adagrad Adam AdamW Adamax LBFGS NAdam Optimizer RAdam RMSprop Rprop SGD
-Adafactor
+Adafactor Muon
 """.split()
 
 SCHEDULERS = """
@@ -198,7 +201,8 @@ LINALG = """
 LinAlgError cholesky cond cross det diagonal eigh eigvalsh inv lstsq matmul matrix_exp matrix_norm matrix_power
 matrix_rank multi_dot norm pinv qr slogdet solve solve_triangular svd svdvals vander vector_norm
 cholesky_ex inv_ex lu lu_factor lu_factor_ex lu_solve solve_ex vecdot
-householder_product tensorinv tensorsolve
+householder_product tensorinv tensorsolve eig eigvals
+ldl_factor ldl_factor_ex ldl_solve
 """.split()
 
 SPECIAL = """

@@ -23,6 +23,7 @@ from ..backend.checks import fail_if
 from ..return_types import structseq
 from ..tensor import Tensor
 from ._util import torch_type_name, wrap_dim
+from .complex import conj_of
 from .linalg import matmul
 from .reduction import amax, amin
 from .reduction import norm as _norm
@@ -307,6 +308,7 @@ class PermuteRows(BuiltinOp):
 # ---------------------------------------------------------------- determinants ---------------------
 class Det(BuiltinOp):
     saves_output = True
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
 
     @staticmethod
     def forward(ctx, a):
@@ -315,22 +317,32 @@ class Det(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d det(A) = g det(A) A^{-T} (Jacobi's formula)."""
+        """d det(A) = g det(A) A^{-T} (Jacobi's formula; complex: g conj(det A) A^{-H})."""
         (a,) = ctx.saved_tensors
-        return (g * ctx.output).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+        return (g * conj_of(ctx.output)).unsqueeze(-1).unsqueeze(-1) * conj_of(inv(a).mT)
 
 
 class Slogdet(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
         sign, logabs = xp_of(a.array).linalg.slogdet(a.array)
+        ctx.out_sign = sign
         return sign, logabs
 
     @staticmethod
     def backward(ctx, _gsign, glogabs):
-        """d log|det A| = g A^{-T} (the sign is piecewise constant: no gradient)."""
+        """d log|det A| = g A^{-T} (real: the sign is piecewise constant; complex: (g + i Im(g_sign conj(sign)))
+        A^{-H}, the sign being e^{i Im log det A})."""
         (a,) = ctx.saved_tensors
+        if a.array.dtype.kind == "c":
+            sign = Tensor._wrap(ctx.out_sign)
+            g = glogabs if glogabs is not None else sign.real * 0
+            if _gsign is not None:
+                g = g + (_gsign * sign.conj()).imag * 1j
+            return g.unsqueeze(-1).unsqueeze(-1) * inv(a).mH
         return glogabs.unsqueeze(-1).unsqueeze(-1) * inv(a).mT
 
 
@@ -364,6 +376,7 @@ def logdet(A: Tensor) -> Tensor:
 # ---------------------------------------------------------------- inverse and solve ----------------
 class Inv(BuiltinOp):
     saves_output = True
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
 
     @staticmethod
     def forward(ctx, a):
@@ -373,8 +386,8 @@ class Inv(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d A^{-1} = -A^{-T} g A^{-T}."""
-        ai = ctx.output
+        """d A^{-1} = -A^{-T} g A^{-T} (complex: A^{-H})."""
+        ai = conj_of(ctx.output)
         return -(ai.mT @ g @ ai.mT)
 
 
@@ -382,6 +395,7 @@ class Solve(BuiltinOp):
     """X = A^{-1} B for A (*, n, n) and B (*, n, k) of one batch shape."""
 
     saves_output = True
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -393,10 +407,10 @@ class Solve(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """gB = A^{-T} g, gA = -gB X^T."""
+        """gB = A^{-T} g, gA = -gB X^T (complex: A^{-H}, X^H)."""
         (a,) = ctx.saved_tensors
-        gb = Solve.apply(a.mT, g)
-        ga = -(gb @ ctx.output.mT) if ctx.needs_input_grad[0] else None
+        gb = Solve.apply(conj_of(a.mT), g)
+        ga = -(gb @ conj_of(ctx.output.mT)) if ctx.needs_input_grad[0] else None
         return ga, gb
 
 
@@ -1331,6 +1345,8 @@ _THETA13 = 5.371920351148152
 
 
 class MatrixExp(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -1356,12 +1372,12 @@ class MatrixExp(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """gA = the top-right block of exp([[A^T, g], [0, A^T]]) (Fréchet derivative, Najfeld & Havel)."""
+        """gA = the top-right block of exp([[A^T, g], [0, A^T]]) (Fréchet derivative, Najfeld & Havel; complex: A^H)."""
         (a,) = ctx.saved_tensors
         from .shape import cat
 
         n = a.array.shape[-1]
-        at = a.mT
+        at = conj_of(a.mT)
         top = cat([at, g], dim=-1)
         bottom = cat([at * 0.0, at], dim=-1)
         big = MatrixExp.apply(cat([top, bottom], dim=-2))

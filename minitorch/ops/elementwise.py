@@ -252,6 +252,8 @@ class Log(BuiltinOp):
 
 
 class Log1p(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -260,9 +262,9 @@ class Log1p(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d log(1+a) = g/(1+a)."""
+        """d log(1+a) = g/(1+a) (complex: g/conj(1+a))."""
         (a,) = ctx.saved_tensors
-        return g / (a + 1)
+        return g / conj_of(a + 1)
 
 
 class Sqrt(BuiltinOp):
@@ -281,6 +283,7 @@ class Sqrt(BuiltinOp):
 
 class Rsqrt(BuiltinOp):
     saves_output = True
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
 
     @staticmethod
     def forward(ctx, a):
@@ -289,8 +292,8 @@ class Rsqrt(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d a^(-1/2) = -g/2 * a^(-3/2)."""
-        y = ctx.output
+        """d a^(-1/2) = -g/2 * a^(-3/2) (complex: its conj)."""
+        y = conj_of(ctx.output)
         return g * y * y * y * -0.5
 
 

@@ -135,6 +135,8 @@ class IndexAdd(BuiltinOp):
 class IndexPut(BuiltinOp):
     """out = x with out[index] = v (what ``x[index] = v`` computes, out of place)."""
 
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, x, index, v):
         ctx.index = index

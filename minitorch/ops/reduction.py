@@ -54,6 +54,8 @@ class Mean(BuiltinOp):
 
 
 class Var(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
         ctx.save_for_backward(x)
@@ -63,17 +65,22 @@ class Var(BuiltinOp):
         ctx.n = n
         xp = xp_of(arr)
         if n - correction <= 0:  # torch: nan (with a warning), e.g. the unbiased var of one element
-            return xp.full(_reduced_shape(arr.shape, axes, keepdim), np.nan, dtype=arr.dtype)
-        return xp.var(arr, axis=axes, ddof=correction, keepdims=keepdim).astype(arr.dtype, copy=False)
+            return xp.full(_reduced_shape(arr.shape, axes, keepdim), np.nan, dtype=_real_of(arr.dtype))
+        return xp.var(arr, axis=axes, ddof=correction, keepdims=keepdim).astype(_real_of(arr.dtype), copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        """d var(x) = g * 2 (x - mean) / (N - correction)."""
+        """d var(x) = g * 2 (x - mean) / (N - correction) (complex x: the same, var = mean |x - mean|^2)."""
         (x,) = ctx.saved_tensors
         centered = x - x.mean(dim=ctx.axes, keepdim=True)
         return _expand_back(g, x.array.shape, ctx.axes, ctx.keepdim) * centered * (
             2.0 / (ctx.n - ctx.correction) if ctx.n > ctx.correction else float("nan")
         ), None, None, None
+
+
+def _real_of(dtype) -> np.dtype:
+    """The real dtype of a complex one (var/std of complex data is real, as torch); others unchanged."""
+    return dtype if dtype.kind != "c" else np.dtype(dtype.char.lower())
 
 
 def _reduced_shape(shape, axes, keepdim):
@@ -242,6 +249,8 @@ class LogSoftmax(BuiltinOp):
 
 
 class Cumsum(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim

@@ -14,6 +14,7 @@ from ..backend import xp_of
 from ..return_types import structseq
 from ..tensor import Tensor
 from ._util import wrap_dim
+from .complex import conj_of
 
 __all__: list[str] = ["cumprod", "cummax", "cummin", "logcumsumexp", "diff"]
 
@@ -36,6 +37,7 @@ def _shifted(arr, s: int, dim: int, fill):
 
 class Cumprod(BuiltinOp):
     saves_output = True
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -48,8 +50,10 @@ class Cumprod(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d x_i = sum_{k>=i} g_k prod_{j<=k, j!=i} x_j (split at the first zero of x, no division by 0)."""
+        """d x_i = sum_{k>=i} g_k prod_{j<=k, j!=i} x_j (complex: conj of the products; split at the first zero
+        of x, no division by 0)."""
         (x,) = ctx.saved_tensors
+        x, out = conj_of(x), conj_of(ctx.output)  # the real formula on conj(x): the holomorphic rule
         d = ctx.dim
         from .elementwise import where
 
@@ -61,7 +65,7 @@ class Cumprod(BuiltinOp):
         at_first = zero & (xp_of(arr).cumsum(zero, axis=d) == 1)
         after = ~(before | at_first)
         # i < z: x_i != 0, so prod_{j<=k, j!=i} x_j = out_k / x_i (and out_k = 0 from z on)
-        left = _reverse_cumsum(g * ctx.output, d) / where(before, x, 1.0) * before
+        left = _reverse_cumsum(g * out, d) / where(before, x, 1.0) * before
         # i == z: the prefix product before z times the running product of what follows z
         prefix = where(before, x, 1.0).cumprod(d)
         prefix = prefix.narrow(d, arr.shape[d] - 1, 1)

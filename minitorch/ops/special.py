@@ -26,6 +26,7 @@ from ._util import (
     unbroadcast,
 )
 from .comparison import trunc
+from .complex import conj_of
 from .elementwise import Add, Div, Mul, Pow, _floating, binary_float_forward, sign, where
 
 __all__ = [
@@ -262,6 +263,7 @@ class Erfinv(BuiltinOp):
 # ---------------------------------------------------------------- exp / log family ----------------
 class Expm1(BuiltinOp):
     saves_output = True
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
 
     @staticmethod
     def forward(ctx, x):
@@ -270,12 +272,13 @@ class Expm1(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d (e^x - 1) = g*(expm1(x) + 1)."""
-        return g * (ctx.output + 1)
+        """d (e^x - 1) = g*(expm1(x) + 1) (complex: its conj)."""
+        return g * conj_of(ctx.output + 1)
 
 
 class Exp2(BuiltinOp):
     saves_output = True
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
 
     @staticmethod
     def forward(ctx, x):
@@ -284,8 +287,8 @@ class Exp2(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d 2^x = g * 2^x * ln 2."""
-        return g * (ctx.output * _LN2)
+        """d 2^x = g * 2^x * ln 2 (complex: its conj)."""
+        return g * (conj_of(ctx.output) * _LN2)
 
 
 class Logit(BuiltinOp):

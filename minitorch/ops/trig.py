@@ -13,6 +13,7 @@ from ..autograd.function import BuiltinOp
 from ..backend import xp_of
 from ..tensor import Tensor
 from ._util import require_floating, require_tensor, shape_of, unbroadcast
+from .complex import conj_of
 from .elementwise import Mul, _floating, binary_float_forward
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
 # ---------------------------------------------------------------- unary ---------------------------
 class Tan(BuiltinOp):
     saves_output = True
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
 
     @staticmethod
     def forward(ctx, a):
@@ -30,12 +32,14 @@ class Tan(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d tan(a) = g*(1 + tan(a)^2)."""
-        y = ctx.output
+        """d tan(a) = g*(1 + tan(a)^2) (complex: its conj)."""
+        y = conj_of(ctx.output)
         return g * (y * y + 1)
 
 
 class Asin(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -46,10 +50,12 @@ class Asin(BuiltinOp):
     def backward(ctx, g):
         """d asin(a) = g/sqrt(1 - a^2)."""
         (a,) = ctx.saved_tensors
-        return g * (1 - a * a).rsqrt()
+        return g * conj_of(1 - a * a).rsqrt()
 
 
 class Acos(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -60,10 +66,12 @@ class Acos(BuiltinOp):
     def backward(ctx, g):
         """d acos(a) = -g/sqrt(1 - a^2)."""
         (a,) = ctx.saved_tensors
-        return -g * (1 - a * a).rsqrt()
+        return -g * conj_of(1 - a * a).rsqrt()
 
 
 class Atan(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -73,10 +81,12 @@ class Atan(BuiltinOp):
     def backward(ctx, g):
         """d atan(a) = g/(1 + a^2)."""
         (a,) = ctx.saved_tensors
-        return g / (a * a + 1)
+        return g / conj_of(a * a + 1)
 
 
 class Sinh(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -87,10 +97,12 @@ class Sinh(BuiltinOp):
     def backward(ctx, g):
         """d sinh(a) = g*cosh(a)."""
         (a,) = ctx.saved_tensors
-        return g * cosh(a)
+        return g * conj_of(cosh(a))
 
 
 class Cosh(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -101,10 +113,12 @@ class Cosh(BuiltinOp):
     def backward(ctx, g):
         """d cosh(a) = g*sinh(a)."""
         (a,) = ctx.saved_tensors
-        return g * sinh(a)
+        return g * conj_of(sinh(a))
 
 
 class Asinh(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -114,10 +128,12 @@ class Asinh(BuiltinOp):
     def backward(ctx, g):
         """d asinh(a) = g/sqrt(a^2 + 1)."""
         (a,) = ctx.saved_tensors
-        return g * (a * a + 1).rsqrt()
+        return g * conj_of(a * a + 1).rsqrt()
 
 
 class Acosh(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -126,12 +142,16 @@ class Acosh(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """d acosh(a) = g/sqrt(a^2 - 1)."""
+        """d acosh(a) = g/sqrt(a^2 - 1) (complex: g/conj(sqrt(a - 1) sqrt(a + 1)), the principal branch)."""
         (a,) = ctx.saved_tensors
+        if a.array.dtype.kind == "c":
+            return g / ((a - 1).sqrt() * (a + 1).sqrt()).conj()
         return g * (a * a - 1).rsqrt()
 
 
 class Atanh(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -142,7 +162,7 @@ class Atanh(BuiltinOp):
     def backward(ctx, g):
         """d atanh(a) = g/(1 - a^2)."""
         (a,) = ctx.saved_tensors
-        return g / (1 - a * a)
+        return g / conj_of(1 - a * a)
 
 
 # ---------------------------------------------------------------- binary --------------------------

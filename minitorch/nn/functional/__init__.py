@@ -9,6 +9,7 @@ from .conv import *  # noqa: F403
 from .conv3d import *  # noqa: F403
 from .dropout import *  # noqa: F403
 from .extras import *  # noqa: F403
+from .fractional import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .loss_more import *  # noqa: F403

@@ -6,6 +6,7 @@ import numpy as np
 from ...amp.autocast_mode import _AutocastState, autocast_args
 from ...autograd.function import BuiltinOp
 from ...autograd.grad_mode import _GradState
+from ...ops.complex import conj_of
 from ...ops.linalg import matmul_arrays
 from ...tensor import Tensor
 
@@ -20,6 +21,8 @@ def _sum_rows(ga):
 
 
 class Linear(BuiltinOp):
+    complex_autograd = True  # backward checked for complex data (tests/test_complex_more.py)
+
     @staticmethod
     def forward(ctx, x, w, b):
         xa, wa = x.array, w.array
@@ -35,27 +38,32 @@ class Linear(BuiltinOp):
 
     @staticmethod
     def backward(ctx, g):
-        """dx = g @ W; dW = g^T @ x (batch dims folded); db = g summed over batch dims."""
+        """dx = g @ W; dW = g^T @ x (batch dims folded; complex: conj(W), conj(x)); db = g summed over batch dims."""
         x, w = ctx.saved_tensors
         nx, nw, nb = ctx.needs_input_grad
         out_f, in_f = w.array.shape
         if not _GradState.enabled:  # plain backward: three BLAS-backed array ops, no graph
             ga = g.array.reshape(-1, out_f)
             xa = x.array.reshape(-1, in_f)
+            wa = w.array
+            if wa.dtype.kind == "c":  # complex data: the conjugated operands (real arrays untouched)
+                wa = wa.conj()
+            if xa.dtype.kind == "c":
+                xa = xa.conj()
             return (
-                Tensor._wrap(matmul_arrays(ga, w.array).reshape(x.array.shape)) if nx else None,
+                Tensor._wrap(matmul_arrays(ga, wa).reshape(x.array.shape)) if nx else None,
                 Tensor._wrap(matmul_arrays(ga.T, xa)) if nw else None,
                 Tensor._wrap(_sum_rows(ga)) if nb else None,
             )
         g2 = g if g.ndim == 2 else g.reshape((-1, out_f))
         gx = gw = gb = None
         if nx:
-            gx = g2 @ w
+            gx = g2 @ conj_of(w)
             if x.ndim != 2:
                 gx = gx.reshape(x.array.shape)
         if nw:
             x2 = x if x.ndim == 2 else x.reshape((-1, in_f))
-            gw = g2.t() @ x2
+            gw = g2.t() @ conj_of(x2)
         if nb:
             gb = g2.sum(0)
         return gx, gw, gb

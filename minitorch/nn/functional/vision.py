@@ -41,6 +41,8 @@ def axis_linear(x: Tensor, a, axis: int) -> Tensor:
 
 
 class ConstantPad(BuiltinOp):
+    complex_autograd = True  # linear with real coefficients: the backward holds for complex data
+
     @staticmethod
     def forward(ctx, x, widths, value):
         """widths: one (before, after) per dim; negative entries crop."""
@@ -62,6 +64,8 @@ class ConstantPad(BuiltinOp):
 
 class AxisGather(BuiltinOp):
     """y = x[..., src, ...] along each (axis, src) in turn (reflect / replicate / circular padding)."""
+    complex_autograd = True  # linear with real coefficients: the backward holds for complex data
+
 
     @staticmethod
     def forward(ctx, x, maps):
@@ -81,6 +85,8 @@ class AxisGather(BuiltinOp):
 
 
 class AxisGatherAdjoint(BuiltinOp):
+    complex_autograd = True  # linear with real coefficients: the backward holds for complex data
+
     @staticmethod
     def forward(ctx, g, maps, sizes):
         ctx.maps = maps
