@@ -358,11 +358,11 @@ def _setitem(self: Tensor, idx, value) -> None:
             if not sh.writeable(self.array):
                 self.array = self.array.copy()  # a read-only broadcast: the write lands in a copy
         try:
-            self.array[index] = val
+            ix.write_at(self.array, index, val)
         except ValueError as e:
             raise RuntimeError(
                 f"setitem: shape mismatch: value of shape {list(getattr(val, 'shape', ()))} cannot be "
-                f"broadcast to indexing result of shape {list(self.array[index].shape)} ({e})"
+                f"broadcast to indexing result of shape {list(ix.read_at(self.array, index).shape)} ({e})"
             ) from None
         self._version += 1
         return

@@ -189,8 +189,33 @@ def _parse(equation: str, operands) -> tuple:
     return subs, out, sizes
 
 
+def _sublist_letter(n) -> str:
+    """torch's letter for a sublist subscript: 0..25 -> 'A'..'Z', 26..51 -> 'a'..'z', Ellipsis -> '...'."""
+    if n == Ellipsis:
+        return "..."
+    if 0 <= n < 26:
+        return chr(ord("A") + n)
+    if 26 <= n < 52:
+        return chr(ord("a") + n - 26)
+    raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+
+
+def _from_sublists(args: tuple) -> tuple:
+    """torch's sublist format ``einsum(op1, sub1, op2, sub2, ..., [out])`` as (equation, operands)."""
+    equation = ",".join("".join(_sublist_letter(s) for s in sub) for sub in args[1::2])
+    if len(args) % 2 == 1:
+        return equation + "->" + "".join(_sublist_letter(s) for s in args[-1]), args[:-1:2]
+    return equation, args[::2]
+
+
 def einsum(equation: str, *operands) -> Tensor:
-    """torch.einsum: operands as varargs or one list; '...' ellipsis, implicit output, repeated letters."""
+    """torch.einsum: operands as varargs or one list; '...' ellipsis, implicit output, repeated letters;
+    or torch's sublist format ``einsum(a, [0, 1], b, [1], [0])`` (subscripts 0..51 and Ellipsis)."""
+    if isinstance(equation, Tensor):
+        if not operands:
+            raise ValueError("einsum(): must specify the equation string and at least one operand, "
+                             "or at least one operand and its subscripts list")
+        equation, operands = _from_sublists((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:

@@ -1,6 +1,8 @@
 """Indexing ops: x[idx], index-put (x[idx] = v), gather, scatter_add, index_select."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..autograd.function import BuiltinOp
@@ -13,11 +15,121 @@ from .comparison import nonzero
 from .elementwise import masked_fill
 
 
+class TorchIndex(tuple):
+    """A NumPy index whose result needs its axes reordered to be torch's: ``read_at(arr, index)`` is
+    ``arr[index].transpose(index.perm)``.
+
+    torch selects with integers (and 0-d integer tensors) first and then indexes with the lists/tensors,
+    whose broadcast dims go to the front only when a slice/None separates them. NumPy counts the integers
+    as advanced indices too, so in ``x[0, :, [1, 2]]`` it moves the index dims to the front (shape (2, 3))
+    where torch keeps them in place (shape (3, 2)). Reads, writes and scatters go through ``read_at``,
+    ``write_at`` and ``add_into``, which apply the reordering.
+    """
+
+    perm: tuple
+
+    def __new__(cls, items, perm):
+        self = super().__new__(cls, items)
+        self.perm = perm
+        return self
+
+
+def _is_int_index(i) -> bool:
+    """An integer NumPy index entry torch applies as a select (a Python/NumPy int or a 0-d integer array)."""
+    if isinstance(i, (bool, np.bool_)):
+        return False
+    if isinstance(i, (int, np.integer)):
+        return True
+    return getattr(i, "ndim", None) == 0 and i.dtype.kind in "iu"
+
+
+def _torch_order(index: tuple, ndim: int):
+    """The permutation taking NumPy's layout of ``arr[index]`` to torch's, or None where they agree.
+
+    Both put the broadcast index dims first when the advanced indices are separated, else where the first
+    one stands. They differ in what separates: for NumPy an int (an advanced index to it) does not, and any
+    slice, None or Ellipsis (even one standing for no dims) does; torch selects with the ints first and
+    looks at the dims, so only a slice, None or a non-empty Ellipsis between list/tensor indices does.
+    """
+    if sum(i is Ellipsis for i in index) > 1:
+        return None  # an invalid index: NumPy raises
+    ell = ndim - sum(_index_width(i) for i in index if i is not Ellipsis)
+    if ell < 0:
+        return None
+    if not any(i is Ellipsis for i in index):
+        index = (*index, Ellipsis)  # the implicit trailing dims
+
+    def kind(i) -> str:
+        return "b" if i is None or i is Ellipsis or isinstance(i, slice) else "i" if _is_int_index(i) else "a"
+
+    def basic_dims(i) -> int:
+        return 1 if i is None or isinstance(i, slice) else ell if i is Ellipsis else 0
+
+    def block_at(entries, counts) -> int:
+        """Basic dims before the index block: 0 when separated, else those before the first index."""
+        pos = [k for k, i in enumerate(entries) if counts(i)]
+        if not pos:
+            return -1
+        if any(not counts(i) for i in entries[pos[0]:pos[-1] + 1]):
+            return 0
+        return sum(basic_dims(i) for i in entries[:pos[0]])
+
+    # NumPy: ints count as index entries, every basic entry separates
+    at_np = block_at(index, lambda i: kind(i) != "b")
+    # torch: ints gone; an Ellipsis for no dims gone
+    t_entries = [i for i in index if kind(i) != "i" and not (i is Ellipsis and ell == 0)]
+    at_torch = block_at(t_entries, lambda i: kind(i) == "a")
+    if at_torch < 0 or at_np == at_torch:
+        return None
+    n_basic = sum(basic_dims(i) for i in index)
+    nb = max(1 if isinstance(i, (bool, np.bool_)) or i.dtype.kind == "b" else i.ndim
+             for i in index if kind(i) == "a")
+    np_axes = [("b", k) for k in range(n_basic)]
+    np_axes[at_np:at_np] = [("a", k) for k in range(nb)]
+    t_axes = [("b", k) for k in range(n_basic)]
+    t_axes[at_torch:at_torch] = [("a", k) for k in range(nb)]
+    return tuple(np_axes.index(a) for a in t_axes)
+
+
+def read_at(arr, index):
+    """``arr[index]`` laid out as torch's (see TorchIndex)."""
+    out = arr[index]
+    perm = getattr(index, "perm", None)
+    return out if perm is None else xp_of(out).ascontiguousarray(out.transpose(perm))
+
+
+def _numpy_layout(val, index, arr):
+    """A value in torch's layout of ``arr[index]`` reordered to NumPy's (broadcastable as before)."""
+    perm = getattr(index, "perm", None)
+    if perm is None or isinstance(val, (bool, int, float, complex, np.generic)):
+        return val
+    if not hasattr(val, "ndim"):
+        val = xp_of(arr).asarray(val)
+    nd = len(perm)
+    if val.ndim > nd and all(n == 1 for n in val.shape[:val.ndim - nd]):
+        val = val.reshape(val.shape[val.ndim - nd:])
+    if val.ndim > nd:
+        return val  # NumPy raises its shape error
+    val = val.reshape((1,) * (nd - val.ndim) + tuple(val.shape))
+    return val.transpose(tuple(np.argsort(perm)))
+
+
+def write_at(arr, index, val) -> None:
+    """``arr[index] = val`` with ``val`` in torch's layout of ``arr[index]``."""
+    arr[index] = _numpy_layout(val, index, arr)
+
+
+def add_into(arr, index, val) -> None:
+    """``arr[index] += val`` with repeats accumulated, ``val`` in torch's layout of ``arr[index]``."""
+    add_at(arr, tuple(index), _numpy_layout(val, index, arr))
+
+
 def convert_index(idx, x_data):
     """Turn a PyTorch-style index (ints, slices, None, Ellipsis, Tensors, lists) into a NumPy index.
 
     Returns (index, advanced) where ``advanced`` says an integer/bool array is involved (so the
-    backward must accumulate repeated positions).
+    backward must accumulate repeated positions). Where torch's result layout differs from NumPy's
+    (an int between advanced indices, see TorchIndex) the index is a TorchIndex.
     """
     if not isinstance(idx, tuple):
         idx = (idx,)
@@ -36,6 +148,10 @@ def convert_index(idx, x_data):
                 )
             if is_cupy_array(x_data) and not is_cupy_array(arr) and arr.ndim > 0:
                 arr = xp_of(x_data).asarray(arr)  # cpu indices on a cuda tensor: copied over, as torch does
+            if arr.dtype == np.uint8:  # torch: a uint8 tensor is a mask (deprecated)
+                warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool "
+                              "instead.", UserWarning, stacklevel=3)
+                arr = arr.astype(bool)
             if arr.ndim == 0 and arr.dtype.kind in "iu" and not is_cupy_array(arr):
                 out.append(int(arr))  # on the GPU a 0-d index stays an array: int() would sync
                 continue
@@ -63,7 +179,8 @@ def convert_index(idx, x_data):
                 f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                 f"valid indices (got {type(i).__name__})"
             )
-    return tuple(out), advanced
+    perm = _torch_order(out, x_data.ndim) if advanced else None
+    return (tuple(out) if perm is None else TorchIndex(out, perm)), advanced
 
 
 def _index_width(i) -> int:
@@ -98,7 +215,7 @@ class GetItem(BuiltinOp):
         if advanced and is_cupy_array(x.array):
             check_gpu_index_bounds(index, x.array.shape, "index")
         try:
-            out = x.array[index]
+            out = read_at(x.array, index)
         except IndexError as e:
             raise IndexError(f"index {_show(index)} on tensor of shape {list(x.array.shape)}: {e}") from None
         if isinstance(out, np.generic):  # NumPy copies a full integer index out as a scalar: take a 0-d view
@@ -121,7 +238,7 @@ class IndexAdd(BuiltinOp):
         xp = xp_of(arr)
         out = xp.zeros(shape, dtype=arr.dtype)
         if advanced:
-            add_at(out, index, arr)
+            add_into(out, index, arr)
         else:
             out[index] = arr
         return out
@@ -145,11 +262,11 @@ class IndexPut(BuiltinOp):
         out = x.array.copy()
         val = v.array if isinstance(v, Tensor) else v
         try:
-            out[index] = val
+            write_at(out, index, val)
         except ValueError as e:
             raise RuntimeError(
                 f"index_put / setitem: shape mismatch: value {describe(v)} cannot be broadcast to "
-                f"indexing result of shape {list(x.array[index].shape)} ({e})"
+                f"indexing result of shape {list(read_at(x.array, index).shape)} ({e})"
             ) from None
         ctx.v_shape = val.shape if isinstance(v, Tensor) else None
         return out
@@ -161,10 +278,10 @@ class IndexPut(BuiltinOp):
         gx = gv = None
         if nx:
             mask = xp_of(g.array).ones(g.array.shape, dtype=g.array.dtype)
-            mask[ctx.index] = 0
+            write_at(mask, ctx.index, 0)
             gx = g * mask
         if nv:
-            gv = unbroadcast(g[ctx.index], ctx.v_shape)
+            gv = unbroadcast(GetItem.apply(g, ctx.index, True), ctx.v_shape)
         return gx, None, gv
 
 
