@@ -388,7 +388,8 @@ long = int64
 int = int32  # noqa: A001
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 swapaxes = transpose
-__version__ = "0.1.0"
+from . import version
+from .version import __version__
 
 
 def is_tensor(obj) -> bool:

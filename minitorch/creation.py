@@ -185,7 +185,8 @@ def as_array(data, dtype=None, device=None):
 
 # ---------------------------------------------------------------- results and out= ---------------
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
+                 "complex128": "ComplexDouble", "bfloat16": "BFloat16"}
 
 
 def _scalar_name(np_dtype) -> str:
@@ -233,8 +234,22 @@ def _result(arr, out, requires_grad: bool, op: str) -> Tensor:
 
 
 def _check_float(dt, op: str, kernel: str) -> None:
-    if np.dtype(dt).kind != "f":
+    if np.dtype(dt).kind not in "fc":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar_name(dt)}'")
+
+
+def _random_floats(gen, method: str, shape: tuple, dt):
+    """``gen.random``/``gen.standard_normal`` samples in dtype ``dt``; a complex dtype draws the real and
+    imaginary parts as independent reals (N(0, 1/2) each for randn, unit total variance, as torch)."""
+    dt = np.dtype(dt)
+    if dt.kind == "c":
+        real = np.float64 if dt == np.complex128 else np.float32
+        pairs = getattr(gen, method)(tuple(shape) + (2,), dtype=real)
+        if method == "standard_normal":
+            pairs *= real(0.5 ** 0.5)
+        return pairs.view(dt)[..., 0]
+    arr = getattr(gen, method)(shape, dtype=np.float64 if dt == np.float64 else np.float32)
+    return arr.astype(dt, copy=False)
 
 
 def _with_format(arr, fmt, op: str):
@@ -351,8 +366,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     xp, dt, dev = _xp_dtype(_out_dtype(dtype, out), device)
     _check_float(dt, "rand", "check_uniform_bounds")
     _pin(pin_memory, dev)
-    arr = rng_for(dev, generator).random(shape, dtype=np.float64 if dt == np.float64 else np.float32)
-    return _result(arr.astype(dt, copy=False), out, requires_grad, "rand")
+    arr = _random_floats(rng_for(dev, generator), "random", shape, dt)
+    return _result(arr, out, requires_grad, "rand")
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
@@ -363,8 +378,8 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     xp, dt, dev = _xp_dtype(_out_dtype(dtype, out), device)
     _check_float(dt, "randn", "normal_kernel_cpu")
     _pin(pin_memory, dev)
-    arr = rng_for(dev, generator).standard_normal(shape, dtype=np.float64 if dt == np.float64 else np.float32)
-    return _result(arr.astype(dt, copy=False), out, requires_grad, "randn")
+    arr = _random_floats(rng_for(dev, generator), "standard_normal", shape, dt)
+    return _result(arr, out, requires_grad, "randn")
 
 
 def _int_arg(v):
@@ -400,6 +415,8 @@ def randint(*args, low=None, high=None, size=None, generator=None, out=None, dty
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     xp, dt, dev = _xp_dtype(_out_dtype(dtype, out), device, default=np.dtype(np.int64))
+    if np.dtype(dt).kind == "c":
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
     arr = rng_for(dev, generator).integers(low, high, size=_size((size,), None, "randint"), dtype=np.int64)
     return _result(arr.astype(dt, copy=False), out, requires_grad, "randint")
 

@@ -10,7 +10,7 @@ import weakref
 
 import numpy as np
 
-from .backend import device_of, numpy_of, xp_of
+from .backend import cupy_module, device_of, numpy_of, xp_of
 from .backend.device import parse_device
 from .backend.dtype import from_numpy_dtype, get_default_dtype, to_dtype
 
@@ -173,6 +173,13 @@ class Tensor:
         arr = self.numpy(force=True)
         return arr if dtype is None else arr.astype(dtype)
 
+    def __array_wrap__(self, array, context=None, return_scalar: bool = False):
+        """A NumPy ufunc's result on a tensor comes back as a Tensor (``np.exp(t)``), a bool result as uint8
+        (torch's workaround, kept for parity); 0-d results stay 0-d tensors, as in torch."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._wrap(array)
+
     def __float__(self) -> float:
         if self.array.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
@@ -270,12 +277,24 @@ class Tensor:
         return self.to("cpu")
 
     def cuda(self, device=None, non_blocking: bool = False) -> Tensor:
-        if device is None:
-            return self.to("cuda")
-        return self.to(parse_device(f"cuda:{device}" if isinstance(device, int) else device))
+        """A copy on the GPU (``self`` when already there); without a usable GPU torch's errors: AssertionError
+        'Torch not compiled with CUDA enabled', or for an explicit device its accelerator RuntimeError."""
+        if device is not None:
+            dev = parse_device(f"cuda:{device}" if isinstance(device, int) else device)
+            if dev.type != "cuda":
+                raise RuntimeError("Invalid device, must be cuda device")
+        if cupy_module() is None:
+            from .cuda._utils import NO_CUDA  # noqa: PLC0415 - minitorch.cuda imports this module
+            if device is None:
+                raise AssertionError(NO_CUDA)
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        return self.to("cuda" if device is None else dev)
 
     def pin_memory(self) -> Tensor:
-        """Accepted for PyTorch scripts: CPU arrays are copied to the GPU as they are (no pinned memory)."""
+        """Accepted for PyTorch scripts: CPU arrays are copied to the GPU as they are (no pinned memory);
+        without a usable GPU torch's RuntimeError (there is no accelerator to pin for)."""
+        if cupy_module() is None:
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         if self.device.type != "cpu":
             raise RuntimeError(f"cannot pin '{self.device}' memory: only CPU tensors can be pinned")
         return self
@@ -504,6 +523,26 @@ class Size(tuple):
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
+
+    # torch.Size arithmetic and slicing give a Size (tuple's would give a plain tuple)
+    def __getitem__(self, index):
+        out = tuple.__getitem__(self, index)
+        return Size(out) if type(index) is slice else out
+
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
 
 class _RemovableHandle:

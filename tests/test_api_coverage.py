@@ -38,7 +38,7 @@ triangular_solve tril tril_indices triu triu_indices true_divide trunc uint8 unb
 var_mean vsplit vstack where xlogy zeros zeros_like
 aminmax corrcoef cov cumulative_trapezoid diagflat isin scatter_reduce trapezoid trapz unique_consecutive
 unravel_index vander
-compile testing
+compile testing version __version__
 BoolTensor ByteTensor CharTensor DoubleTensor HalfTensor IntTensor LongTensor ShortTensor channels_last channels_last_3d
 contiguous_format preserve_format memory_format layout strided get_default_device set_default_device set_printoptions
 random default_generator set_num_threads get_num_threads set_num_interop_threads get_num_interop_threads
@@ -287,6 +287,7 @@ NN_UTILS_FUSION = "fuse_conv_bn_eval fuse_conv_bn_weights fuse_linear_bn_eval fu
 NN_PARALLEL = "DataParallel DistributedDataParallel data_parallel".split()
 FFT = """
 fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn hfft ihfft fftfreq rfftfreq fftshift ifftshift
+hfft2 ihfft2 hfftn ihfftn
 """.split()
 
 
@@ -328,6 +329,7 @@ GROUPS = [
     ("nn.utils.stateless", ["functional_call"], lambda L: L.nn.utils.stateless),
     ("nn.parallel", NN_PARALLEL, lambda L: L.nn.parallel),
     ("fft", FFT, lambda L: L.fft),
+    ("version", ["__version__", "cuda", "debug", "git_version", "hip"], lambda L: L.version),
 ]
 
 

@@ -213,9 +213,42 @@ def _operand_dtype(x) -> tuple:
 def result_type(tensor1, tensor2) -> dtype:
     """The dtype an arithmetic op on these operands returns, by torch's rules: tensors with dimensions
     decide, unless a 0-d tensor or Python number is of a higher category (bool < int < float)."""
+    return _ranked_result(*_operand_dtype(tensor1), *_operand_dtype(tensor2))
+
+
+def _array_operand(x) -> tuple:
+    """(dtype, priority) of an array-level operand: 2 an array with dims, 1 a 0-d array, 0 a Python number or
+    a NumPy scalar (torch takes ``np.float32(2)`` as the Python number 2.0, whatever its width)."""
+    if isinstance(x, np.generic):
+        kind = x.dtype.kind
+        x = bool(x) if kind == "b" else int(x) if kind in "iu" else complex(x) if kind == "c" else float(x)
+    if isinstance(x, (bool, int, float, complex)):
+        return _operand_dtype(x)
+    return from_numpy_dtype(x.dtype), (2 if x.ndim else 1)
+
+
+_ARRAY_RESULTS: dict = {}
+
+
+def array_result_type(x, y, *more) -> np.dtype:
+    """torch's result dtype (a NumPy dtype) for an op on raw operands: NumPy/CuPy arrays (0-d ones rank below
+    arrays with dims), NumPy scalars and Python numbers (both rank lowest). Cached per operand kind."""
+    key = _array_operand(x) + _array_operand(y)
+    for v in more:
+        key += _array_operand(v)
+    out = _ARRAY_RESULTS.get(key)
+    if out is None:
+        out = _ARRAY_RESULTS[key] = _ranked_result(*key).np
+    return out
+
+
+def _ranked_result(*flat) -> dtype:
+    """torch's promotion of operands given as dtype, priority, dtype, priority, ... (priority as
+    ``_operand_dtype`` gives it): promoted within each priority, then across them by category."""
+    if len(flat) == 4 and flat[1] == flat[3]:
+        return promote_types(flat[0], flat[2])
     by_priority: dict = {}
-    for x in (tensor1, tensor2):
-        d, p = _operand_dtype(x)
+    for d, p in zip(flat[::2], flat[1::2]):
         by_priority[p] = promote_types(by_priority[p], d) if p in by_priority else d
     result = None
     for p in (2, 1, 0):

@@ -107,19 +107,44 @@ def _single_device(device) -> None:
         raise ValueError(f"minitorch uses one GPU (cuda:0); device {device!r} is not supported")
 
 
+def _set_device_index(device) -> int:
+    """The index ``set_device`` selects, validated as torch's ``_get_device_index(device)`` (no default)."""
+    if isinstance(device, int):  # bool included, as torch
+        return int(device)
+    if isinstance(device, str) or type(device).__name__ == "device":
+        kind, _, idx = str(device).partition(":")
+        if kind != "cuda":
+            raise ValueError(f"Expected a cuda device, but got: {device}")
+        if idx:
+            return int(idx)
+    raise ValueError(f"Expected a torch.device with a specified index or an integer, but got:{device}")
+
+
 def set_device(device) -> None:
-    """Select the GPU: only ``0`` / ``'cuda:0'`` exists for minitorch."""
-    _single_device(device)
+    """Select the GPU: only ``0`` / ``'cuda:0'`` exists for minitorch; a negative index is a no-op; without a
+    usable GPU torch's no-CUDA ``AssertionError``."""
+    index = _set_device_index(device)
+    if index < 0:
+        return
+    lazy_init()
+    _single_device(index)
 
 
 class device:
-    """``with minitorch.cuda.device(0):`` selects the GPU for a block (minitorch has one: cuda:0)."""
+    """``with minitorch.cuda.device(0):`` selects the GPU for a block (minitorch has one: cuda:0); a no-op for
+    ``None`` or a negative index; entering it for a GPU when none is usable raises torch's RuntimeError."""
 
     def __init__(self, device):
+        if isinstance(device, str) or type(device).__name__ == "device":
+            if str(device).partition(":")[0] != "cuda":
+                raise ValueError(f"Expected a cuda device, but got: {device}")
         _single_device(device)
-        self.idx = -1 if device is None else 0
+        self.idx = -1 if device is None or (isinstance(device, int) and device < 0) else 0
 
     def __enter__(self):
+        if self.idx >= 0 and cupy_module() is None:
+            raise RuntimeError("PyTorch was compiled without CUDA support (minitorch: CUDA needs CuPy and an "
+                               "NVIDIA GPU, none is usable here)")
         return self
 
     def __exit__(self, *exc) -> bool:

@@ -182,6 +182,12 @@ class Gamma(Distribution):
         return (minitorch.xlogy(self.concentration, self.rate) + minitorch.xlogy(self.concentration - 1, value)
                 - self.rate * value - minitorch.lgamma(self.concentration))
 
+    def cdf(self, value):
+        """P(a, b x): the regularized lower incomplete gamma function."""
+        if self._validate_args:
+            self._validate_sample(value)
+        return minitorch.special.gammainc(self.concentration, self.rate * value)
+
     def entropy(self):
         """a - log b + lgamma(a) + (1 - a) digamma(a)."""
         a = self.concentration

@@ -28,7 +28,7 @@ from ..tensor import Tensor, _wrap_dim
 
 __all__ = [
     "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
-    "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift",
+    "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift",
 ]
 
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
@@ -288,6 +288,30 @@ def ihfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None =
     """The inverse of hfft: the one-sided spectrum of a real signal, conjugated (``conj(rfft)``, norm swapped)."""
     x = _input("fft_ihfft", input)
     return rfft(x, n, dim, _DUAL[_norm(norm)]).conj()
+
+
+def hfft2(input: Tensor, s=None, dim=(-2, -1), norm: str | None = None) -> Tensor:
+    """The 2-D DFT of a Hermitian-symmetric signal given by its one-sided half on the last of ``dim``: real
+    (``irfft2(conj(input))`` with the norm swapped)."""
+    x = _input("fft_hfft2", input)
+    return _c2r("fft_hfft2", x.conj(), s, dim, _DUAL[_norm(norm)], None)
+
+
+def ihfft2(input: Tensor, s=None, dim=(-2, -1), norm: str | None = None) -> Tensor:
+    """The inverse of hfft2: ``conj(rfft2(input))`` with the norm swapped (one-sided on the last of ``dim``)."""
+    return _r2c("fft_ihfft2", input, s, dim, _DUAL[_norm(norm)], None).conj()
+
+
+def hfftn(input: Tensor, s=None, dim=None, norm: str | None = None) -> Tensor:
+    """The N-D DFT of a Hermitian-symmetric signal (one-sided on the last transformed dim): real,
+    ``irfftn(conj(input))`` with the norm swapped."""
+    x = _input("fft_hfftn", input)
+    return _c2r("fft_hfftn", x.conj(), s, dim, _DUAL[_norm(norm)], None)
+
+
+def ihfftn(input: Tensor, s=None, dim=None, norm: str | None = None) -> Tensor:
+    """The inverse of hfftn: ``conj(rfftn(input))`` with the norm swapped."""
+    return _r2c("fft_ihfftn", input, s, dim, _DUAL[_norm(norm)], None).conj()
 
 
 def _freq_tensor(arr: np.ndarray, dtype, device, requires_grad: bool) -> Tensor:

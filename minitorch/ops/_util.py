@@ -8,6 +8,7 @@ from ..tensor import Tensor, _wrap_dim
 
 _FLOAT64 = np.dtype(np.float64)
 _FLOAT32 = np.dtype(np.float32)
+_BOOL = np.dtype(np.bool_)
 
 
 def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
@@ -63,6 +64,98 @@ def binary_error(op: str, a, b, err: Exception) -> Exception:
                     f"at non-singleton dimension {d} (shapes {list(sa)} and {list(sb)})"
                 )
     return RuntimeError(f"{op}: cannot combine {describe(a)} and {describe(b)}: {err}")
+
+
+def torch_operands(x, y, op: str = "", float_op: bool = False):
+    """(x, y) cast to torch's result dtype for a binary op, computed from the raw operands (arrays, NumPy
+    scalars, Python numbers) by torch's rule, not NumPy's: categories bool < int < float < complex; in a
+    category an array with dims beats a 0-d array beats a scalar (``int32 + tensor(3)`` stays int32, ``float16 *
+    tensor(0.1)`` float16); a higher category wins (``int64 + float16`` is float16; ints with a Python float give
+    the default dtype). A Python int is wrapped into an integer result's width (``uint8 - 128`` wraps mod 256),
+    as torch does; ``op`` names torch's error when it is out of int64's range. ``float_op`` (true division,
+    atan2, ...): an integer/bool result dtype becomes the default float, each operand cast to it from its own
+    dtype (``uint8 255 / int8 -128`` is -1.99 in torch, not a division of wrapped values).
+
+    The one promotion step of the binary ops: they call it only when the operands' dtypes differ (a Python
+    number has none), so same-dtype operands never reach it."""
+    yc = y.__class__
+    if x.__class__ is yc:  # two arrays (a Tensor's array is never a NumPy scalar)
+        if (x.dtype is _BOOL or y.dtype is _BOOL) and not float_op:  # a bool array (a backward's mask) with
+            return x, y  # another array: NumPy gives the other one's dtype, as torch does
+    elif yc is float or yc is int:  # a tensor with a Python number: no cast when it keeps the tensor's dtype
+        kind = x.dtype.kind  # (NumPy's weak scalars then give the same dtype as torch)
+        if kind in "fc" or (kind in "iu" and yc is int and (float_op or fits_dtype(y, x.dtype))):
+            return x, y
+    elif x.__class__ in (float, int) and y.dtype.kind in "fc":
+        return x, y
+    from ..backend.dtype import array_result_type
+
+    try:
+        out = array_result_type(x, y)
+    except (TypeError, AttributeError):  # not an array or a number (None, a list...)
+        return _sequence_operands(x, y)
+    if float_op and out.kind not in "fc":
+        out = get_default_dtype().np
+    try:
+        return cast_operand(x, out), cast_operand(y, out)
+    except OverflowError:  # a Python int beyond int64: torch's message
+        raise RuntimeError(f"{op}: Overflow when unpacking long") from None
+
+
+def _sequence_operands(x, y):
+    """A list/tuple operand (``t * [1, 2]``, which torch refuses) as an array that promotes like a Python number
+    of its kind, so the tensor keeps its dtype where it can; anything else unchanged, for the op to refuse."""
+    seqs = [isinstance(v, (list, tuple)) for v in (x, y)]
+    if seqs[0] == seqs[1]:
+        return x, y
+    seq, other = (x, y) if seqs[0] else (y, x)
+    arr = np.asarray(seq)
+    if arr.dtype.kind not in "biufc" or not hasattr(other, "dtype"):
+        return x, y
+    from ..backend import xp_of
+    from ..backend.dtype import array_result_type
+
+    number = arr.dtype.type(0).item() if arr.dtype.kind != "b" else False
+    out = array_result_type(other, number)
+    arr = xp_of(other).asarray(arr.astype(out))
+    return (arr, cast_operand(other, out)) if seqs[0] else (cast_operand(other, out), arr)
+
+
+def fits_dtype(v: int, dt: np.dtype) -> bool:
+    """Whether the Python int ``v`` is a value of integer dtype ``dt``."""
+    info = _IINFO.get(dt)
+    if info is None:
+        info = _IINFO[dt] = (int(np.iinfo(dt).min), int(np.iinfo(dt).max))
+    return info[0] <= v <= info[1]
+
+
+def torch_scalar_fits(v: int, dt: np.dtype) -> bool:
+    """torch's overflow check for a Python int converted to integer dtype ``dt`` (``where(x, 300, y)``): in
+    range, or for an unsigned dtype a negative value down to -max (it wraps by two's complement)."""
+    if dt.kind == "u":
+        return -int(np.iinfo(dt).max) <= v <= int(np.iinfo(dt).max)
+    return fits_dtype(v, dt)
+
+
+_IINFO: dict = {}
+
+
+def cast_operand(v, out: np.dtype):
+    """One operand in dtype ``out``: an array cast, a Python/NumPy number as a NumPy scalar of ``out`` (an int
+    wrapped into an integer width, as torch does) or left as a Python number where NumPy keeps ``out`` anyway."""
+    dt = getattr(v, "dtype", None)
+    if dt is out:
+        return v
+    if dt is not None and not isinstance(v, np.generic):
+        return v.astype(out)
+    kind = out.kind
+    if dt is None and kind in "fc":  # a Python number with a float array: NumPy's weak scalar keeps ``out``
+        return v
+    if kind in "iu":
+        v = int(v)
+        if not fits_dtype(v, out):
+            return np.array(v, dtype=np.int64).astype(out)[()]
+    return out.type(v)
 
 
 def torch_float_result(r, x, y):

@@ -6,12 +6,14 @@ import numpy as np
 from .. import return_types
 from ..backend import xp_of
 from ..tensor import Tensor
-from ._util import array_of, binary_error, torch_float_result, wrap_dim
+from ._util import array_of, binary_error, torch_float_result, torch_operands, wrap_dim
 
 
-def _compare(name, fn):
+def _compare(name, fn, promote: bool = False):
     def op(a, b):
         x, y = array_of(a), array_of(b)
+        if promote and getattr(x, "dtype", None) is not getattr(y, "dtype", None):  # compared in torch's
+            x, y = torch_operands(x, y, name)  # result dtype (float32 == float64 0-d in float32, uint8 == -1 wraps)
         try:
             return Tensor._wrap(fn(x, y))
         except (ValueError, TypeError) as e:
@@ -22,12 +24,49 @@ def _compare(name, fn):
     return op
 
 
-eq = _compare("eq", lambda x, y: x == y)
-ne = _compare("ne", lambda x, y: x != y)
-lt = _compare("lt", lambda x, y: x < y)
-le = _compare("le", lambda x, y: x <= y)
-gt = _compare("gt", lambda x, y: x > y)
-ge = _compare("ge", lambda x, y: x >= y)
+def _kernel_name(arr, kernel: str) -> str:
+    return f"{kernel}_{'cpu' if isinstance(arr, np.ndarray) else 'cuda'}"
+
+
+def complex_not_implemented(kernel: str, arr, other=None) -> NotImplementedError:
+    """torch's refusal of an ordering op on complex data: ``"lt_cpu" not implemented for 'ComplexFloat'``
+    (the dtype named is the promoted one)."""
+    from ..backend.dtype import from_numpy_dtype
+
+    dt = arr.dtype if other is None else np.result_type(arr, other)
+    if dt.kind != "c":
+        dt = np.dtype(np.complex128 if dt == np.float64 else np.complex64)  # a Python complex operand
+    name = {"complex64": "ComplexFloat", "complex128": "ComplexDouble"}.get(from_numpy_dtype(dt).name, str(dt))
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")
+
+
+def _ordered(name, fn):
+    """An ordering comparison: as torch, refused for complex operands (NumPy orders them lexicographically)."""
+    def op(a, b):
+        x, y = array_of(a), array_of(b)
+        if getattr(x, "dtype", _REAL).kind == "c" or getattr(y, "dtype", _REAL).kind == "c" or type(y) is complex \
+                or type(x) is complex:
+            arr = x if hasattr(x, "dtype") else y
+            raise complex_not_implemented(_kernel_name(arr, name), arr, y if arr is x else x)
+        if getattr(x, "dtype", None) is not getattr(y, "dtype", None):  # compared in torch's result dtype
+            x, y = torch_operands(x, y, name)
+        try:
+            return Tensor._wrap(fn(x, y))
+        except (ValueError, TypeError) as e:
+            raise binary_error(name, a, b, e) from None
+
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name} (bool result, no gradient; complex operands are refused, as torch)."
+    return op
+
+
+_REAL = np.dtype(np.float32)
+eq = _compare("eq", lambda x, y: x == y, promote=True)
+ne = _compare("ne", lambda x, y: x != y, promote=True)
+lt = _ordered("lt", lambda x, y: x < y)
+le = _ordered("le", lambda x, y: x <= y)
+gt = _ordered("gt", lambda x, y: x > y)
+ge = _ordered("ge", lambda x, y: x >= y)
 logical_and = _compare("logical_and", lambda x, y: xp_of(x if hasattr(x, "dtype") else y).logical_and(x, y))
 logical_or = _compare("logical_or", lambda x, y: xp_of(x if hasattr(x, "dtype") else y).logical_or(x, y))
 logical_xor = _compare("logical_xor", lambda x, y: xp_of(x if hasattr(x, "dtype") else y).logical_xor(x, y))
@@ -102,6 +141,12 @@ def nonzero(a, *, as_tuple=False):
     return Tensor._wrap(xp_of(a.array).stack(idx, axis=1).astype(np.int64))
 
 
+def _no_complex_sort(arr, op: str = "Sort") -> None:
+    if arr.dtype.kind == "c":
+        dev = "CPU" if isinstance(arr, np.ndarray) else "CUDA"
+        raise RuntimeError(f" {op} does not support complex dtypes on {dev}")
+
+
 def _argsort(arr, d: int, descending: bool):
     """Indices that sort ``arr`` along ``d`` as torch does: NaN counts as the largest value, equal values
     keep their original order (stable) in both directions. Descending sorts the reversed slice ascending
@@ -120,6 +165,7 @@ def _sort_dim(a, dim, op):
 
 def argsort(a, dim=-1, descending=False, stable=False, *, axis=None):
     """Indices that sort ``a`` along ``dim`` (NaN last ascending, first descending; always stable)."""
+    _no_complex_sort(a.array)
     d = _sort_dim(a, dim if axis is None else axis, "argsort")
     xp = xp_of(a.array)
     if d is None:
@@ -130,6 +176,7 @@ def argsort(a, dim=-1, descending=False, stable=False, *, axis=None):
 def sort(a, dim=-1, descending=False, stable=False, *, axis=None):
     """(values, indices) of ``a`` sorted along ``dim``; the values carry the gradient back to their places."""
 
+    _no_complex_sort(a.array)
     d = _sort_dim(a, dim if axis is None else axis, "sort")
     if d is None:
         return return_types.sort(a.clone(), Tensor._wrap(xp_of(a.array).zeros((), dtype=np.int64)))
@@ -159,6 +206,7 @@ def topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *,
     (NaN counts as the largest). ``sorted=False`` still returns them sorted, as torch is free to."""
 
     arr = a.array
+    _no_complex_sort(arr, "topk")
     xp = xp_of(arr)
     k = int(k)
     if arr.ndim == 0:
@@ -217,6 +265,8 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The unique elements (``dim``: the unique slices along ``dim``), sorted; optionally the index of each
     input element (slice) in the result and the count of each unique value. No gradient."""
     arr = a.array
+    if arr.dtype.kind == "c":
+        raise complex_not_implemented("unique", arr)
     if dim is not None:
         d = wrap_dim(dim, arr.ndim, "unique")
         if arr.ndim == 0:
@@ -229,6 +279,8 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
 def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
     """Collapse each run of equal consecutive elements (``dim``: slices along ``dim``) to one. No gradient."""
     arr = a.array
+    if arr.dtype.kind == "c":
+        raise complex_not_implemented("unique", arr)
     if dim is None:
         uniq, inverse, counts = _unique_slices(arr.reshape(-1), 0, True)
         return _unique_result(uniq, inverse.reshape(arr.shape), counts, return_inverse, return_counts)

@@ -1410,6 +1410,8 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
         dim = tuple(range(x.array.ndim))
     if ord == 0:
         v = x.to(dtype) if dtype is not None else x
+        if v.array.dtype.kind == "c":
+            v = v.abs()  # nonzero exactly where v is: a real count, as torch's
         count = (v != 0).to(v.dtype).sum(dim=dim, keepdim=keepdim)
         return count + (v * 0.0).sum(dim=dim, keepdim=keepdim)  # a zero gradient, as torch's
     if ord in (math.inf, -math.inf) and x.array.ndim == 0:

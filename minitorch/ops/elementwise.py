@@ -5,9 +5,19 @@ import numpy as np
 
 from ..autograd.function import BuiltinOp
 from ..backend import xp_of
-from ..backend.dtype import get_default_dtype
+from ..backend.dtype import array_result_type, get_default_dtype
 from ..tensor import Tensor
-from ._util import _FLOAT64, array_of, binary_error, torch_float_result, unbroadcast
+from ._util import (
+    _FLOAT64,
+    array_of,
+    binary_error,
+    cast_operand,
+    fits_dtype,
+    torch_float_result,
+    torch_operands,
+    torch_scalar_fits,
+    unbroadcast,
+)
 from .complex import conj_of
 
 
@@ -27,7 +37,10 @@ def floating_operand(v):
 
 def binary_float_forward(op: str, fn, a, b):
     """``fn(xp, x, y)`` on two operands (Tensor or Python scalar) with torch's float result dtype."""
-    x, y = floating_operand(array_of(a)), floating_operand(array_of(b))
+    x, y = array_of(a), array_of(b)
+    if getattr(x, "dtype", None) is not getattr(y, "dtype", None):
+        x, y = torch_operands(x, y, op, float_op=True)
+    x, y = floating_operand(x), floating_operand(y)
     xp = xp_of(x if isinstance(a, Tensor) else y)
     try:
         with np.errstate(all="ignore"):
@@ -38,30 +51,60 @@ def binary_float_forward(op: str, fn, a, b):
 
 
 # ---------------------------------------------------------------- arithmetic ---------------------
-def _wrap_python_int(x, y):
-    """(x, y) with a Python int operand that lies outside the other operand's integer dtype wrapped into it,
-    as torch computes integer arithmetic modulo 2**bits (``uint8 200 + 300`` is 244); NumPy 2 raises."""
-    if isinstance(y, int) and hasattr(x, "dtype"):
-        return x, np.array(y, dtype=np.int64).astype(x.dtype)[()]
-    if isinstance(x, int) and hasattr(y, "dtype"):
-        return np.array(x, dtype=np.int64).astype(y.dtype)[()], y
-    raise OverflowError("integer operand out of range")
+def promoted(a, b, op: str, float_op: bool = False, bool_error=None):
+    """The arrays/numbers of a binary op's operands (not both Tensors), in torch's result dtype (``torch_operands``).
+    ``bool_error``: what a bool operand raises (sub), checked after the fast paths, which take no bool."""
+    x = a.array if isinstance(a, Tensor) else a
+    y = b.array if isinstance(b, Tensor) else b
+    yc, xc = y.__class__, x.__class__
+    if yc is float or yc is int:  # a float tensor with a Python number (``x * 0.5``, ``x / 2``): NumPy's weak
+        if xc is float or xc is int or x.dtype.kind == "f":  # scalar keeps the tensor's dtype, as torch
+            return x, y
+    elif (xc is float or xc is int) and y.dtype.kind == "f":  # ``1 - x``
+        return x, y
+    elif xc is yc and (x.dtype is _BOOL or y.dtype is _BOOL) and bool_error is None and not float_op:
+        return x, y  # a float/int array with a bool mask (relu's backward): NumPy gives torch's dtype
+    if bool_error is not None and (_is_bool(x) or _is_bool(y)):
+        raise bool_error()
+    if getattr(x, "dtype", None) is not getattr(y, "dtype", None):  # else an array of the same dtype
+        x, y = torch_operands(x, y, op, float_op)
+    return (floating_operand(x), floating_operand(y)) if float_op else (x, y)
+
+
+def _is_bool(v) -> bool:
+    return v.__class__ is bool or getattr(v, "dtype", None) is _BOOL
+
+
+_BOOL = np.dtype(np.bool_)
+
+
+def _bool_sub_error() -> RuntimeError:
+    return RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                        "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 class Add(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
-        x = a.array if isinstance(a, Tensor) else a
-        y = b.array if isinstance(b, Tensor) else b
+        if isinstance(a, Tensor):
+            x = a.array
+            if isinstance(b, Tensor):
+                y = b.array
+                if x.dtype is not y.dtype:  # mixed: torch's promotion (same dtypes, the common case, pay nothing)
+                    x, y = torch_operands(x, y, "add")
+            elif (b.__class__ is float or b.__class__ is int) and x.dtype.kind == "f":
+                y = b  # a float tensor with a Python number: NumPy's weak scalar keeps its dtype, as torch
+            else:
+                x, y = promoted(a, b, "add")
+        elif (a.__class__ is float or a.__class__ is int) and isinstance(b, Tensor) and b.array.dtype.kind == "f":
+            x, y = a, b.array  # ``1 + x``
+        else:
+            x, y = promoted(a, b, "add")
         ctx.shapes = (getattr(x, "shape", ()), getattr(y, "shape", ()))
         try:
-            r = x + y
+            return x + y
         except (ValueError, TypeError) as e:
             raise binary_error("add", a, b, e) from None
-        except OverflowError:
-            x, y = _wrap_python_int(x, y)
-            r = x + y
-        return torch_float_result(r, x, y) if r.dtype is _FLOAT64 else r
 
     @staticmethod
     def backward(ctx, g):
@@ -75,14 +118,28 @@ class Sub(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
-        x, y = array_of(a), array_of(b)
+        if isinstance(a, Tensor):
+            x = a.array
+            if isinstance(b, Tensor):
+                y = b.array
+                if x.dtype is not y.dtype:  # mixed: torch's promotion
+                    if _is_bool(x) or _is_bool(y):
+                        raise _bool_sub_error()
+                    x, y = torch_operands(x, y, "sub")
+            elif (b.__class__ is float or b.__class__ is int) and x.dtype.kind == "f":
+                y = b  # a float tensor with a Python number: NumPy's weak scalar keeps its dtype, as torch
+            else:
+                x, y = promoted(a, b, "sub", bool_error=_bool_sub_error)
+        elif (a.__class__ is float or a.__class__ is int) and isinstance(b, Tensor) and b.array.dtype.kind == "f":
+            x, y = a, b.array  # ``1 - x``
+        else:
+            x, y = promoted(a, b, "sub", bool_error=_bool_sub_error)
         try:
-            return torch_float_result(x - y, x, y)
-        except (ValueError, TypeError) as e:
-            raise binary_error("sub", a, b, e) from None
-        except OverflowError:
-            x, y = _wrap_python_int(x, y)
             return x - y
+        except (ValueError, TypeError) as e:
+            if _is_bool(x):
+                raise _bool_sub_error() from None
+            raise binary_error("sub", a, b, e) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -95,17 +152,28 @@ class Sub(BuiltinOp):
 class Mul(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
-        x = a.array if isinstance(a, Tensor) else a
-        y = b.array if isinstance(b, Tensor) else b
+        if isinstance(a, Tensor):
+            x = a.array
+            if isinstance(b, Tensor):
+                y = b.array
+                if x.dtype is not y.dtype:  # mixed: torch's promotion (same dtypes, the common case, pay nothing)
+                    x, y = torch_operands(x, y, "mul")
+            elif (b.__class__ is float or b.__class__ is int) and x.dtype.kind == "f":
+                y = b  # a float tensor with a Python number: NumPy's weak scalar keeps its dtype, as torch
+            elif getattr(b, "dtype", None) is _BOOL:
+                y = b  # a bool mask (relu's backward): NumPy gives the tensor's dtype, as torch
+            else:
+                x, y = promoted(a, b, "mul")
+        elif (a.__class__ is float or a.__class__ is int) and isinstance(b, Tensor) and b.array.dtype.kind == "f":
+            x, y = a, b.array  # ``2 * x``
+        else:
+            x, y = promoted(a, b, "mul")
         try:
             r = x * y
         except (ValueError, TypeError) as e:
             raise binary_error("mul", a, b, e) from None
-        except OverflowError:
-            x, y = _wrap_python_int(x, y)
-            r = x * y
         ctx._saved = (a, b)  # save_for_backward(a, b), inlined: this is the hottest op
-        return torch_float_result(r, x, y) if r.dtype is _FLOAT64 else r
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -123,13 +191,27 @@ class Mul(BuiltinOp):
 class Div(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
-        x, y = array_of(a), array_of(b)
+        if isinstance(a, Tensor):
+            x = a.array
+            if isinstance(b, Tensor):
+                y = b.array
+                if x.dtype is not y.dtype:  # mixed: torch's promotion, ints divided in the default float dtype
+                    x, y = torch_operands(x, y, "div", float_op=True)
+                    x, y = floating_operand(x), floating_operand(y)
+            elif (b.__class__ is float or b.__class__ is int) and x.dtype.kind == "f":
+                y = b  # a float tensor with a Python number: NumPy's weak scalar keeps its dtype, as torch
+            else:
+                x, y = promoted(a, b, "div", float_op=True)
+        elif (a.__class__ is float or a.__class__ is int) and isinstance(b, Tensor) and b.array.dtype.kind == "f":
+            x, y = a, b.array  # ``1 / x``
+        else:
+            x, y = promoted(a, b, "div", float_op=True)
         try:
             r = x / y
         except (ValueError, TypeError) as e:
             raise binary_error("div", a, b, e) from None
         ctx.save_for_backward(a, b)
-        return torch_float_result(r, x, y)
+        return r if r.dtype is not _FLOAT64 else torch_float_result(r, x, y)
 
     @staticmethod
     def backward(ctx, g):
@@ -138,8 +220,9 @@ class Div(BuiltinOp):
         na, nb = ctx.needs_input_grad
         if g.array.dtype.kind == "c":
             a, b = conj_of(a), conj_of(b)
-        ga = unbroadcast(g / b, a.array.shape) if na else None
-        gb = unbroadcast(-g * a / (b * b), b.array.shape) if nb else None
+        with np.errstate(divide="ignore", invalid="ignore"):  # b == 0: inf/nan, silently as in torch
+            ga = unbroadcast(g / b, a.array.shape) if na else None
+            gb = unbroadcast(-g * a / (b * b), b.array.shape) if nb else None
         return ga, gb
 
 
@@ -165,6 +248,16 @@ class Pow(BuiltinOp):
     @staticmethod
     def forward(ctx, a, b):
         x, y = array_of(a), array_of(b)
+        xd = getattr(x, "dtype", None)
+        if xd is not getattr(y, "dtype", None):  # mixed: torch's promotion
+            if _is_bool(x) and _is_bool(y):
+                if not isinstance(b, Tensor):  # bool tensor ** Python bool: torch's pow(Tensor, Scalar) gives
+                    ctx.save_for_backward(a, b)  # x ** 1 = x, x ** 0 = True
+                    return x | (not y)
+                raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+            x, y = torch_operands(x, y, "pow")
+        elif xd is _BOOL:
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         try:
             if isinstance(y, (int, float)) and y >= 0:
                 r = torch_float_result(x**y, x, y)
@@ -186,20 +279,24 @@ class Pow(BuiltinOp):
 
             return pow_backward_complex(g, a, b, na, nb)
         ga = gb = None
-        if na:
-            if isinstance(b, Tensor):
-                ga = unbroadcast(g * b * a ** (b - 1), a.array.shape)
-            elif b == 0:
-                ga = g * 0
-            else:
-                ga = g * b * a ** (b - 1)
-        if nb:
-            out = a ** b
-            if isinstance(a, Tensor):
-                safe_log = where(a.detach() > 0, a, 1).log()
-                gb = unbroadcast(g * out * where(a.detach() == 0, 0.0, safe_log), b.array.shape)
-            else:
-                gb = g * out * float(np.log(a)) if a > 0 else g * 0
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0^(b-1) = inf at a == 0, silently as in torch
+            if na:
+                if isinstance(b, Tensor):  # torch: 0 where b == 0 (not 0 * inf at a == 0)
+                    ga = g * b * a ** (b - 1)
+                    ga = unbroadcast(where((b.detach() == 0) & (a.detach() == 0), 0.0, ga), a.array.shape)
+                elif b == 0:
+                    ga = g * 0
+                else:
+                    ga = g * b * a ** (b - 1)
+            if nb:
+                out = a ** b
+                if isinstance(a, Tensor):  # torch: 0 where a == 0 and b >= 0, else g * a^b * log(a)
+                    zero_base = (a.detach() == 0) & (b.detach() >= 0)
+                    gb = unbroadcast(where(zero_base, 0.0, g * out * a.log()), b.array.shape)
+                elif a == 0:
+                    gb = where(b.detach() >= 0, 0.0, g * out * -np.inf)
+                else:
+                    gb = g * out * (float(np.log(a)) if a > 0 else np.nan)
         return ga, gb
 
 
@@ -208,6 +305,10 @@ class Remainder(BuiltinOp):
     def forward(ctx, a, b):
         x, y = array_of(a), array_of(b)
         ctx.save_for_backward(a, b)
+        if _is_bool(x) and _is_bool(y):
+            raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
+        if getattr(x, "dtype", None) is not getattr(y, "dtype", None):  # mixed: torch's promotion
+            x, y = torch_operands(x, y, "remainder")
         try:
             return xp_of(x if isinstance(a, Tensor) else y).remainder(x, y)
         except (ValueError, TypeError) as e:
@@ -248,7 +349,8 @@ class Log(BuiltinOp):
     def backward(ctx, g):
         """d log(a) = g/a (complex: g/conj(a))."""
         (a,) = ctx.saved_tensors
-        return g / conj_of(a)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a == 0: inf, silently as in torch
+            return g / conj_of(a)
 
 
 class Log1p(BuiltinOp):
@@ -264,7 +366,8 @@ class Log1p(BuiltinOp):
     def backward(ctx, g):
         """d log(1+a) = g/(1+a) (complex: g/conj(1+a))."""
         (a,) = ctx.saved_tensors
-        return g / conj_of(a + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a == -1: inf, silently as in torch
+            return g / conj_of(a + 1)
 
 
 class Sqrt(BuiltinOp):
@@ -278,7 +381,8 @@ class Sqrt(BuiltinOp):
     @staticmethod
     def backward(ctx, g):
         """d sqrt(a) = g/(2 sqrt(a)) (complex: g/(2 conj(sqrt(a))))."""
-        return g / (conj_of(ctx.output) * 2)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a == 0: inf, silently as in torch
+            return g / (conj_of(ctx.output) * 2)
 
 
 class Rsqrt(BuiltinOp):
@@ -401,29 +505,30 @@ class Clamp(BuiltinOp):
         x = a.array
         xp = xp_of(x)
         ctx.save_for_backward(a, lo, hi)
+        lo, hi = array_of(lo), array_of(hi)
+        if _bound_promotes(x, lo) or _bound_promotes(x, hi):
+            x, lo, hi = _clamp_operands(x, lo, hi)
         r = x
         if lo is not None:
-            r = xp.maximum(r, array_of(lo))
+            r = xp.maximum(r, lo)
         if hi is not None:
-            r = xp.minimum(r, array_of(hi))
+            r = xp.minimum(r, hi)
         if r is x:
             r = x.copy()
-        if x.dtype.kind == "f":
-            return r.astype(x.dtype, copy=False)
-        return torch_float_result(r, x, None)  # int input, float bounds: float32 like torch
+        return r.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         """d clamp(a, lo, hi) = g where lo <= a <= hi; the bound's grad where it was chosen."""
         a, lo, hi = ctx.saved_tensors
         x = a.array
-        inside = xp_of(x).ones(x.shape, dtype=bool)
+        inside = xp_of(x).ones(g.array.shape, dtype=bool)  # the output's shape: bounds may broadcast x
         if lo is not None:
             inside &= x >= array_of(lo)
         if hi is not None:
             inside &= x <= array_of(hi)
         na, nlo, nhi = ctx.needs_input_grad
-        ga = g * inside if na else None
+        ga = unbroadcast(g * inside, x.shape) if na else None
         glo = unbroadcast(g * (x < lo.array), lo.array.shape) if nlo else None
         ghi = unbroadcast(g * (x > hi.array), hi.array.shape) if nhi else None
         if nlo and hi is not None:
@@ -436,8 +541,10 @@ class Maximum(BuiltinOp):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = a.array, b.array
+        if x.dtype is not y.dtype:  # mixed: torch's promotion
+            x, y = torch_operands(x, y, "maximum")
         try:
-            return torch_float_result(xp_of(x).maximum(x, y), x, y)
+            return xp_of(x).maximum(x, y)
         except (ValueError, TypeError) as e:
             raise binary_error("maximum", a, b, e) from None
 
@@ -453,8 +560,10 @@ class Minimum(BuiltinOp):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = a.array, b.array
+        if x.dtype is not y.dtype:  # mixed: torch's promotion
+            x, y = torch_operands(x, y, "minimum")
         try:
-            return torch_float_result(xp_of(x).minimum(x, y), x, y)
+            return xp_of(x).minimum(x, y)
         except (ValueError, TypeError) as e:
             raise binary_error("minimum", a, b, e) from None
 
@@ -463,6 +572,31 @@ class Minimum(BuiltinOp):
         """d min(a,b) = g to the smaller (split half/half on ties)."""
         a, b = ctx.saved_tensors
         return _select_grads(ctx, g, a, b, a.array < b.array)
+
+
+def _bound_promotes(x, v) -> bool:
+    """Whether clamp's bound ``v`` can change the result dtype from the input's: not when absent, of the same
+    dtype, or a Python number that NumPy's weak scalars keep in the input's dtype (as torch does)."""
+    if v is None or getattr(v, "dtype", None) is x.dtype:
+        return False
+    vc, kind = v.__class__, x.dtype.kind
+    if kind == "f":
+        return vc is not float and vc is not int
+    return not (vc is int and kind in "iu" and fits_dtype(v, x.dtype))
+
+
+def _clamp_operands(x, lo, hi):
+    """clamp's input and bounds in torch's result dtype of all three (``clamp(int32, min=tensor(0))`` is int32,
+    ``clamp(int, min=0.5)`` the default float)."""
+    out = array_result_type(x, *[v for v in (lo, hi) if v is not None])
+    for v in (lo, hi):
+        if v.__class__ is bool and out.kind == "b":
+            kernel = "clamp_scalar" if lo is not None and hi is not None else "clamp_min_scalar" if v is lo \
+                else "clamp_max_scalar"
+            raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
+        if v.__class__ is int and out.kind in "iu" and not torch_scalar_fits(v, out):
+            raise RuntimeError(f"value cannot be converted to type {out}_t without overflow")
+    return tuple(None if v is None else cast_operand(v, out) for v in (x, lo, hi))
 
 
 def _select_grads(ctx, g, a, b, a_wins):
@@ -484,15 +618,13 @@ class Where(BuiltinOp):
         xp = xp_of(c)
         ctx.cond = c
         ctx.shapes = (_shape(a), _shape(b))
+        if getattr(x, "dtype", None) is not getattr(y, "dtype", None):  # mixed: torch's promotion
+            x, y = _where_operands(x, y)
         try:
-            r = torch_float_result(xp.where(c, x, y), x, y)
+            r = xp.where(c, x, y)
         except (ValueError, TypeError) as e:
             raise binary_error("where", a, b, e) from None
-        if isinstance(a, Tensor) and not isinstance(b, Tensor) or not isinstance(a, Tensor) and isinstance(b, Tensor):
-            t = a if isinstance(a, Tensor) else b
-            if t.array.dtype.kind == "f":
-                r = r.astype(t.array.dtype, copy=False)
-        return r
+        return r if r.dtype is not _FLOAT64 else torch_float_result(r, x, y)
 
     @staticmethod
     def backward(ctx, g):
@@ -503,6 +635,21 @@ class Where(BuiltinOp):
         ga = unbroadcast(where(c, g, 0.0), sa) if na else None
         gb = unbroadcast(where(c, 0.0, g), sb) if nb else None
         return None, ga, gb
+
+
+def _where_operands(x, y):
+    """torch's promotion for where's two values. NumPy's where takes a Python number as float64/int64, so one
+    that torch_operands left as it is becomes a NumPy scalar of the result dtype; a Python int out of an integer
+    result's range is refused, as torch refuses it here (the arithmetic ops wrap it)."""
+    x2, y2 = torch_operands(x, y, "where")
+    if not hasattr(x2, "dtype"):
+        x2 = y2.dtype.type(x2)
+    elif not hasattr(y2, "dtype"):
+        y2 = x2.dtype.type(y2)
+    for v, v2 in ((x, x2), (y, y2)):
+        if v.__class__ is int and v2.dtype.kind in "iu" and not torch_scalar_fits(v, v2.dtype):
+            raise RuntimeError(f"value cannot be converted to type {v2.dtype}_t without overflow")
+    return x2, y2
 
 
 # ---------------------------------------------------------------- functional API -----------------

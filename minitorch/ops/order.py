@@ -68,6 +68,17 @@ def _nan_count(arr, dim):
     return (~xp.isnan(arr)).sum(axis=dim, keepdims=True)
 
 
+def _no_complex(x, kernel: str, suffix: bool = True) -> None:
+    """torch's NotImplementedError for an ordering op on complex data (``"median_cpu" not implemented...``)."""
+    arr = x.array
+    if arr.dtype.kind == "c":
+        from .comparison import complex_not_implemented
+
+        if suffix:
+            kernel += "_cpu" if isinstance(arr, np.ndarray) else "_cuda"
+        raise complex_not_implemented(kernel, arr)
+
+
 def _dim_of(x, dim, op):
     return wrap_dim(dim, x.array.ndim, op) if x.array.ndim else 0
 
@@ -81,6 +92,7 @@ def median(input: Tensor, dim=None, keepdim: bool = False, *, axis=None):
     """Lower median: of all elements (dim=None, a 0-d tensor), or (values, indices) along ``dim``."""
     if axis is not None:
         dim = axis
+    _no_complex(input, "median" if dim is None else "median_out", dim is None)
     if dim is None:
         if input.array.size == 0:
             raise RuntimeError("median() input tensor cannot be empty")
@@ -99,6 +111,7 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False, *, axis=None):
     """median ignoring NaNs (NaN only where a slice is all NaN)."""
     if axis is not None:
         dim = axis
+    _no_complex(input, "median" if dim is None else "median_out", dim is None)
     if dim is None:
         if input.array.size == 0:
             raise RuntimeError("nanmedian() input tensor cannot be empty")
@@ -117,6 +130,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, axi
     """The k-th smallest element (1-based) of each slice along ``dim``: (values, indices)."""
     if axis is not None:
         dim = axis
+    _no_complex(input, "kthvalue")
     d = _dim_of(input, dim, "kthvalue")
     n = input.array.shape[d] if input.array.ndim else 1
     if not 1 <= k <= n:
@@ -128,6 +142,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, axis=None):
     """Most frequent value of each slice (the smallest among equally frequent ones) and its last index."""
     if axis is not None:
         dim = axis
+    _no_complex(input, "mode")
     d = _dim_of(input, dim, "mode")
     _empty_check(input, d, "mode")
     arr = input.array
@@ -279,6 +294,7 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
             )
         right = side == "right"
     seq = sorted_sequence.array
+    _no_complex(sorted_sequence, "searchsorted_out")
     xp = xp_of(seq)
     if seq.ndim == 0:
         raise RuntimeError(

@@ -270,17 +270,21 @@ class Cumsum(BuiltinOp):
 
 class Norm2(BuiltinOp):
     saves_output = True
+    complex_autograd = True  # real norm of complex x: backward checked (tests/test_complex_probe_fixes.py)
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         arr = x.array
         ctx.save_for_backward(x)
         ctx.axes, ctx.keepdim = axes, keepdim
-        return xp_of(arr).sqrt((arr * arr).sum(axis=axes, keepdims=keepdim))
+        xp = xp_of(arr)
+        if arr.dtype.kind == "c":  # sqrt(sum |x|^2), a real result as torch's
+            arr = xp.abs(arr)
+        return xp.sqrt((arr * arr).sum(axis=axes, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
-        """d ||x||_2 = g * x / ||x|| (0 where the norm is 0)."""
+        """d ||x||_2 = g * x / ||x|| (0 where the norm is 0); complex x: the same (re and im parts)."""
         (x,) = ctx.saved_tensors
         n = _expand_back(ctx.output, x.array.shape, ctx.axes, ctx.keepdim)
         gx = _expand_back(g, x.array.shape, ctx.axes, ctx.keepdim)
@@ -383,6 +387,12 @@ def _max_min(x, dim, keepdim, is_max, other=None):
         from .elementwise import maximum, minimum
 
         return (maximum if is_max else minimum)(x, dim)
+    if x.array.dtype.kind == "c":  # no ordering of complex numbers, as torch
+        if dim is None:
+            from .comparison import complex_not_implemented
+
+            raise complex_not_implemented(f"{name}_all", x.array)
+        raise RuntimeError(f"{name}(): does not support complex input")
     if dim is None:
         if x.array.size == 0:
             raise RuntimeError(
@@ -409,15 +419,25 @@ def min(x, dim=None, keepdim: bool = False, *, axis=None):
     return _max_min(x, dim if axis is None else axis, keepdim, False)
 
 
+def _no_complex_values(x, name: str) -> None:
+    arr = x.array
+    if arr.dtype.kind == "c":
+        from .comparison import complex_not_implemented
+
+        raise complex_not_implemented(f"{name}_values_{'cpu' if isinstance(arr, np.ndarray) else 'cuda'}", arr)
+
+
 def amax(x, dim=(), keepdim: bool = False, *, axis=None):
     if keepdim is not False and keepdim is not True:
         bad_keepdim("amax", keepdim)
+    _no_complex_values(x, "max")
     return AmaxAmin.apply(x, _dims(x, dim if axis is None else axis, "amax"), keepdim, True)
 
 
 def amin(x, dim=(), keepdim: bool = False, *, axis=None):
     if keepdim is not False and keepdim is not True:
         bad_keepdim("amin", keepdim)
+    _no_complex_values(x, "min")
     return AmaxAmin.apply(x, _dims(x, dim if axis is None else axis, "amin"), keepdim, False)
 
 
@@ -427,6 +447,8 @@ def argmax(x, dim=None, keepdim: bool = False, *, axis=None):
     if axis is not None:
         dim = axis
     arr = x.array
+    if arr.dtype.kind == "c":
+        raise RuntimeError("argmax(): does not support complex input")
     xp = xp_of(arr)
     if dim is None:
         r = xp.asarray(arr.argmax())
@@ -443,6 +465,8 @@ def argmin(x, dim=None, keepdim: bool = False, *, axis=None):
     if axis is not None:
         dim = axis
     arr = x.array
+    if arr.dtype.kind == "c":
+        raise RuntimeError("argmin(): does not support complex input")
     xp = xp_of(arr)
     if dim is None:
         r = xp.asarray(arr.argmin())
@@ -523,6 +547,13 @@ def norm(x, p="fro", dim=None, keepdim: bool = False, dtype=None):
         return amin(x.abs(), dim=axes if axes is not None else (), keepdim=keepdim)
     if p == 1:
         return x.abs().sum(dim=axes, keepdim=keepdim)
+    a = x.abs()  # real for complex x, as torch's result
     if p == 0:
-        return (x != 0).to(x.dtype).sum(dim=axes, keepdim=keepdim)
-    return (x.abs() ** p).sum(dim=axes, keepdim=keepdim) ** (1.0 / p)
+        count = (a != 0).to(a.dtype).sum(dim=axes, keepdim=keepdim)
+        return count + (a * 0.0).sum(dim=axes, keepdim=keepdim) if a.requires_grad else count  # torch: zero grad
+    if 0 < p < 1:  # d|x|^p is infinite at 0: torch's gradient is 0 there
+        from .elementwise import where
+
+        nz = a.detach() != 0
+        return (where(nz, a, 1.0) ** p * nz).sum(dim=axes, keepdim=keepdim) ** (1.0 / p)
+    return (a ** p).sum(dim=axes, keepdim=keepdim) ** (1.0 / p)

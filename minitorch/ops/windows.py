@@ -38,6 +38,28 @@ def _finish(arr, dt, requires_grad: bool) -> Tensor:
     return t
 
 
+_KW = ("*, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+       "bool pin_memory = False, bool requires_grad = False")
+
+
+def _check_overload(op: str, window_length, given: dict, params: tuple) -> None:
+    """torch's overloads take ``periodic``, then each shape parameter, only when all before it are given
+    (``kaiser_window(16, beta=8.0)`` is a TypeError): ``given`` maps parameter names to value-or-None."""
+    names = ("periodic",) + params
+    missing = False
+    for name in names:
+        if given[name] is None:
+            missing = True
+        elif missing:
+            got = ", ".join([type(window_length).__name__]
+                            + [f"{k}={type(v).__name__}" for k, v in given.items() if v is not None])
+            types = {"periodic": "bool"}
+            sigs = [", ".join(["int window_length"] + [f"{types.get(n, 'float')} {n}" for n in names[:i]] + [_KW])
+                    for i in range(len(names) + 1)]
+            raise TypeError(f"{op}() received an invalid combination of arguments - got ({got}), but expected one "
+                            "of:\n" + "".join(f" * ({sig})\n" for sig in sigs))
+
+
 def _window(op, window_length, periodic, dtype, layout, device, requires_grad, fn) -> Tensor:
     xp, dt = _setup(op, window_length, dtype, layout, device)
     if window_length == 0:
@@ -50,10 +72,16 @@ def _window(op, window_length, periodic, dtype, layout, device, requires_grad, f
     return _finish(w[:window_length] if periodic else w, dt, requires_grad)
 
 
-def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
-                   dtype=None, layout=None, device=None, requires_grad: bool = False,
+def hamming_window(window_length: int, periodic: bool | None = None, alpha: float | None = None,
+                   beta: float | None = None, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
                    pin_memory: bool = False) -> Tensor:
-    """w[k] = alpha - beta cos(2 pi k / (N - 1))."""
+    """w[k] = alpha - beta cos(2 pi k / (N - 1)); periodic, alpha, beta default to True, 0.54, 0.46 and, as
+    torch's overloads, each may be given only after those before it."""
+    _check_overload("hamming_window", window_length, {"periodic": periodic, "alpha": alpha, "beta": beta},
+                    ("alpha", "beta"))
+    periodic = True if periodic is None else periodic
+    alpha = 0.54 if alpha is None else alpha
+    beta = 0.46 if beta is None else beta
     return _window("hamming_window", window_length, periodic, dtype, layout, device, requires_grad,
                    lambda xp, k, n: alpha - beta * xp.cos(2 * math.pi * k / (n - 1)))
 
@@ -80,9 +108,13 @@ def bartlett_window(window_length: int, periodic: bool = True, *, dtype=None, la
                    lambda xp, k, n: 1.0 - xp.abs(2.0 * k / (n - 1) - 1.0))
 
 
-def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype=None, layout=None,
-                  device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
-    """w[k] = I0(beta sqrt(1 - ((k - a) / a)^2)) / I0(beta), a = (N - 1) / 2."""
+def kaiser_window(window_length: int, periodic: bool | None = None, beta: float | None = None, *, dtype=None,
+                  layout=None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """w[k] = I0(beta sqrt(1 - ((k - a) / a)^2)) / I0(beta), a = (N - 1) / 2; periodic and beta default to
+    True and 12.0 and, as torch's overloads, ``beta`` may be given only with ``periodic``."""
+    _check_overload("kaiser_window", window_length, {"periodic": periodic, "beta": beta}, ("beta",))
+    periodic = True if periodic is None else periodic
+    beta = 12.0 if beta is None else beta
     def fn(xp, k, n):
         a = (n - 1) / 2.0
         r = xp.sqrt(xp.maximum(1.0 - ((k - a) / a) ** 2, 0.0))

@@ -8,6 +8,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _as_real,
     _bump,
     _check,
     _check_common,
@@ -49,6 +50,8 @@ class Adadelta(Optimizer):
                 _bump(state["step"])
                 g, _ = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
                 v, u = state["square_avg"].array, state["acc_delta"].array
+                if arr.dtype.kind == "c":  # as torch: re and im updated as independent reals
+                    arr, g, v, u = _as_real(arr), _as_real(g), _as_real(v), _as_real(u)
                 std = xp.empty_like(arr)
                 xp.multiply(v, rho, out=v)
                 xp.multiply(g, 1 - rho, out=std)

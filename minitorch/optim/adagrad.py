@@ -8,6 +8,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _as_real,
     _bump,
     _check,
     _check_common,
@@ -47,7 +48,10 @@ class Adagrad(Optimizer):
         if len(state) == 0:
             xp = xp_of(p.array)
             state["step"] = _step_tensor()
-            state["sum"] = Tensor._wrap(xp.full_like(p.array, float(group["initial_accumulator_value"])))
+            init = float(group["initial_accumulator_value"])
+            if p.array.dtype.kind == "c":  # re and im each start at the value, as torch
+                init = complex(init, init)
+            state["sum"] = Tensor._wrap(xp.full_like(p.array, init))
 
     def step(self, closure=None) -> Any:
         loss = self._eval_closure(closure)
@@ -62,6 +66,8 @@ class Adagrad(Optimizer):
                 g, owned = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
                 clr = lr / (1 + (step - 1) * lr_decay)
                 s = state["sum"].array
+                if arr.dtype.kind == "c":  # as torch: re and im updated as independent reals
+                    arr, g, s = _as_real(arr), _as_real(g), _as_real(s)
                 std = xp.multiply(g, g, out=xp.empty_like(arr))
                 xp.add(s, std, out=s)
                 xp.sqrt(s, out=std)

@@ -8,6 +8,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _as_real,
     _bump,
     _check,
     _check_common,
@@ -70,6 +71,10 @@ class Adam(Optimizer):
                 else:
                     g, owned = _effective_grad(p.grad.array, arr, wd, group["maximize"])
                 m, v = state["exp_avg"].array, state["exp_avg_sq"].array
+                vmax = state["max_exp_avg_sq"].array if amsgrad else None
+                if arr.dtype.kind == "c":  # as torch: re and im updated as independent reals
+                    arr, g, m, v = _as_real(arr), _as_real(g), _as_real(m), _as_real(v)
+                    vmax = _as_real(vmax) if amsgrad else None
                 tmp = xp.empty_like(arr)
                 # v = beta2 * v + ((1 - beta2) * g) * g
                 xp.multiply(v, beta2, out=v)
@@ -81,7 +86,6 @@ class Adam(Optimizer):
                 bias_correction2_sqrt = (1 - beta2**step) ** 0.5
                 step_size = lr / bias_correction1
                 if amsgrad:
-                    vmax = state["max_exp_avg_sq"].array
                     xp.maximum(vmax, v, out=vmax)
                     v = vmax
                 denom = xp.sqrt(v, out=tmp)

@@ -8,6 +8,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _as_real,
     _bump,
     _check,
     _check_common,
@@ -54,6 +55,8 @@ class Adamax(Optimizer):
                 step = _bump(state["step"])
                 g, owned = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
                 m, u = state["exp_avg"].array, state["exp_inf"].array
+                if arr.dtype.kind == "c":  # as torch: re and im updated as independent reals
+                    arr, g, m, u = _as_real(arr), _as_real(g), _as_real(m), _as_real(u)
                 tmp = xp.empty_like(arr)
                 _lerp_(m, g, 1 - beta1, tmp)
                 xp.multiply(u, beta2, out=u)

@@ -13,7 +13,7 @@ from ..autograd.grad_mode import enable_grad
 from ..backend import xp_of
 from ..backend.device import device_of
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _check_common
+from .optimizer import Optimizer, ParamsT, _as_real, _check_common
 
 # The per-iteration scalars (g . d, y . s, 1 / y . s, ...) are 0-d arrays (or NumPy scalars) in the
 # parameters' dtype, as torch keeps them as 0-d tensors; Python's comparisons read them back to the host.
@@ -172,18 +172,21 @@ class LBFGS(Optimizer):
         return Optimizer._cast_state(param, index, value, key)
 
     def _numel(self) -> int:
-        return sum(p.array.size for p in self._params)
+        return sum(2 * p.array.size if p.array.dtype.kind == "c" else p.array.size for p in self._params)
 
     def _gather_flat_grad(self):
+        """All gradients as one flat real vector (a complex one as its (re, im) pairs, as torch)."""
         xp = xp_of(self._params[0].array)
-        views = [xp.zeros(p.array.size, dtype=p.array.dtype) if p.grad is None else p.grad.array.reshape(-1)
-                 for p in self._params]
+        views = []
+        for p in self._params:
+            g = xp.zeros(p.array.shape, dtype=p.array.dtype) if p.grad is None else p.grad.array
+            views.append((_as_real(g) if g.dtype.kind == "c" else g).reshape(-1))
         return xp.concatenate(views, 0)
 
     def _add_grad(self, step_size, update) -> None:
         offset = 0
         for p in self._params:
-            arr = p.array
+            arr = _as_real(p.array) if p.array.dtype.kind == "c" else p.array
             n = arr.size
             arr += (update[offset:offset + n] * step_size).reshape(arr.shape)
             offset += n

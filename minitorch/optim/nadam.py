@@ -9,6 +9,7 @@ from ._host_scalars import cast_state_keeping_host_scalars, host_scalar
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _as_real,
     _bump,
     _check,
     _check_common,
@@ -79,6 +80,8 @@ class NAdam(Optimizer):
                 mu_product = float(mu_product_arr)
                 mu_product_next = mu_product * mu_next
                 m, v = state["exp_avg"].array, state["exp_avg_sq"].array
+                if arr.dtype.kind == "c":  # as torch: re and im updated as independent reals
+                    arr, g, m, v = _as_real(arr), _as_real(g), _as_real(m), _as_real(v)
                 tmp = xp.empty_like(arr)
                 _lerp_(m, g, 1 - beta1, tmp)
                 xp.multiply(v, beta2, out=v)

@@ -417,6 +417,20 @@ def _params_with_grad(group: dict[str, Any]) -> Iterable[Tensor]:
             yield p
 
 
+def _as_real(arr):
+    """``torch.view_as_real``: a complex array as (re, im) pairs in a trailing axis of 2, sharing its memory.
+
+    The complex-parameter path of the adaptive optimizers (as torch) treats re and im as independent reals.
+    """
+    real = "f" if arr.dtype.char == "F" else "d"
+    try:
+        return arr[..., None].view(real)
+    except ValueError:  # a strided layout the backend's view() refuses: same pairs by explicit strides
+        re = arr.real
+        return xp_of(arr).lib.stride_tricks.as_strided(re, shape=arr.shape + (2,),
+                                                       strides=arr.strides + (re.itemsize,))
+
+
 def _lerp_(start, end, weight: float, scratch):
     """``start = torch.lerp(start, end, weight)`` in place (same two-branch formula; ``scratch`` is clobbered)."""
     xp = xp_of(start)

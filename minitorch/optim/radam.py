@@ -8,6 +8,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _as_real,
     _bump,
     _check,
     _check_common,
@@ -65,6 +66,8 @@ class RAdam(Optimizer):
                 else:
                     g, owned = _effective_grad(p.grad.array, arr, wd, group["maximize"])
                 m, v = state["exp_avg"].array, state["exp_avg_sq"].array
+                if arr.dtype.kind == "c":  # as torch: re and im updated as independent reals
+                    arr, g, m, v = _as_real(arr), _as_real(g), _as_real(m), _as_real(v)
                 tmp = xp.empty_like(arr)
                 _lerp_(m, g, 1 - beta1, tmp)
                 xp.multiply(v, beta2, out=v)

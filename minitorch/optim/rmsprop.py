@@ -8,6 +8,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _as_real,
     _bump,
     _check,
     _check_common,
@@ -60,13 +61,16 @@ class RMSprop(Optimizer):
                 _bump(state["step"])
                 g, owned = _effective_grad(p.grad.array, arr, float(group["weight_decay"]), group["maximize"])
                 v = state["square_avg"].array
+                cplx = arr.dtype.kind == "c"
+                if cplx:  # as torch: re and im updated as independent reals
+                    arr, g, v = _as_real(arr), _as_real(g), _as_real(v)
                 avg = xp.empty_like(arr)
                 xp.multiply(v, alpha, out=v)
                 xp.multiply(g, 1 - alpha, out=avg)
                 xp.multiply(avg, g, out=avg)
                 xp.add(v, avg, out=v)
                 if centered:
-                    ga = state["grad_avg"].array
+                    ga = _as_real(state["grad_avg"].array) if cplx else state["grad_avg"].array
                     _lerp_(ga, g, 1 - alpha, avg)
                     xp.multiply(ga, ga, out=avg)
                     xp.subtract(v, avg, out=avg)
@@ -75,7 +79,7 @@ class RMSprop(Optimizer):
                     xp.sqrt(v, out=avg)
                 xp.add(avg, eps, out=avg)
                 if momentum > 0:
-                    buf = state["momentum_buffer"].array
+                    buf = _as_real(state["momentum_buffer"].array) if cplx else state["momentum_buffer"].array
                     xp.multiply(buf, momentum, out=buf)
                     xp.divide(g, avg, out=avg)
                     xp.add(buf, avg, out=buf)

@@ -8,6 +8,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _as_real,
     _bump,
     _check,
     _check_common,
@@ -49,11 +50,15 @@ class Rprop(Optimizer):
                 if len(state) == 0:
                     state["step"] = _step_tensor()
                     state["prev"] = Tensor._wrap(xp.zeros_like(arr))
-                    state["step_size"] = Tensor._wrap(xp.full_like(arr, float(group["lr"])))
+                    lr0 = float(group["lr"])  # complex: re and im step sizes both start at lr, as torch
+                    state["step_size"] = Tensor._wrap(xp.full_like(arr, complex(lr0, lr0) if arr.dtype.kind == "c"
+                                                                    else lr0))
                 _bump(state["step"])
                 grad = p.grad.array
                 g = xp.negative(grad) if group["maximize"] else grad
                 prev, step_size = state["prev"].array, state["step_size"].array
+                if arr.dtype.kind == "c":  # as torch: re and im updated as independent reals
+                    arr, g, prev, step_size = _as_real(arr), _as_real(g), _as_real(prev), _as_real(step_size)
                 dt = arr.dtype.type
                 sign = xp.multiply(g, prev, out=xp.empty_like(arr))
                 xp.sign(sign, out=sign)

@@ -248,6 +248,8 @@ class Gelu(BuiltinOp):
 # ---------------------------------------------------------------- functional API -----------------
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
+    if input.array.dtype.kind == "c":  # torch's relu is a clamp: no ordering of complex numbers
+        raise NotImplementedError("clamp is not supported for complex types")
     if not inplace:
         return Relu.apply(input)
     return _finish(input, Relu.apply(_read(input, inplace)), inplace)

@@ -93,6 +93,11 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _warn_size("mse_loss", input, target)
+    if input.array.dtype.kind == "c" or getattr(getattr(target, "array", None), "dtype", input.array.dtype).kind == "c":
+        from ...ops.comparison import complex_not_implemented  # torch has no complex mse kernel
+
+        dev = "cpu" if input.device.type == "cpu" else "cuda"
+        raise complex_not_implemented(f"mse_{dev}", input.array, target.array)
     diff = input - target
     return _reduce_weighted(_weighted(diff * diff, weight, input), weight, reduction)
 

@@ -114,6 +114,11 @@ def _check_name(module: Module, kind: str, name, store: dict) -> None:
         raise KeyError(f"attribute '{name}' already exists")
 
 
+#: torch's device type names (a string argument of ``Module.to`` naming one of these is a device, not a dtype)
+_TORCH_DEVICE_TYPES = ("cpu", "cuda", "meta", "mps", "xpu", "xla", "hip", "hpu", "mtia", "ipu", "lazy", "ve", "fpga",
+                       "maia", "vulkan", "mkldnn", "opengl", "opencl", "ideep", "privateuseone")
+
+
 def _parse_to(args, kwargs):
     """(device, dtype) from ``Module.to``'s arguments, like torch's ``_parse_to``."""
     device = kwargs.pop("device", None)
@@ -129,17 +134,30 @@ def _parse_to(args, kwargs):
             continue
         elif isinstance(a, DType) or (not isinstance(a, (str, int)) and type(a).__name__ == "dtype"):
             dtype = a
-        elif isinstance(a, str) and a.partition(":")[0] not in ("cpu", "cuda"):
+        elif isinstance(a, str) and a.partition(":")[0] not in _TORCH_DEVICE_TYPES:
             dtype = a
         else:
             device = a
     if device is not None:
+        kind = str(device).partition(":")[0]
+        if kind in _TORCH_DEVICE_TYPES and kind not in ("cpu", "cuda"):
+            raise RuntimeError(f"Module.to({str(device)!r}): minitorch has no {kind} device, only cpu (NumPy) and "
+                               "cuda (CuPy)" + (" (for an uninitialised module, build it on cpu and call "
+                                                "to_empty, or use nn.utils.skip_init)" if kind == "meta" else ""))
         device = parse_device(f"cuda:{device}" if isinstance(device, int) else device)
     if dtype is not None:
         dtype = to_dtype(dtype)
-        if not dtype.is_floating_point:
+        if not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError(
                 f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype}"
+            )
+        if dtype.is_complex:
+            warnings.warn(
+                "Complex modules are a new feature under active development whose design may change, "
+                "and some modules might not work as expected when using complex tensors as parameters or buffers. "
+                "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                "if a complex module does not work as expected.",
+                stacklevel=3,
             )
     return device, dtype
 
@@ -730,13 +748,13 @@ class Module:
     def to(self, *args, **kwargs) -> Module:
         """Move/cast every parameter and buffer in place: ``to(device)``, ``to(dtype)``, ``to(tensor)``.
 
-        Only floating-point tensors change dtype. Parameters keep their identity, so an optimizer
+        Only floating-point and complex tensors change dtype. Parameters keep their identity, so an optimizer
         built before ``to`` still holds them.
         """
         device, dtype = _parse_to(args, kwargs)
 
         def convert(t: Tensor) -> Tensor:
-            dt = dtype if (dtype is not None and t.is_floating_point()) else None
+            dt = dtype if (dtype is not None and (t.is_floating_point() or t.is_complex())) else None
             if device is None and dt is None:
                 return t
             return t.detach().to(device, dt)

@@ -25,7 +25,7 @@ start method, fork on Linux up to Python 3.13, as torch), each with its own copy
 - an ``IterableDataset`` is iterated in full by every worker (duplicates, unless it shards itself with
   ``get_worker_info()``), each worker's last batch is short (or dropped with ``drop_last``).
 
-``pin_memory`` is accepted and does nothing (there is no page-locked host memory on the CPU backend).
+``pin_memory`` is accepted and does nothing (no page-locked host memory); without a GPU it warns as torch does.
 """
 from __future__ import annotations
 
@@ -230,6 +230,8 @@ class DataLoader:
 
     # ---- iteration -------------------------------------------------------------------------------
     def __iter__(self):
+        if self.pin_memory:
+            _warn_pin_memory_without_gpu()
         if self.num_workers > 0:
             if not self.persistent_workers:
                 return _MultiProcessingDataLoaderIter(self)
@@ -305,6 +307,15 @@ class DataLoader:
         if self._auto_collation:
             return len(self.batch_sampler)
         return len(self.sampler)
+
+
+def _warn_pin_memory_without_gpu() -> None:
+    """torch's warning when ``pin_memory=True`` finds no accelerator (the batches are then left unpinned)."""
+    from ... import cuda  # noqa: PLC0415 - minitorch.cuda imports the tensor layer
+
+    if not cuda.is_available():
+        warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                      "memory won't be used.", stacklevel=3)
 
 
 class _MultiProcessingDataLoaderIter:
