@@ -181,3 +181,17 @@ def test_mixed_dtypes_no_host_sync(device):
     assert u.dtype is mt.uint8 and u.tolist() == [127, 128]
     assert f.dtype is mt.float16 and g.dtype is mt.float16
     assert e.tolist() == [True, False]
+
+
+@pytest.mark.parametrize("op", ["fmod", "floor_divide"])
+@pytest.mark.parametrize("a, b", [
+    (np.array([7, -7], np.int32), np.array(3)),
+    (np.array([7.0, -7.0], np.float16), np.array([2, 3])),
+    (np.array([200, 3], np.uint8), np.array(7)),
+    (np.array([7.5, -7.5], np.float32), np.array(2.0)),
+])
+def test_fmod_and_floor_divide_promote_like_torch(op, a, b):
+    r_t = getattr(torch, op)(torch.tensor(a), torch.tensor(b))
+    r_m = getattr(mt, op)(mt.tensor(a), mt.tensor(b))
+    assert str(r_m.dtype) == str(r_t.dtype)
+    np.testing.assert_array_equal(r_m.numpy(), r_t.numpy())

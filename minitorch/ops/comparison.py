@@ -77,6 +77,8 @@ bitwise_xor = _compare("bitwise_xor", lambda x, y: x ^ y)
 
 def floor_divide(a, b):
     x, y = array_of(a), array_of(b)
+    if getattr(x, "dtype", None) is not getattr(y, "dtype", None):
+        x, y = torch_operands(x, y, "floor_divide")
     xp = xp_of(x if hasattr(x, "dtype") else y)
     return Tensor._wrap(torch_float_result(xp.floor_divide(x, y), x, y))
 

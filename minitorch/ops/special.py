@@ -22,6 +22,7 @@ from ._util import (
     require_tensor,
     shape_of,
     torch_float_result,
+    torch_operands,
     torch_type_name,
     unbroadcast,
 )
@@ -447,7 +448,9 @@ class Fmod(BuiltinOp):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = array_of(a), array_of(b)
-        xp = xp_of(x)
+        if getattr(x, "dtype", None) is not getattr(y, "dtype", None):
+            x, y = torch_operands(x, y, "fmod")
+        xp = xp_of(x if hasattr(x, "dtype") else y)
         try:
             with np.errstate(invalid="ignore", divide="ignore"):
                 return torch_float_result(xp.fmod(x, y), x, y)
