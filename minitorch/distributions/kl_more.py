@@ -6,6 +6,7 @@ import math
 
 import minitorch
 
+from . import kl as _kl
 from .continuous import Exponential, Laplace, Normal, Uniform
 from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Beta
@@ -76,26 +77,13 @@ def _kl_continuous_bernoulli_uniform(p, q):
     return minitorch.where(outside, minitorch.ones_like(result) * math.inf, result)
 
 
-@register_kl(Exponential, ContinuousBernoulli)
-def _kl_exponential_infinity(p, q):
-    return _infinite_like(p.rate)
-
-
-@register_kl(Gamma, ContinuousBernoulli)
-def _kl_gamma_infinity(p, q):
-    return _infinite_like(p.concentration)
-
-
-@register_kl(Gumbel, ContinuousBernoulli)
-@register_kl(Laplace, ContinuousBernoulli)
-@register_kl(Normal, ContinuousBernoulli)
-def _kl_loc_infinity(p, q):
-    return _infinite_like(p.loc)
-
-
-@register_kl(Pareto, ContinuousBernoulli)
-def _kl_pareto_infinity(p, q):
-    return _infinite_like(p.scale)
+# Every sample space but ContinuousBernoulli's [0, 1] is wider: the same infinite-KL functions as the
+# other unbounded pairs in kl.py, registered for it too.
+register_kl(Exponential, ContinuousBernoulli)(_kl._kl_exponential_infinity)
+register_kl(Gamma, ContinuousBernoulli)(_kl._kl_gamma_infinity)
+for _family in (Gumbel, Laplace, Normal):
+    register_kl(_family, ContinuousBernoulli)(_kl._kl_laplace_infinity)
+register_kl(Pareto, ContinuousBernoulli)(_kl._kl_pareto_infinity)
 
 
 @register_kl(Uniform, ContinuousBernoulli)
